@@ -1,0 +1,1 @@
+"""The Vividverse sync server: users, scripts, scores and movies over JWT (Starlette)."""

@@ -1,0 +1,1 @@
+"""Render planning and FFmpeg command lines built as data."""

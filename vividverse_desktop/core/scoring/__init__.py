@@ -1,0 +1,1 @@
+"""Rubrics, score events, aggregates, agreement and ranking."""

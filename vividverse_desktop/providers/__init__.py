@@ -1,0 +1,1 @@
+"""Image, video and voice providers behind one protocol, found through entry points."""

@@ -1,0 +1,1 @@
+"""The render engine: job database, asset cache, scheduling and resume. No Qt."""

@@ -1,0 +1,1 @@
+"""The local SQLite store: repositories returning core dataclasses, and the outbox."""

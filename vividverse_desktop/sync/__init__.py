@@ -1,0 +1,1 @@
+"""The sync client: httpx, JWT refresh, token storage in the OS keyring."""
