@@ -99,21 +99,41 @@ def apt_install(packages: list[str], why: str) -> bool:
     say(f"installing system packages for {why}: {' '.join(packages)}")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     if not _apt_state["updated"]:
-        run([*prefix, "apt-get", "update", "-qq"], env=env)
+        _quiet([*prefix, "apt-get", "update", "-qq"], env)
         _apt_state["updated"] = True
-    code = run(
-        [*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
-        env=env,
-    )
+    argv = [*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]
+    code, output = _quiet(argv, env)
     if code != 0:
+        print(output[-3000:], file=sys.stderr)
         say(f"apt-get could not install {' '.join(packages)} (exit {code})")
         return False
     return True
 
 
+def _quiet(argv: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run a command with its chatter captured; the output is returned for error reports."""
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    return done.returncode, done.stdout + done.stderr
+
+
 def ensure_qt_libraries() -> None:
     if sys.platform.startswith("linux"):
         apt_install(_missing_libraries(QT_LIBS), "the Qt desktop app")
+
+
+def postgres_bin() -> Path | None:
+    """The newest installed PostgreSQL server's bin directory (Debian layout), if any."""
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
+    return found[-1].parent if found else None
+
+
+def ensure_postgres() -> None:
+    """The tests start a throwaway PostgreSQL cluster; install the server if it is missing."""
+    if sys.platform.startswith("linux") and postgres_bin() is None:
+        apt_install(["postgresql"], "the PostgreSQL tests of the sync server")
 
 
 def ensure_venv() -> None:
@@ -183,6 +203,7 @@ def _step(name: str, argv: list[str | Path], env: dict[str, str]) -> bool:
 
 def cmd_test(args: list[str]) -> int:
     ensure_qt_libraries()
+    ensure_postgres()
     ensure_venv()
     ensure_packages("dev")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONDONTWRITEBYTECODE="1")

@@ -1,0 +1,301 @@
+"""Score events: append-only records of one validator scoring one script version.
+
+A validator never edits a score; scoring again appends a new event, and their
+*current* score for a version is their latest event. Earlier events stay for audit.
+
+Ordering ("latest") never uses client clocks (``created_at`` is for display only):
+
+1. Events the server has accepted carry its update sequence number ``usn``; a higher
+   usn is later. The server assigns usns uniquely, but if two events ever share one,
+   the larger event ``id`` (as text) is treated as later so every replica agrees.
+2. Events without a usn (still in a client's outbox) are later than every event with
+   one: they are the validator's newest, unsent intent. Among themselves they keep
+   the order in which they were given (the outbox order).
+
+Seed-style validations (``{scriptId, scores: {criterion: n}, comments}``) may omit the
+Overall, the verdict and the confidence. They are events with ``overall``, ``verdict``
+and ``confidence`` set to ``None``. Where an Overall is needed (aggregates, ranking),
+such an event's ``effective_overall`` is the unrounded mean of its criteria.
+"""
+
+from __future__ import annotations
+
+import statistics
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from vividverse_desktop.core.scoring.errors import ScoringError
+from vividverse_desktop.core.scoring.rubric import (
+    CONFIDENCE_MAX,
+    CONFIDENCE_MIN,
+    DEFAULT_RUBRIC,
+    OVERALL,
+    SCORE_MAX,
+    SCORE_MIN,
+    Rubric,
+    Verdict,
+    whole_number,
+)
+
+
+def _text(data: Mapping[str, Any], key: str, *, optional: bool = False) -> str | None:
+    value = data.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ScoringError("must be a non-empty string", key)
+    return value
+
+
+def _event_id(value: object, field_name: str = "id") -> str:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, str):
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            pass
+    raise ScoringError(f"must be a UUID, not {value!r}", field_name)
+
+
+def _optional_whole(value: object, low: int, high: int, field_name: str) -> int | None:
+    return None if value is None else whole_number(value, low, high, field_name)
+
+
+def _optional_verdict(value: object) -> Verdict | None:
+    if value is None or isinstance(value, Verdict):
+        return value
+    return Verdict.parse(value)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreEvent:
+    """One validation as made on a client (DESIGN.md §3).
+
+    ``criteria`` maps machine names to 1..10 (stored read-only, in the order given);
+    checking that they match a rubric is ``validate(rubric)``. ``usn`` is the server's
+    update sequence number, ``None`` until the server has accepted the event.
+    Construction checks everything that does not depend on a rubric and raises
+    ``ScoringError`` naming the field.
+    """
+
+    id: str
+    script_version_id: str
+    validator_id: str
+    criteria: Mapping[str, int]
+    overall: int | None
+    verdict: Verdict | None
+    confidence: int | None
+    comments: str
+    scene_ref: str | None
+    created_at: datetime
+    device_id: str
+    usn: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", _event_id(self.id))
+        for name in ("script_version_id", "validator_id", "device_id"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                raise ScoringError("must be a non-empty string", name)
+        if not isinstance(self.criteria, Mapping) or not self.criteria:
+            raise ScoringError("must score at least one criterion", "criteria")
+        checked: dict[str, int] = {}
+        for key, value in self.criteria.items():
+            if not isinstance(key, str) or key == OVERALL:
+                raise ScoringError("is not a criterion name", f"criteria.{key}")
+            checked[key] = whole_number(value, SCORE_MIN, SCORE_MAX, f"criteria.{key}")
+        object.__setattr__(self, "criteria", MappingProxyType(checked))
+        overall = _optional_whole(self.overall, SCORE_MIN, SCORE_MAX, "overall")
+        object.__setattr__(self, "overall", overall)
+        object.__setattr__(self, "verdict", _optional_verdict(self.verdict))
+        confidence = _optional_whole(self.confidence, CONFIDENCE_MIN, CONFIDENCE_MAX, "confidence")
+        object.__setattr__(self, "confidence", confidence)
+        if not isinstance(self.comments, str):
+            raise ScoringError("must be a string", "comments")
+        if self.scene_ref is not None and not isinstance(self.scene_ref, str):
+            raise ScoringError("must be a string or null", "sceneRef")
+        if not isinstance(self.created_at, datetime) or self.created_at.utcoffset() is None:
+            raise ScoringError("must be a timezone-aware datetime", "createdAt")
+        if self.usn is not None and (isinstance(self.usn, bool) or not isinstance(self.usn, int)):
+            raise ScoringError("must be an integer or null", "usn")
+
+    @property
+    def effective_overall(self) -> float:
+        """The Overall given, or (when omitted) the unrounded mean of the criteria."""
+        if self.overall is not None:
+            return float(self.overall)
+        return statistics.fmean(self.criteria.values())
+
+    def value(self, name: str) -> float:
+        """The score for criterion ``name``, or ``effective_overall`` for ``"overall"``."""
+        if name == OVERALL:
+            return self.effective_overall
+        return float(self.criteria[name])
+
+    def validate(self, rubric: Rubric = DEFAULT_RUBRIC) -> None:
+        """Raise ``ScoringError`` unless the criteria are exactly the rubric's."""
+        rubric.validate_criteria(dict(self.criteria))
+        unknown = [k for k in self.criteria if k not in rubric.names]
+        if unknown:  # a non-canonical spelling that the rubric would have renamed
+            raise ScoringError("use the criterion's machine name", f"criteria.{unknown[0]}")
+
+    def with_usn(self, usn: int) -> ScoreEvent:
+        """The same event as accepted by the server under ``usn``."""
+        return replace(self, usn=usn)
+
+    def payload(self) -> dict[str, Any]:
+        """The client-made fields as a JSON object (no ``usn``): what identifies the op.
+
+        Two pushes of the same ``id`` are the same op exactly when their payloads are equal.
+        """
+        return {
+            "id": self.id,
+            "scriptVersionId": self.script_version_id,
+            "validatorId": self.validator_id,
+            "criteria": dict(self.criteria),
+            "overall": self.overall,
+            "verdict": None if self.verdict is None else self.verdict.value,
+            "confidence": self.confidence,
+            "comments": self.comments,
+            "sceneRef": self.scene_ref,
+            "createdAt": self.created_at.isoformat(),
+            "deviceId": self.device_id,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """The payload plus ``usn`` when the server has assigned one."""
+        data = self.payload()
+        if self.usn is not None:
+            data["usn"] = self.usn
+        return data
+
+    @classmethod
+    def from_json(cls, data: object, rubric: Rubric | None = DEFAULT_RUBRIC) -> ScoreEvent:
+        """An event from its JSON object (camelCase keys, as ``to_json`` writes).
+
+        With a ``rubric`` the criteria are canonicalised and must be exactly the
+        rubric's; with ``None`` any criterion names are kept as given.
+        """
+        if not isinstance(data, Mapping):
+            raise ScoringError("a score event must be a JSON object")
+        if rubric is None:
+            criteria = data.get("criteria")
+            if not isinstance(criteria, Mapping):
+                raise ScoringError("must be an object of criterion -> score", "criteria")
+        else:
+            criteria = rubric.validate_criteria(data.get("criteria"))
+        created = data.get("createdAt")
+        try:
+            created_at = datetime.fromisoformat(created) if isinstance(created, str) else None
+        except ValueError:
+            created_at = None
+        if created_at is None:
+            raise ScoringError(f"must be an ISO 8601 timestamp, not {created!r}", "createdAt")
+        comments = data.get("comments", "")
+        return cls(
+            id=_event_id(data.get("id")),
+            script_version_id=_text(data, "scriptVersionId") or "",
+            validator_id=_text(data, "validatorId") or "",
+            criteria=dict(criteria),
+            overall=_optional_whole(data.get("overall"), SCORE_MIN, SCORE_MAX, "overall"),
+            verdict=_optional_verdict(data.get("verdict")),
+            confidence=_optional_whole(
+                data.get("confidence"), CONFIDENCE_MIN, CONFIDENCE_MAX, "confidence"
+            ),
+            comments="" if comments is None else comments,
+            scene_ref=data.get("sceneRef"),
+            created_at=created_at,
+            device_id=_text(data, "deviceId") or "",
+            usn=data.get("usn"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SeedValidation:
+    """A validation in the seed API's shape: ``{scriptId, scores, comments}``.
+
+    ``overall``, ``verdict``, ``confidence`` and ``sceneRef`` are optional. The server
+    turns it into a ``ScoreEvent`` with ``to_event`` once it knows the version and user.
+    """
+
+    script_id: str
+    criteria: Mapping[str, int]
+    comments: str = ""
+    overall: int | None = None
+    verdict: Verdict | None = None
+    confidence: int | None = None
+    scene_ref: str | None = None
+
+    @classmethod
+    def from_json(cls, data: object, rubric: Rubric = DEFAULT_RUBRIC) -> SeedValidation:
+        """Parse and check a seed-style body; ``ScoringError`` naming the bad field."""
+        if not isinstance(data, Mapping):
+            raise ScoringError("a validation must be a JSON object")
+        script_id = data.get("scriptId")
+        if isinstance(script_id, int) and not isinstance(script_id, bool):
+            script_id = str(script_id)
+        if not isinstance(script_id, str) or not script_id.strip():
+            raise ScoringError("must be a non-empty string", "scriptId")
+        comments = data.get("comments", "")
+        if comments is None:
+            comments = ""
+        if not isinstance(comments, str):
+            raise ScoringError("must be a string", "comments")
+        scene_ref = data.get("sceneRef")
+        if scene_ref is not None and not isinstance(scene_ref, str):
+            raise ScoringError("must be a string or null", "sceneRef")
+        return cls(
+            script_id=script_id,
+            criteria=MappingProxyType(rubric.validate_criteria(data.get("scores"), "scores")),
+            comments=comments,
+            overall=_optional_whole(data.get("overall"), SCORE_MIN, SCORE_MAX, "overall"),
+            verdict=_optional_verdict(data.get("verdict")),
+            confidence=_optional_whole(
+                data.get("confidence"), CONFIDENCE_MIN, CONFIDENCE_MAX, "confidence"
+            ),
+            scene_ref=scene_ref,
+        )
+
+    def to_event(
+        self,
+        *,
+        event_id: str | uuid.UUID,
+        script_version_id: str,
+        validator_id: str,
+        created_at: datetime,
+        device_id: str,
+    ) -> ScoreEvent:
+        """The score event this validation records."""
+        return ScoreEvent(
+            id=_event_id(event_id),
+            script_version_id=script_version_id,
+            validator_id=validator_id,
+            criteria=dict(self.criteria),
+            overall=self.overall,
+            verdict=self.verdict,
+            confidence=self.confidence,
+            comments=self.comments,
+            scene_ref=self.scene_ref,
+            created_at=created_at,
+            device_id=device_id,
+        )
+
+
+def current_scores(events: Iterable[ScoreEvent]) -> tuple[ScoreEvent, ...]:
+    """Each validator's latest event per script version (see the module docstring).
+
+    The result is ordered by script version id, then validator id.
+    """
+    latest: dict[tuple[str, str], tuple[tuple[int, int, str], ScoreEvent]] = {}
+    for position, event in enumerate(events):
+        key = (0, event.usn, event.id) if event.usn is not None else (1, position, event.id)
+        slot = (event.script_version_id, event.validator_id)
+        held = latest.get(slot)
+        if held is None or key > held[0]:
+            latest[slot] = (key, event)
+    return tuple(latest[slot][1] for slot in sorted(latest))
