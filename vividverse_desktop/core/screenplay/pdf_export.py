@@ -1,0 +1,208 @@
+"""Industry-format screenplay PDF: Courier Prime 12 pt, laid out by ``paginate()``.
+
+The body pages are exactly the pages of ``paginate(screenplay, paper)``; an
+optional title page comes first and is not numbered or counted. Body pages from
+the second one carry their number ("2.") top right, half an inch from the top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+from vividverse_desktop.core.resources import resource_path
+from vividverse_desktop.core.screenplay.emphasis import inline
+from vividverse_desktop.core.screenplay.model import Element, ElementKind, Screenplay, Span, Style
+from vividverse_desktop.core.screenplay.pagination import (
+    CHAR_WIDTH_PT,
+    LINE_HEIGHT_PT,
+    LINES_PER_PAGE,
+    RIGHT_EDGE,
+    TOP_MARGIN_PT,
+    Line,
+    Page,
+    Paper,
+    paginate,
+    printed_text,
+)
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+FONT_FAMILY = "CourierPrime"
+FONT_SIZE_PT = 12.0
+_FONT_FILES = {
+    "": "CourierPrime-Regular.ttf",
+    "B": "CourierPrime-Bold.ttf",
+    "I": "CourierPrime-Italic.ttf",
+    "BI": "CourierPrime-BoldItalic.ttf",
+}
+# Baseline below the top of a 12 pt line (Courier's ascent is about 0.8 em).
+_BASELINE_PT = 0.8 * FONT_SIZE_PT
+_PAGE_NUMBER_BASELINE_PT = 36.0 + _BASELINE_PT
+_SCENE_NUMBER_LEFT = 10.0  # characters: 1.0 in
+_SCENE_NUMBER_RIGHT = 76.0  # characters: 7.6 in
+_TITLE_ROW = 20  # body row of the title on the title page (about 4.3 in from the top)
+_STYLE_FLAGS = {Style.BOLD: "B", Style.ITALIC: "I", Style.UNDERLINE: "U"}
+
+
+def render_pdf(
+    screenplay: Screenplay,
+    *,
+    paper: Literal["letter", "a4"] | Paper = "letter",
+    scene_numbers: bool = False,
+    title_page: bool = True,
+    created: datetime | None = None,
+) -> bytes:
+    """The screenplay as PDF bytes.
+
+    Body pages are those of ``paginate(screenplay, paper)``, so their count equals
+    the statistics' page count; with ``title_page`` and a non-empty title page, one
+    unnumbered title page comes first. ``scene_numbers`` prints each heading's number
+    in both margins. ``created`` fixes the PDF creation date (for reproducible bytes).
+    """
+    from fpdf import FPDF
+
+    layout = paginate(screenplay, paper)
+    width, height = layout.paper.size_pt
+    pdf = FPDF(unit="pt", format=(width, height))
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0, 0)
+    pdf.set_creator("Vividverse")
+    if screenplay.title:
+        pdf.set_title(" ".join(text for text, _ in _field_lines(screenplay.title)))
+    if created is not None:
+        pdf.set_creation_date(created)
+    for style, name in _FONT_FILES.items():
+        pdf.add_font(FONT_FAMILY, style, str(resource_path("fonts", "courier-prime", name)))
+    pdf.set_font(FONT_FAMILY, "", FONT_SIZE_PT)
+    if title_page and screenplay.title_page:
+        _title_page(pdf, screenplay, width)
+    numbers = _scene_numbers(screenplay) if scene_numbers else {}
+    for page in layout.pages:
+        _body_page(pdf, screenplay, page, numbers)
+    if not layout.pages and not (title_page and screenplay.title_page):
+        pdf.add_page()  # a PDF needs at least one page
+    return bytes(pdf.output())
+
+
+def _body_page(pdf: FPDF, screenplay: Screenplay, page: Page, numbers: dict[int, str]) -> None:
+    pdf.add_page()
+    if page.number > 1:
+        label = f"{page.number}."
+        _put(pdf, RIGHT_EDGE - len(label), _PAGE_NUMBER_BASELINE_PT, label, "")
+    elements = screenplay.elements
+    for line in page.lines:
+        y = TOP_MARGIN_PT + line.row * LINE_HEIGHT_PT + _BASELINE_PT
+        if line.continuation is not None:
+            _put(pdf, line.x, y, line.text, "")
+            continue
+        element = elements[line.element]
+        for x, text, style in _runs(element, line):
+            _put(pdf, x, y, text, style)
+        number = numbers.get(line.element) if line.start == 0 else None
+        if number:
+            _put(pdf, _SCENE_NUMBER_LEFT - len(number), y, number, "")
+            _put(pdf, _SCENE_NUMBER_RIGHT, y, number, "")
+
+
+def _put(pdf: FPDF, x_chars: float, y_pt: float, text: str, style: str) -> None:
+    pdf.set_font(FONT_FAMILY, style, FONT_SIZE_PT)
+    pdf.text(x_chars * CHAR_WIDTH_PT, y_pt, text)
+
+
+def _runs(element: Element, line: Line) -> list[tuple[float, str, str]]:
+    """The line cut into runs of one style: (x in characters, text, fpdf style)."""
+    base = "I" if element.kind is ElementKind.LYRICS else ""
+    styled = [s for s in element.spans if s.style in _STYLE_FLAGS]
+    if not styled:
+        return [(line.x, line.text, base)]
+    printed = printed_text(element)
+    return [
+        (line.x + offset, text, style)
+        for offset, text, style in _style_runs(
+            line.text, lambda i: printed.origin(line.start + i), styled, base
+        )
+    ]
+
+
+def _style_runs(
+    text: str, origin: Callable[[int], int], spans: Sequence[Span], base: str
+) -> list[tuple[int, str, str]]:
+    """``text`` cut where its style changes: (offset, text, fpdf style).
+
+    ``origin(i)`` is the offset the spans use for character ``i`` (-1: unstyled).
+    """
+    runs: list[tuple[int, str, str]] = []
+    current = base
+    run_start = 0
+    for i in range(len(text)):
+        at = origin(i)
+        flags = set(base)
+        if at >= 0:
+            flags.update(_STYLE_FLAGS[s.style] for s in spans if s.start <= at < s.end)
+        style = "".join(flag for flag in "BIU" if flag in flags)
+        if i and style != current:
+            runs.append((run_start, text[run_start:i], current))
+            run_start = i
+        current = style
+    runs.append((run_start, text[run_start:], current))
+    return runs
+
+
+def _scene_numbers(screenplay: Screenplay) -> dict[int, str]:
+    """Element index of each scene heading -> its scene number."""
+    headings = [i for i, e in enumerate(screenplay.elements) if e.kind is ElementKind.SCENE_HEADING]
+    return {index: scene.number for index, scene in zip(headings, screenplay.scenes(), strict=True)}
+
+
+def _field_lines(value: str) -> list[tuple[str, list[tuple[int, str, str]]]]:
+    """A title-page value as lines of (plain text, style runs), Fountain emphasis applied."""
+    text, spans = inline(value)
+    styled = [s for s in spans if s.style in _STYLE_FLAGS]
+    lines: list[tuple[str, list[tuple[int, str, str]]]] = []
+    start = 0
+    for part in text.split("\n"):
+        lead = len(part) - len(part.lstrip())
+        plain = part.strip()
+        offset = start + lead
+        lines.append((plain, _style_runs(plain, offset.__add__, styled, "")))
+        start += len(part) + 1
+    return [line for line in lines if line[0]]
+
+
+def _put_line(pdf: FPDF, x: float, row: int, runs: list[tuple[int, str, str]]) -> None:
+    y = TOP_MARGIN_PT + row * LINE_HEIGHT_PT + _BASELINE_PT
+    for offset, text, style in runs:
+        _put(pdf, x + offset, y, text, style)
+
+
+def _title_page(pdf: FPDF, screenplay: Screenplay, page_width: float) -> None:
+    """Title, credit, author and source centred; contact, draft date and notes bottom left.
+
+    Fountain emphasis in the values is honoured; an unstyled title is set bold and
+    underlined.
+    """
+    pdf.add_page()
+    fields = {key.lower(): value for key, value in screenplay.title_page.items()}
+    centre = page_width / 2 / CHAR_WIDTH_PT
+    row = _TITLE_ROW
+    for key, gap in (("title", 0), ("credit", 3), ("author", 1), ("authors", 1), ("source", 2)):
+        lines = _field_lines(fields.get(key, ""))
+        if not lines:
+            continue
+        row += gap
+        for text, runs in lines:
+            plain_title = key == "title" and all(style == "" for _, _, style in runs)
+            _put_line(pdf, centre - len(text) / 2, row, [(0, text, "BU")] if plain_title else runs)
+            row += 1
+    corner: list[list[tuple[int, str, str]]] = []
+    for key in ("contact", "draft date", "copyright", "notes"):
+        lines = _field_lines(fields.get(key, ""))
+        if lines and corner:
+            corner.append([])
+        corner.extend(runs for _, runs in lines)
+    first_row = LINES_PER_PAGE - len(corner)
+    for i, runs in enumerate(corner):
+        _put_line(pdf, 15, first_row + i, runs)

@@ -1,0 +1,424 @@
+"""Ops: what a client did, recorded while offline and pushed later.
+
+An :class:`Op` wraps one body (a script submission, a new script version, a score, a
+review note, a movie progress report, a script metadata edit) with ``op_id``, a UUID the
+client made when the user acted. ``payload_sha256`` (canonical JSON of kind and payload)
+is what tells a retry of the same op from a different op reusing the id.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from vividverse_desktop.core.scoring import DEFAULT_RUBRIC, Rubric, ScoreEvent, ScoringError
+from vividverse_desktop.core.wire.fields import (
+    MAX_SCRIPT_TEXT,
+    Reader,
+    WireError,
+    canonical_json,
+    join,
+    new_id,
+    parse_uuid,
+    sha256_hex,
+)
+from vividverse_desktop.core.wire.records import (
+    MAX_FPS,
+    MAX_REVISION,
+    Entity,
+    SourceFormat,
+    check_content_hash,
+    content_sha256,
+    frame_range,
+)
+from vividverse_desktop.core.workflow import Status
+
+
+class OpKind(enum.StrEnum):
+    """What an op does. Values are the wire strings."""
+
+    SUBMIT_SCRIPT = "submit_script"
+    NEW_SCRIPT_VERSION = "new_script_version"
+    SCORE = "score"
+    REVIEW_NOTE = "review_note"
+    MOVIE_PROGRESS = "movie_progress"
+    SCRIPT_METADATA = "script_metadata"
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptSubmission:
+    """A new script and its first version (``submit_script``); both ids made by the client."""
+
+    script_id: str
+    version_id: str
+    title: str
+    fountain_text: str
+    source_format: SourceFormat
+    content_sha256: str
+
+    @classmethod
+    def of(
+        cls, title: str, fountain_text: str, source_format: SourceFormat = SourceFormat.FOUNTAIN
+    ) -> ScriptSubmission:
+        """A submission with fresh ids and the hash computed from the text."""
+        return cls(
+            new_id(), new_id(), title, fountain_text, source_format, content_sha256(fountain_text)
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The op payload (camelCase keys)."""
+        return {
+            "scriptId": self.script_id,
+            "versionId": self.version_id,
+            "title": self.title,
+            "fountainText": self.fountain_text,
+            "sourceFormat": self.source_format.value,
+            "contentSha256": self.content_sha256,
+        }
+
+    @classmethod
+    def from_json(cls, data: object, where: str = "") -> ScriptSubmission:
+        """Parse and check (the hash must match the text)."""
+        read = Reader(
+            data,
+            where,
+            (
+                "scriptId",
+                "versionId",
+                "title",
+                "fountainText",
+                "sourceFormat",
+                "contentSha256",
+            ),
+        )
+        text = read.text("fountainText", max_length=MAX_SCRIPT_TEXT, allow_empty=True)
+        digest = read.text("contentSha256", max_length=64)
+        check_content_hash(text, digest, read.path("contentSha256"))
+        return cls(
+            script_id=read.identifier("scriptId"),
+            version_id=read.identifier("versionId"),
+            title=read.text("title", max_length=300),
+            fountain_text=text,
+            source_format=read.choice("sourceFormat", SourceFormat),
+            content_sha256=digest,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptRevision:
+    """A new immutable version of an existing script (``new_script_version``).
+
+    The server numbers versions (``n``) in the order it accepts them.
+    """
+
+    script_id: str
+    version_id: str
+    fountain_text: str
+    source_format: SourceFormat
+    content_sha256: str
+
+    @classmethod
+    def of(
+        cls,
+        script_id: str,
+        fountain_text: str,
+        source_format: SourceFormat = SourceFormat.FOUNTAIN,
+    ) -> ScriptRevision:
+        """A revision with a fresh version id and the hash computed from the text."""
+        return cls(script_id, new_id(), fountain_text, source_format, content_sha256(fountain_text))
+
+    def to_json(self) -> dict[str, Any]:
+        """The op payload (camelCase keys)."""
+        return {
+            "scriptId": self.script_id,
+            "versionId": self.version_id,
+            "fountainText": self.fountain_text,
+            "sourceFormat": self.source_format.value,
+            "contentSha256": self.content_sha256,
+        }
+
+    @classmethod
+    def from_json(cls, data: object, where: str = "") -> ScriptRevision:
+        """Parse and check (the hash must match the text)."""
+        read = Reader(
+            data,
+            where,
+            ("scriptId", "versionId", "fountainText", "sourceFormat", "contentSha256"),
+        )
+        text = read.text("fountainText", max_length=MAX_SCRIPT_TEXT, allow_empty=True)
+        digest = read.text("contentSha256", max_length=64)
+        check_content_hash(text, digest, read.path("contentSha256"))
+        return cls(
+            script_id=read.identifier("scriptId"),
+            version_id=read.identifier("versionId"),
+            fountain_text=text,
+            source_format=read.choice("sourceFormat", SourceFormat),
+            content_sha256=digest,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewNoteEdit:
+    """A review note created (``base_revision`` is ``None``) or edited (``review_note``)."""
+
+    note_id: str
+    movie_id: str
+    frame: int
+    frame_end: int | None
+    fps: float
+    timecode: str
+    text: str
+    status: str
+    base_revision: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The op payload (camelCase keys)."""
+        return {
+            "noteId": self.note_id,
+            "movieId": self.movie_id,
+            "frame": self.frame,
+            "frameEnd": self.frame_end,
+            "fps": float(self.fps),
+            "timecode": self.timecode,
+            "text": self.text,
+            "status": self.status,
+            "baseRevision": self.base_revision,
+        }
+
+    @classmethod
+    def from_json(cls, data: object, where: str = "") -> ReviewNoteEdit:
+        """Parse and check (a range must not end before it starts)."""
+        read = Reader(
+            data,
+            where,
+            (
+                "noteId",
+                "movieId",
+                "frame",
+                "frameEnd",
+                "fps",
+                "timecode",
+                "text",
+                "status",
+                "baseRevision",
+            ),
+        )
+        frame, frame_end = frame_range(read)
+        return cls(
+            note_id=read.identifier("noteId"),
+            movie_id=read.identifier("movieId"),
+            frame=frame,
+            frame_end=frame_end,
+            fps=read.number("fps", 1.0, MAX_FPS),
+            timecode=read.text("timecode", max_length=16),
+            text=read.text("text"),
+            status=read.text("status", max_length=16),
+            base_revision=read.optional_integer("baseRevision", 1, MAX_REVISION),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MovieProgress:
+    """A render's status, progress (0..1) and stage, based on the revision last seen."""
+
+    movie_id: str
+    status: str
+    progress: float
+    stage: str
+    base_revision: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The op payload (camelCase keys)."""
+        return {
+            "movieId": self.movie_id,
+            "status": self.status,
+            "progress": float(self.progress),
+            "stage": self.stage,
+            "baseRevision": self.base_revision,
+        }
+
+    @classmethod
+    def from_json(cls, data: object, where: str = "") -> MovieProgress:
+        """Parse and check; ``WireError`` naming the bad field."""
+        read = Reader(data, where, ("movieId", "status", "progress", "stage", "baseRevision"))
+        return cls(
+            movie_id=read.identifier("movieId"),
+            status=read.text("status", max_length=32),
+            progress=read.number("progress", 0.0, 1.0),
+            stage=read.text("stage", max_length=64, allow_empty=True),
+            base_revision=read.integer("baseRevision", 1, MAX_REVISION),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptMetadata:
+    """A title change and/or a requested status move, based on the revision last seen.
+
+    The server checks a status move with ``workflow.transition``.
+    """
+
+    script_id: str
+    base_revision: int
+    title: str | None = None
+    status: Status | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The op payload (camelCase keys)."""
+        return {
+            "scriptId": self.script_id,
+            "baseRevision": self.base_revision,
+            "title": self.title,
+            "status": None if self.status is None else self.status.value,
+        }
+
+    @classmethod
+    def from_json(cls, data: object, where: str = "") -> ScriptMetadata:
+        """Parse and check: at least one of title and status must be given."""
+        read = Reader(data, where, ("scriptId", "baseRevision", "title", "status"))
+        title = read.text("title", max_length=300) if read.has("title") else None
+        status = read.optional_choice("status", Status)
+        if title is None and status is None:
+            raise WireError("must change the title, the status or both", where or None)
+        return cls(
+            script_id=read.identifier("scriptId"),
+            base_revision=read.integer("baseRevision", 1, MAX_REVISION),
+            title=title,
+            status=status,
+        )
+
+
+Body = (
+    ScriptSubmission | ScriptRevision | ScoreEvent | ReviewNoteEdit | MovieProgress | ScriptMetadata
+)
+
+_KIND_OF: Mapping[type, OpKind] = {
+    ScriptSubmission: OpKind.SUBMIT_SCRIPT,
+    ScriptRevision: OpKind.NEW_SCRIPT_VERSION,
+    ScoreEvent: OpKind.SCORE,
+    ReviewNoteEdit: OpKind.REVIEW_NOTE,
+    MovieProgress: OpKind.MOVIE_PROGRESS,
+    ScriptMetadata: OpKind.SCRIPT_METADATA,
+}
+
+OP_ENTITY: Mapping[OpKind, Entity] = {
+    OpKind.SUBMIT_SCRIPT: Entity.SCRIPT,
+    OpKind.NEW_SCRIPT_VERSION: Entity.SCRIPT_VERSION,
+    OpKind.SCORE: Entity.SCORE_EVENT,
+    OpKind.REVIEW_NOTE: Entity.REVIEW_NOTE,
+    OpKind.MOVIE_PROGRESS: Entity.MOVIE,
+    OpKind.SCRIPT_METADATA: Entity.SCRIPT,
+}
+"""The kind of record each op creates or changes."""
+
+
+def _body_json(body: Body) -> dict[str, Any]:
+    if isinstance(body, ScoreEvent):
+        return body.payload()
+    return body.to_json()
+
+
+def _score_from_json(data: object, where: str, rubric: Rubric | None) -> ScoreEvent:
+    if isinstance(data, Mapping) and "usn" in data:
+        raise WireError("is assigned by the server, never pushed", join(where, "usn"))
+    try:
+        return ScoreEvent.from_json(data, rubric)
+    except ScoringError as exc:
+        field = join(where, exc.field) if exc.field else (where or None)
+        raise WireError(exc.message, field) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One client-made change: ``op_id`` (client UUID), its kind and body.
+
+    ``created_at`` is the client's clock, for display only: nothing is ever ordered by it.
+    """
+
+    op_id: str
+    kind: OpKind
+    body: Body
+    created_at: datetime
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "op_id", parse_uuid(self.op_id, "opId"))
+        expected = _KIND_OF.get(type(self.body))
+        if expected is not self.kind:
+            raise WireError(f"a {type(self.body).__name__} is not a {self.kind} op", "kind")
+        if not isinstance(self.created_at, datetime) or self.created_at.utcoffset() is None:
+            raise WireError("must be a timezone-aware datetime", "createdAt")
+
+    @classmethod
+    def of(cls, body: Body, created_at: datetime | None = None) -> Op:
+        """A new op for ``body`` with a fresh ``op_id`` (``created_at`` defaults to now)."""
+        return cls(new_id(), _KIND_OF[type(body)], body, created_at or datetime.now(UTC))
+
+    @property
+    def entity(self) -> Entity:
+        """The kind of record this op creates or changes."""
+        return OP_ENTITY[self.kind]
+
+    @property
+    def entity_id(self) -> str:
+        """The id of the record this op creates or changes."""
+        body = self.body
+        if isinstance(body, ScoreEvent):
+            return body.id
+        if isinstance(body, ScriptSubmission | ScriptMetadata):
+            return body.script_id
+        if isinstance(body, ScriptRevision):
+            return body.version_id
+        if isinstance(body, ReviewNoteEdit):
+            return body.note_id
+        return body.movie_id
+
+    @property
+    def base_revision(self) -> int | None:
+        """The revision of the record the edit was based on (``None`` for creations)."""
+        body = self.body
+        if isinstance(body, ReviewNoteEdit | MovieProgress | ScriptMetadata):
+            return body.base_revision
+        return None
+
+    def payload(self) -> dict[str, Any]:
+        """The body's JSON object."""
+        return _body_json(self.body)
+
+    @property
+    def payload_sha256(self) -> str:
+        """SHA-256 of canonical JSON ``{"kind", "payload"}``: equal exactly for the same op."""
+        return sha256_hex(canonical_json({"kind": self.kind.value, "payload": self.payload()}))
+
+    def to_json(self) -> dict[str, Any]:
+        """``{opId, kind, payload, createdAt}``."""
+        return {
+            "opId": self.op_id,
+            "kind": self.kind.value,
+            "payload": self.payload(),
+            "createdAt": self.created_at.isoformat(),
+        }
+
+    @classmethod
+    def from_json(cls, data: object, where: str = "", rubric: Rubric | None = DEFAULT_RUBRIC) -> Op:
+        """Parse and check an op; a score's criteria must fit ``rubric`` unless it is None."""
+        read = Reader(data, where, ("opId", "kind", "payload", "createdAt"))
+        op_id = read.identifier("opId")
+        kind = read.choice("kind", OpKind)
+        at = read.path("payload")
+        raw = read.raw("payload")
+        body: Body
+        if kind is OpKind.SCORE:
+            body = _score_from_json(raw, at, rubric)
+        elif kind is OpKind.SUBMIT_SCRIPT:
+            body = ScriptSubmission.from_json(raw, at)
+        elif kind is OpKind.NEW_SCRIPT_VERSION:
+            body = ScriptRevision.from_json(raw, at)
+        elif kind is OpKind.REVIEW_NOTE:
+            body = ReviewNoteEdit.from_json(raw, at)
+        elif kind is OpKind.MOVIE_PROGRESS:
+            body = MovieProgress.from_json(raw, at)
+        else:
+            body = ScriptMetadata.from_json(raw, at)
+        return cls(op_id, kind, body, read.timestamp("createdAt"))
