@@ -23,7 +23,12 @@ def main(argv: list[str]) -> int:
         print(f"\n=== bench/{name}")
         started = time.perf_counter()
         module = importlib.import_module(f"bench.{name}")
-        code = int(module.main())
+        # Each benchmark reads its own options from sys.argv; run it with its defaults.
+        saved, sys.argv = sys.argv, [f"bench.{name}"]
+        try:
+            code = int(module.main())
+        finally:
+            sys.argv = saved
         failures += code != 0
         print(f"=== bench/{name} done in {time.perf_counter() - started:.1f} s (exit {code})")
     return 1 if failures else 0
