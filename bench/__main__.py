@@ -7,7 +7,7 @@ import platform
 import sys
 import time
 
-BENCHMARKS = ("parse", "pdf_import")
+BENCHMARKS = ("parse", "pdf_import", "render")
 
 
 def main(argv: list[str]) -> int:

@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from bench.scriptgen import feature_script
+from tests.reporting import report
 from vividverse_desktop.core.screenplay.errors import ScreenplayError
 from vividverse_desktop.core.screenplay.fountain import parse
 from vividverse_desktop.core.screenplay.model import DualSide, ElementKind, Screenplay
@@ -87,7 +88,7 @@ def accuracy(
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     matched = sum(m.size for m in matcher.get_matching_blocks())
     how = "exact text" if exact else "elements"
-    print(f"pdf import accuracy {label}: {matched}/{len(a)} {how} = {matched / len(a):.1%}")
+    report(f"pdf import accuracy {label}: {matched}/{len(a)} {how} = {matched / len(a):.1%}")
     return matched / len(a)
 
 

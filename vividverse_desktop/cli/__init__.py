@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from vividverse_desktop import __version__
-from vividverse_desktop.cli import screenplay
+from vividverse_desktop.cli import render, screenplay, sync
 from vividverse_desktop.cli.common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError
 
-VERB_MODULES = (screenplay,)
+VERB_MODULES = (screenplay, render, sync)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -258,6 +258,12 @@ class LocalStore:
         """Each validator's latest score of a version (``core.scoring.current_scores``)."""
         return current_scores(self.score_events(script_version_id))
 
+    def unsent_score_ids(self) -> set[str]:
+        """Ids of local score events the server has not numbered yet (one indexed query)."""
+        with reading(self.engine) as session:
+            query = select(ScoreEventRow.id).where(ScoreEventRow.usn.is_(None))
+            return {str(score_id) for score_id in session.scalars(query)}
+
     def counts(self) -> dict[Entity, int]:
         """How many records of each entity the store holds (for sync sanity checks)."""
         with reading(self.engine) as session:

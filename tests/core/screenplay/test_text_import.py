@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 
+from tests.reporting import report
 from vividverse_desktop.core.screenplay.fountain import parse
 from vividverse_desktop.core.screenplay.model import ElementKind, Screenplay
 from vividverse_desktop.core.screenplay.pagination import paginate
@@ -145,7 +146,7 @@ def test_text_export_of_a_known_script_reads_back() -> None:
     original = parse(FOUNTAIN)
     imported = import_text(text_export(original)).screenplay
     matched, total = accuracy(original, imported)
-    print(f"text import accuracy (sample): {matched}/{total} elements = {matched / total:.1%}")
+    report(f"text import accuracy (sample): {matched}/{total} elements = {matched / total:.1%}")
     assert matched == total
 
 
@@ -156,5 +157,5 @@ def test_feature_length_text_export_accuracy() -> None:
     original = parse(feature_script(pages=40, seed=7))
     imported = import_text(text_export(original)).screenplay
     matched, total = accuracy(original, imported)
-    print(f"text import accuracy (40 pages): {matched}/{total} elements = {matched / total:.1%}")
+    report(f"text import accuracy (40 pages): {matched}/{total} elements = {matched / total:.1%}")
     assert matched / total >= 0.98

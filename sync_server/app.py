@@ -1,0 +1,158 @@
+"""The Starlette application: ``create_app(settings)``.
+
+Creating the app migrates the database to the newest schema (``alembic upgrade head``)
+and, on a database without any admin, creates the first admin from the settings. Both
+happen before the app serves a request, so a misconfigured server fails at start.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import metadata
+from typing import Any
+
+from sqlalchemy.orm import Session
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sync_server import accounts, auth, movies, scores, scripts, sync, users, versions
+from sync_server.accounts import UsernameTaken
+from sync_server.context import ServerContext
+from sync_server.db import Database
+from sync_server.errors import (
+    ApiError,
+    handle_api_error,
+    handle_http_error,
+    handle_unexpected_error,
+)
+from sync_server.limits import BodyLimit
+from sync_server.openapi import Operation, build_document, document_route
+from sync_server.passwords import PasswordHasher, password_problem
+from sync_server.settings import Settings, SettingsError
+from sync_server.throttle import LoginThrottle
+from sync_server.tokens import TokenIssuer
+from vividverse_desktop.core.workflow import Role
+
+log = logging.getLogger(__name__)
+
+
+async def health(_request: Request) -> Response:
+    """GET /api/health: the server is up (no authentication)."""
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings) -> Starlette:
+    """A ready-to-serve app for ``settings``; the database is migrated on the way.
+
+    Raises :class:`SettingsError` when the first admin's credentials are unusable.
+    """
+    database = Database(settings.database_url)
+    try:
+        database.migrate()
+        hasher = PasswordHasher(settings.bcrypt_rounds)
+        with database.transaction() as session:
+            ensure_first_admin(session, settings, hasher)
+    except BaseException:
+        database.dispose()
+        raise
+    context = ServerContext(
+        settings=settings,
+        database=database,
+        hasher=hasher,
+        tokens=TokenIssuer(
+            settings.jwt_secret,
+            access_seconds=settings.access_token_seconds,
+            refresh_seconds=settings.refresh_token_seconds,
+        ),
+        throttle=LoginThrottle(settings.login_max_failures, settings.login_window_seconds),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            database.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/api/health", health, methods=["GET"]),
+            Route("/openapi.json", document_route(openapi_document()), methods=["GET"]),
+            *auth.ROUTES,
+            *users.ROUTES,
+            *scripts.ROUTES,
+            *scores.ROUTES,
+            *sync.ROUTES,
+            *movies.ROUTES,
+            *versions.ROUTES,
+        ],
+        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
+        exception_handlers={
+            ApiError: handle_api_error,
+            HTTPException: handle_http_error,
+            Exception: handle_unexpected_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.context = context
+    return app
+
+
+OPERATIONS = [
+    Operation("GET", "/api/health", "The server is up", {200: "ok"}, authenticated=False),
+    Operation(
+        "GET", "/openapi.json", "This API description", {200: "OpenAPI 3.1"}, authenticated=False
+    ),
+]
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document of every route the app serves."""
+    try:
+        version = metadata.version("vividverse")
+    except metadata.PackageNotFoundError:
+        version = "0"
+    return build_document(
+        [
+            *OPERATIONS,
+            *auth.OPERATIONS,
+            *users.OPERATIONS,
+            *scripts.OPERATIONS,
+            *scores.OPERATIONS,
+            *sync.OPERATIONS,
+            *movies.OPERATIONS,
+            *versions.OPERATIONS,
+        ],
+        version,
+    )
+
+
+def ensure_first_admin(session: Session, settings: Settings, hasher: PasswordHasher) -> None:
+    """Create the admin named in the settings when the database has no admin yet."""
+    if settings.admin_username is None or settings.admin_password is None:
+        return
+    if accounts.enabled_admin_count(session) > 0:
+        return
+    username = settings.admin_username.strip().lower()
+    if not auth.USERNAME_PATTERN.fullmatch(username):
+        raise SettingsError(
+            "VIVIDVERSE_ADMIN_USERNAME must be 3-64 characters: letters, digits, '_', '.', '-'"
+        )
+    password = settings.admin_password.reveal()
+    problem = password_problem(password)
+    if problem is not None:
+        raise SettingsError(f"VIVIDVERSE_ADMIN_PASSWORD {problem}")
+    try:
+        accounts.create_account(session, username, username, Role.ADMIN, hasher.hash_now(password))
+    except UsernameTaken:
+        log.warning(
+            "no admin exists and the user %r is taken by a non-admin; not creating one", username
+        )
+        return
+    log.info("created the first admin %r", username)

@@ -1,0 +1,112 @@
+"""Database engine, sessions and schema migrations.
+
+SQLite (the default) runs in WAL mode with foreign keys enforced; PostgreSQL is used by
+URL (``postgresql+psycopg://...``). Everything dialect-specific is in the SQLite branch
+of :func:`make_engine`. The schema is only ever created by alembic (``upgrade head``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+WRITE_OPTION = "vividverse_write"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        if parsed.drivername == "postgresql":
+            # A bare postgresql:// URL means psycopg 3 here, not SQLAlchemy's psycopg2 default.
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True)
+    database = parsed.database or ""
+    pooling: dict[str, int] = {}
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Room for every worker thread that may hold a connection at once.
+        pooling = {"pool_size": 20, "max_overflow": 20}
+    engine = create_engine(url, connect_args={"timeout": 30}, **pooling)
+
+    @event.listens_for(engine, "connect")
+    def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+        # Leave pysqlite's implicit BEGIN handling out of the way so that the BEGIN
+        # below is the one that starts each transaction.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # FULL: a commit the server acknowledged survives power loss, not only a crash.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        # Writers take the write lock at the start, so two of them queue up instead of
+        # one failing with "database is locked" when it upgrades a read transaction.
+        if connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def migration_config(engine: Engine) -> Config:
+    """An alembic configuration whose scripts are ours and whose target is ``engine``."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Bring the schema to the newest revision (``alembic upgrade head``); idempotent."""
+    command.upgrade(migration_config(engine), "head")
+
+
+class Database:
+    """The server's engine and session factory."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        readers = self.engine
+        if self.engine.dialect.name == "postgresql":
+            # One snapshot for the whole read: a pull that reads several tables must not
+            # see a transaction committed between two of its statements.
+            readers = self.engine.execution_options(isolation_level="REPEATABLE READ")
+        self._readers = sessionmaker(readers, expire_on_commit=False)
+        self._writers = sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        )
+
+    def migrate(self) -> None:
+        """Upgrade the schema to head."""
+        upgrade_schema(self.engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A writing session in one transaction: committed on success, rolled back on error."""
+        with self._writers() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A session for reads only; it does not queue behind writers on SQLite."""
+        with self._readers() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

@@ -1,0 +1,128 @@
+"""Movie progress and review notes: shared by the REST routes and the push ops.
+
+A final render status (``completed`` or ``failed``, any letter case) ends the script's
+Generating status: the system's move, through ``workflow.transition``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from sync_server import models
+from sync_server.batch import Batch, accepted, conflict, refused, stale
+from sync_server.records import movie_record, note_record
+from sync_server.usn import UsnSequence
+from vividverse_desktop.core.wire import (
+    ConflictReason,
+    MovieProgress,
+    Op,
+    Outcome,
+    PushResult,
+    ReviewNoteEdit,
+)
+from vividverse_desktop.core.workflow import Role, Status, transition
+
+MOVIE_EDITORS = frozenset({Role.EDITOR, Role.ADMIN})
+NOTE_EDITORS = frozenset({Role.REVIEWER, Role.EDITOR, Role.ADMIN})
+RENDER_ENDS = {"completed": Status.COMPLETED, "failed": Status.FAILED}
+
+
+def progress_op(batch: Batch, op: Op, body: MovieProgress) -> PushResult:
+    """Apply a ``movie_progress`` op: editors and admins, on the movie's current revision."""
+    account, session = batch.account, batch.session
+    if account.role not in MOVIE_EDITORS:
+        return refused(
+            op, Outcome.FORBIDDEN, f"only editors report renders; you are {account.role}"
+        )
+    movie = session.get(models.Movie, uuid.UUID(body.movie_id))
+    if movie is None:
+        return refused(op, Outcome.INVALID, f"no movie {body.movie_id}")
+    if body.base_revision != movie.revision:
+        return stale(op, movie_record(movie).to_json(), movie.revision)
+    update_movie(
+        batch.session,
+        batch.usns,
+        movie,
+        status=body.status,
+        progress=body.progress,
+        stage=body.stage,
+    )
+    return accepted(op, movie.usn)
+
+
+def update_movie(
+    session: Session,
+    usns: UsnSequence,
+    movie: models.Movie,
+    *,
+    status: str,
+    progress: float,
+    stage: str,
+    video_key: str | None = None,
+) -> None:
+    """Record a render's progress; a final status ends the script's Generating (system)."""
+    movie.status = status
+    movie.progress = progress
+    movie.stage = stage
+    if video_key is not None:
+        movie.video_key = video_key
+    movie.revision += 1
+    movie.updated_at = models.utc_now()
+    movie.usn = usns.take()
+    end = RENDER_ENDS.get(status.lower())
+    if end is None:
+        return
+    version = session.get(models.ScriptVersion, movie.script_version_id)
+    script = None if version is None else session.get(models.Script, version.script_id)
+    if script is not None and script.status == Status.GENERATING.value:
+        script.status = transition(Status.GENERATING, end, Role.SYSTEM).value
+        script.revision += 1
+        script.updated_at = models.utc_now()
+        script.usn = usns.take()
+
+
+def note_op(batch: Batch, op: Op, body: ReviewNoteEdit) -> PushResult:
+    """Apply a ``review_note`` op: create (no base revision) or edit the current revision."""
+    account, session = batch.account, batch.session
+    if account.role not in NOTE_EDITORS:
+        return refused(op, Outcome.FORBIDDEN, f"a {account.role} does not write review notes")
+    movie_id = uuid.UUID(body.movie_id)
+    if session.get(models.Movie, movie_id) is None:
+        return refused(op, Outcome.INVALID, f"no movie {body.movie_id}")
+    note = session.get(models.ReviewNote, uuid.UUID(body.note_id))
+    now = models.utc_now()
+    if body.base_revision is None:
+        if note is not None:
+            return conflict(
+                op,
+                ConflictReason.PAYLOAD_MISMATCH,
+                note_record(note).to_json(),
+                message="this note id is taken",
+            )
+        note = models.ReviewNote(
+            id=uuid.UUID(body.note_id),
+            movie_id=movie_id,
+            author_id=account.id,
+            revision=0,
+            created_at=now,
+        )
+        session.add(note)
+    else:
+        if note is None:
+            return refused(op, Outcome.INVALID, f"no review note {body.note_id}")
+        if note.movie_id != movie_id:
+            return refused(op, Outcome.INVALID, "a note cannot move to another movie")
+        if body.base_revision != note.revision:
+            return stale(op, note_record(note).to_json(), note.revision)
+    note.frame = body.frame
+    note.frame_end = body.frame_end
+    note.fps = body.fps
+    note.timecode = body.timecode
+    note.text = body.text
+    note.status = body.status
+    note.revision += 1
+    note.updated_at = now
+    note.usn = batch.usns.take()
+    return accepted(op, note.usn)

@@ -1,0 +1,372 @@
+"""Applying a pushed batch of ops in one transaction (``POST /api/sync/push``).
+
+The protocol is the wire package's (``vividverse_desktop.core.wire``). Here:
+
+- The transaction first locks the USN counter, so a batch runs after any other writer
+  has committed and sees its rows: a retry racing the original finds it and is a
+  duplicate, never a second copy.
+- An op id already applied with the same payload hash is ``duplicate`` (with the usn
+  it was applied under); with another hash, or by another user, it is a
+  ``payload_mismatch`` conflict. Only applied ops are recorded, so a refused op can be
+  sent again later (after an admin restores a role, say).
+- Each kind checks, in this order: the pusher's role may do this at all (``forbidden``),
+  the record exists (``invalid``), the edit is based on the current revision (``stale``
+  conflict carrying the server's record), then the rules of the change (``invalid``,
+  or ``forbidden`` for a workflow move the role may not make).
+- Status moves go through ``workflow.transition`` only; the system's own moves (quorum
+  reached, render finished or failed) are made in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sync_server import models, score_store
+from sync_server.accounts import Account
+from sync_server.batch import Batch, accepted, conflict, refused, stale
+from sync_server.movie_store import note_op, progress_op
+from sync_server.records import script_record
+from sync_server.score_store import SCORABLE, Stored
+from sync_server.scores import check_event_limits
+from sync_server.usn import UsnSequence
+from vividverse_desktop.core.scoring import ScoreEvent
+from vividverse_desktop.core.screenplay import fountain, stats
+from vividverse_desktop.core.screenplay.errors import ScreenplayError
+from vividverse_desktop.core.wire import (
+    ConflictReason,
+    MovieProgress,
+    Op,
+    Outcome,
+    PushResponse,
+    PushResult,
+    RefusedOp,
+    ScriptMetadata,
+    ScriptRevision,
+    ScriptSubmission,
+)
+from vividverse_desktop.core.workflow import TRANSITIONS, Role, Status, transition
+
+REVISABLE = frozenset({Status.DRAFT, Status.PENDING_VALIDATION, Status.REJECTED})
+"""Statuses in which a script takes a new version (not once validated or beyond)."""
+"""Movie statuses (any letter case) that end the script's Generating status."""
+
+
+def measure(fountain_text: str) -> dict[str, Any] | str:
+    """The statistics of a Fountain text, or why it cannot be read."""
+    try:
+        return stats.compute(fountain.parse(fountain_text)).to_json()
+    except ScreenplayError as exc:
+        return f"fountainText: line {exc.line}: {exc.message}"
+
+
+def apply_push(session: Session, account: Account, items: Sequence[Op | RefusedOp]) -> PushResponse:
+    """Apply the ops of one push as ``account``, in order, in the caller's transaction."""
+    usns = UsnSequence(session).lock()
+    batch = Batch(session, account, usns)
+    ops = [item for item in items if isinstance(item, Op)]
+    op_ids = [uuid.UUID(op.op_id) for op in ops]
+    known: dict[uuid.UUID, tuple[str, uuid.UUID, int]] = {
+        row.op_id: (row.payload_sha256, row.user_id, row.usn)
+        for row in session.scalars(select(models.SyncOp).where(models.SyncOp.op_id.in_(op_ids)))
+    }
+    scores = [op.body for op in ops if isinstance(op.body, ScoreEvent)]
+    score_ids = [uuid.UUID(event.id) for event in scores]
+    if scores:
+        # Look everything up before the first insert: a query would flush each pending row.
+        targets = {uuid.UUID(event.script_version_id) for event in scores}
+        found = score_store.versions_info(session, targets)
+        batch.versions.update({target: found.get(target) for target in targets})
+        batch.score_ids.update(
+            session.scalars(select(models.ScoreEvent.id).where(models.ScoreEvent.id.in_(score_ids)))
+        )
+    results: list[PushResult] = []
+    for item in items:
+        if isinstance(item, RefusedOp):
+            unreadable = item.result()
+            if unreadable is not None:
+                results.append(unreadable)
+            continue
+        key = uuid.UUID(item.op_id)
+        digest = item.payload_sha256
+        held = known.get(key)
+        if held is not None:
+            if held[:2] == (digest, account.id):
+                results.append(PushResult(item.op_id, Outcome.DUPLICATE, usn=held[2]))
+            else:
+                results.append(
+                    conflict(
+                        item,
+                        ConflictReason.PAYLOAD_MISMATCH,
+                        None,
+                        message="this op id was already used for a different op",
+                    )
+                )
+            continue
+        if not isinstance(item.body, ScoreEvent):
+            batch.write_pending()  # other kinds query freely; they must see earlier rows
+        result = apply_op(batch, item)
+        if result.outcome.settled:
+            assert result.usn is not None
+            row = {
+                "op_id": key,
+                "user_id": account.id,
+                "kind": item.kind.value,
+                "payload_sha256": digest,
+                "usn": result.usn,
+                "received_at": models.utc_now(),
+            }
+            batch.op_rows.append(row)
+            known[key] = (digest, account.id, result.usn)
+        results.append(result)
+    batch.write_pending()
+    score_store.settle_quorum(session, usns, batch.touched_scripts)
+    usns.store()
+    return PushResponse(tuple(results))
+
+
+def apply_op(batch: Batch, op: Op) -> PushResult:
+    """Apply one op that the server has not seen; the result names it."""
+    body = op.body
+    if isinstance(body, ScoreEvent):
+        return _score(batch, op, body)
+    if isinstance(body, ScriptSubmission):
+        return _submit(batch, op, body)
+    if isinstance(body, ScriptRevision):
+        return _revise(batch, op, body)
+    if isinstance(body, ScriptMetadata):
+        return _edit_script(batch, op, body)
+    if isinstance(body, MovieProgress):
+        return progress_op(batch, op, body)
+    return note_op(batch, op, body)
+
+
+def _score(batch: Batch, op: Op, event: ScoreEvent) -> PushResult:
+    account = batch.account
+    if account.role is not Role.VALIDATOR:
+        return refused(op, Outcome.FORBIDDEN, f"only validators score; you are {account.role}")
+    if event.validator_id != str(account.id):
+        return refused(op, Outcome.FORBIDDEN, "a score must be your own (validatorId)")
+    problem = check_event_limits(event)
+    if problem is not None:
+        return refused(op, Outcome.INVALID, problem)
+    version = batch.version(uuid.UUID(event.script_version_id))
+    if version is None:
+        return refused(op, Outcome.INVALID, f"no script version {event.script_version_id}")
+    if version.status not in SCORABLE:
+        return refused(op, Outcome.INVALID, f"the script is {version.status}: it takes no scores")
+    event_id = uuid.UUID(event.id)
+    if event_id in batch.new_scores:  # sent twice in this batch under two op ids
+        first, usn = batch.new_scores[event_id]
+        outcome, held = (Stored.DUPLICATE if first == event else Stored.CONFLICT), first
+    elif event_id in batch.score_ids:
+        outcome, held = score_store.store_score(batch.session, batch.usns, event)
+        usn = held.usn or 0
+    else:
+        outcome, held, usn = Stored.ACCEPTED, event, _insert_score(batch, event)
+        batch.new_scores[event_id] = (event, usn)
+    if outcome is Stored.CONFLICT:
+        return conflict(
+            op,
+            ConflictReason.PAYLOAD_MISMATCH,
+            held.with_usn(usn).to_json(),
+            message=f"score {event.id} is already stored with other values",
+        )
+    if outcome is Stored.DUPLICATE:
+        return PushResult(op.op_id, Outcome.DUPLICATE, usn=usn)
+    batch.touched_scripts.add(version.script_id)
+    return accepted(op, usn)
+
+
+def _insert_score(batch: Batch, event: ScoreEvent) -> int:
+    # The id is known to be new: the row joins the batch's bulk insert.
+    usn = batch.usns.take()
+    batch.score_rows.append(
+        {
+            "id": uuid.UUID(event.id),
+            "script_version_id": uuid.UUID(event.script_version_id),
+            "validator_id": uuid.UUID(event.validator_id),
+            "criteria": dict(event.criteria),
+            "overall": event.overall,
+            "verdict": None if event.verdict is None else event.verdict.value,
+            "confidence": event.confidence,
+            "comments": event.comments,
+            "scene_ref": event.scene_ref,
+            "created_at": event.created_at,
+            "device_id": event.device_id,
+            "received_at": models.utc_now(),
+            "usn": usn,
+        }
+    )
+    return usn
+
+
+def _submit(batch: Batch, op: Op, body: ScriptSubmission) -> PushResult:
+    account, session = batch.account, batch.session
+    if account.role not in (Role.WRITER, Role.ADMIN):
+        return refused(
+            op, Outcome.FORBIDDEN, f"only writers submit scripts; you are {account.role}"
+        )
+    script_id, version_id = uuid.UUID(body.script_id), uuid.UUID(body.version_id)
+    held = session.get(models.Script, script_id)
+    if held is not None:
+        visible = held.author_id == account.id or account.role is Role.ADMIN
+        theirs = script_record(held).to_json() if visible else None
+        return conflict(
+            op, ConflictReason.PAYLOAD_MISMATCH, theirs, message="this script id is taken"
+        )
+    if session.get(models.ScriptVersion, version_id) is not None:
+        return refused(op, Outcome.INVALID, f"versionId {version_id} is taken")
+    measured = measure(body.fountain_text)
+    if isinstance(measured, str):
+        return refused(op, Outcome.INVALID, measured)
+    status = transition(Status.DRAFT, Status.PENDING_VALIDATION, account.role, is_author=True)
+    now = models.utc_now()
+    session.add(
+        models.Script(
+            id=script_id,
+            author_id=account.id,
+            title=body.title.strip(),
+            status=status.value,
+            revision=1,
+            created_at=now,
+            updated_at=now,
+            usn=batch.usns.take(),
+        )
+    )
+    session.flush()
+    usn = batch.usns.take()
+    session.add(
+        _version_row(
+            body, version_id=version_id, script_id=script_id, n=1, measured=measured, usn=usn
+        )
+    )
+    return accepted(op, usn)
+
+
+def _version_row(
+    body: ScriptSubmission | ScriptRevision,
+    *,
+    version_id: uuid.UUID,
+    script_id: uuid.UUID,
+    n: int,
+    measured: dict[str, Any],
+    usn: int,
+) -> models.ScriptVersion:
+    return models.ScriptVersion(
+        id=version_id,
+        script_id=script_id,
+        n=n,
+        content_sha256=body.content_sha256,
+        fountain_text=body.fountain_text,
+        source_format=body.source_format.value,
+        source_file_key=None,
+        stats_json=measured,
+        created_at=models.utc_now(),
+        usn=usn,
+    )
+
+
+def _may_write_script(account: Account, script: models.Script) -> bool:
+    return account.role is Role.ADMIN or (
+        account.role is Role.WRITER and script.author_id == account.id
+    )
+
+
+def _revise(batch: Batch, op: Op, body: ScriptRevision) -> PushResult:
+    account, session = batch.account, batch.session
+    if account.role not in (Role.WRITER, Role.ADMIN):
+        return refused(
+            op, Outcome.FORBIDDEN, f"only writers revise scripts; you are {account.role}"
+        )
+    script = session.get(models.Script, uuid.UUID(body.script_id))
+    if script is None:
+        return refused(op, Outcome.INVALID, f"no script {body.script_id}")
+    if not _may_write_script(account, script):
+        return refused(op, Outcome.FORBIDDEN, "only the script's author may revise it")
+    version_id = uuid.UUID(body.version_id)
+    if session.get(models.ScriptVersion, version_id) is not None:
+        return refused(op, Outcome.INVALID, f"versionId {version_id} is taken")
+    if Status(script.status) not in REVISABLE:
+        return refused(
+            op, Outcome.INVALID, f"the script is {script.status}: it takes no new version"
+        )
+    measured = measure(body.fountain_text)
+    if isinstance(measured, str):
+        return refused(op, Outcome.INVALID, measured)
+    latest = session.scalar(
+        select(func.max(models.ScriptVersion.n)).where(models.ScriptVersion.script_id == script.id)
+    )
+    usn = batch.usns.take()
+    session.add(
+        _version_row(
+            body,
+            version_id=version_id,
+            script_id=script.id,
+            n=(latest or 0) + 1,
+            measured=measured,
+            usn=usn,
+        )
+    )
+    session.flush()
+    batch.touched_scripts.add(script.id)
+    return accepted(op, usn)
+
+
+def _move_refusal(current: Status, target: Status, account: Account, is_author: bool) -> Outcome:
+    """Whether an illegal status move is the role's lack of a right or no such move."""
+    grants = TRANSITIONS.get((current, target))
+    if grants is None:
+        return Outcome.INVALID
+    if account.role not in grants or (grants[account.role] and not is_author):
+        return Outcome.FORBIDDEN
+    return Outcome.INVALID
+
+
+def _edit_script(batch: Batch, op: Op, body: ScriptMetadata) -> PushResult:
+    account, session = batch.account, batch.session
+    if account.role not in (Role.WRITER, Role.EDITOR, Role.ADMIN):
+        return refused(op, Outcome.FORBIDDEN, f"a {account.role} does not edit scripts")
+    script = session.get(models.Script, uuid.UUID(body.script_id))
+    if script is None:
+        return refused(op, Outcome.INVALID, f"no script {body.script_id}")
+    is_author = script.author_id == account.id
+    if body.title is not None and not _may_write_script(account, script):
+        return refused(op, Outcome.FORBIDDEN, "only the script's author or an admin retitles it")
+    if account.role is Role.WRITER and not is_author:
+        return refused(op, Outcome.FORBIDDEN, "only the script's author may edit it")
+    if body.base_revision != script.revision:
+        return stale(op, script_record(script).to_json(), script.revision)
+    current = Status(script.status)
+    target = body.status
+    if target is not None and target is not current:
+        try:
+            transition(current, target, account.role, is_author=is_author)
+        except ValueError as exc:
+            return refused(op, _move_refusal(current, target, account, is_author), str(exc))
+        script.status = target.value
+        if target is Status.PENDING_VALIDATION:
+            _announce_latest_version(batch, script.id)
+            batch.touched_scripts.add(script.id)
+    if body.title is not None:
+        script.title = body.title.strip()
+    script.revision += 1
+    script.updated_at = models.utc_now()
+    script.usn = batch.usns.take()
+    return accepted(op, script.usn)
+
+
+def _announce_latest_version(batch: Batch, script_id: uuid.UUID) -> None:
+    """Give the newest version a fresh usn: validators pull versions of pending scripts."""
+    version = batch.session.scalars(
+        select(models.ScriptVersion)
+        .where(models.ScriptVersion.script_id == script_id)
+        .order_by(models.ScriptVersion.n.desc())
+        .limit(1)
+    ).first()
+    if version is not None:
+        version.usn = batch.usns.take()

@@ -1,0 +1,160 @@
+"""Database rows as the wire's records (``vividverse_desktop.core.wire``), and blinding.
+
+Validators score blind (DESIGN.md §1): the scripts and versions they receive carry no
+title, no author and no title page. :func:`blind_script` and :func:`blind_version` make
+those copies; a blinded version's ``contentSha256`` is the hash of the text as sent, so
+it still checks on the client.
+"""
+
+from __future__ import annotations
+
+import uuid
+from types import MappingProxyType
+
+from sync_server import models
+from vividverse_desktop.core.scoring import ScoreEvent, Verdict
+from vividverse_desktop.core.screenplay.title_page import read_title_page
+from vividverse_desktop.core.wire import (
+    MovieRecord,
+    ReviewNoteRecord,
+    ScriptRecord,
+    ScriptVersionRecord,
+    SourceFormat,
+    UserRecord,
+    content_sha256,
+)
+from vividverse_desktop.core.workflow import Role, Status
+
+HIDDEN_AUTHOR = str(uuid.UUID(int=0))
+"""The author id blind copies carry (the nil UUID: nobody)."""
+
+
+def user_record(row: models.User) -> UserRecord:
+    """The wire record of an account: never its password hash or token data."""
+    return UserRecord(
+        id=str(row.id),
+        username=row.username,
+        display_name=row.display_name,
+        role=Role(row.role),
+        disabled=row.disabled,
+    )
+
+
+def script_record(row: models.Script) -> ScriptRecord:
+    """The wire record of a script row."""
+    return ScriptRecord(
+        id=str(row.id),
+        author_id=str(row.author_id),
+        title=row.title,
+        status=Status(row.status),
+        revision=row.revision,
+        created_at=row.created_at,
+    )
+
+
+def version_record(row: models.ScriptVersion) -> ScriptVersionRecord:
+    """The wire record of a script version row."""
+    return ScriptVersionRecord(
+        id=str(row.id),
+        script_id=str(row.script_id),
+        n=row.n,
+        content_sha256=row.content_sha256,
+        fountain_text=row.fountain_text,
+        source_format=SourceFormat(row.source_format),
+        created_at=row.created_at,
+        source_file_key=row.source_file_key,
+        stats=MappingProxyType(dict(row.stats_json)),
+    )
+
+
+def score_record(row: models.ScoreEvent) -> ScoreEvent:
+    """The core score event of a row, carrying its usn."""
+    return ScoreEvent(
+        id=str(row.id),
+        script_version_id=str(row.script_version_id),
+        validator_id=str(row.validator_id),
+        criteria=dict(row.criteria),
+        overall=row.overall,
+        verdict=None if row.verdict is None else Verdict(row.verdict),
+        confidence=row.confidence,
+        comments=row.comments,
+        scene_ref=row.scene_ref,
+        created_at=row.created_at,
+        device_id=row.device_id or "server",
+        usn=row.usn,
+    )
+
+
+def movie_record(row: models.Movie) -> MovieRecord:
+    """The wire record of a movie row."""
+    return MovieRecord(
+        id=str(row.id),
+        script_version_id=str(row.script_version_id),
+        status=row.status,
+        progress=row.progress,
+        stage=row.stage,
+        created_by=str(row.created_by),
+        revision=row.revision,
+        video_key=row.video_key,
+        duration_s=row.duration_s,
+    )
+
+
+def note_record(row: models.ReviewNote) -> ReviewNoteRecord:
+    """The wire record of a review note row."""
+    return ReviewNoteRecord(
+        id=str(row.id),
+        movie_id=str(row.movie_id),
+        author_id=str(row.author_id),
+        frame=row.frame,
+        frame_end=row.frame_end,
+        fps=row.fps,
+        timecode=row.timecode,
+        text=row.text,
+        status=row.status,
+        revision=row.revision,
+        created_at=row.created_at,
+    )
+
+
+def blind_title(script_id: str) -> str:
+    """The neutral title a validator sees instead of the real one."""
+    return f"Script {script_id[:8]}"
+
+
+def blind_script(record: ScriptRecord) -> ScriptRecord:
+    """``record`` without its title and author."""
+    return ScriptRecord(
+        id=record.id,
+        author_id=HIDDEN_AUTHOR,
+        title=blind_title(record.id),
+        status=record.status,
+        revision=record.revision,
+        created_at=record.created_at,
+    )
+
+
+def without_title_page(fountain_text: str) -> str:
+    """The Fountain text with its title page (title, author, contact...) removed."""
+    lines = fountain_text.split("\n")
+    if not lines or ":" not in lines[0]:
+        return fountain_text
+    _fields, start = read_title_page(lines)
+    return "\n".join(lines[start:])
+
+
+def blind_version(record: ScriptVersionRecord) -> ScriptVersionRecord:
+    """``record`` without the title page, title statistics or source file."""
+    text = without_title_page(record.fountain_text)
+    stats = {k: v for k, v in record.stats.items() if k not in {"title", "title_page", "author"}}
+    return ScriptVersionRecord(
+        id=record.id,
+        script_id=record.script_id,
+        n=record.n,
+        content_sha256=content_sha256(text),
+        fountain_text=text,
+        source_format=record.source_format,
+        created_at=record.created_at,
+        source_file_key=None,
+        stats=MappingProxyType(stats),
+    )

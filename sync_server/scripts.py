@@ -1,0 +1,162 @@
+"""Script routes: submit a script (POST /api/scripts) and list scripts (GET /api/scripts).
+
+A submitted script starts in PendingValidation (the workflow's submit move from Draft)
+with an immutable version 1. Who sees what when listing:
+
+- writers see only their own scripts;
+- validators see only scripts waiting for scores, blind (no author, no title);
+- editors, reviewers and admins see every script.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sync_server import script_store
+from sync_server.auth import current_user, require_role
+from sync_server.context import context_of
+from sync_server.errors import ApiError
+from sync_server.openapi import PAGING, Operation, Param
+from sync_server.payload import Field, paging, read_fields
+from sync_server.script_store import ScriptIdTaken
+from vividverse_desktop.core.screenplay import fountain, stats
+from vividverse_desktop.core.screenplay.errors import ScreenplayError
+from vividverse_desktop.core.workflow import Role, Status, WorkflowError, transition
+
+SOURCE_FORMATS = frozenset({"fountain", "text", "pdf"})
+STATUS_NAMES = frozenset(status.value for status in Status)
+
+SUBMIT_FIELDS = (
+    Field("id", str, required=False, max_length=36, format="uuid"),
+    Field("title", str, max_length=300, min_length=1),
+    Field("fountain_text", str, min_length=1),
+    Field("source_format", str, required=False, choices=SOURCE_FORMATS),
+)
+
+
+def measure(fountain_text: str) -> dict[str, Any]:
+    """Statistics of a Fountain text (blocking); 422 when it cannot be read."""
+    try:
+        return stats.compute(fountain.parse(fountain_text)).to_json()
+    except ScreenplayError as exc:
+        raise ApiError(
+            422,
+            "invalid_screenplay",
+            [{"field": "fountain_text", "message": exc.message, "line": exc.line}],
+        ) from None
+
+
+async def submit_script(request: Request) -> Response:
+    """POST /api/scripts {title, fountain_text, source_format?, id?}.
+
+    Writers (and admins) submit; the script starts in PendingValidation. Sending the
+    same client-made ``id`` with the same text again is a retry (200, nothing new).
+    """
+    account = await current_user(request)
+    require_role(account, Role.WRITER, Role.ADMIN)
+    body = await read_fields(request, SUBMIT_FIELDS)
+    text: str = body["fountain_text"]
+    script_id = None if body.get("id") is None else uuid.UUID(body["id"])
+    try:
+        status = transition(Status.DRAFT, Status.PENDING_VALIDATION, account.role, is_author=True)
+    except WorkflowError as exc:
+        raise ApiError(403, "forbidden", str(exc)) from None
+    measured = await run_in_threadpool(measure, text)
+    try:
+        record, created = await context_of(request).write(
+            lambda session: script_store.create_script(
+                session,
+                script_id=script_id,
+                author_id=account.id,
+                title=body["title"].strip() or "Untitled",
+                status=status,
+                fountain_text=text,
+                source_format=body.get("source_format", "fountain"),
+                stats=measured,
+            )
+        )
+    except ScriptIdTaken:
+        raise ApiError(
+            409, "id_conflict", f"script id {script_id} is already used for another script"
+        ) from None
+    return JSONResponse(record.to_json(), status_code=201 if created else 200)
+
+
+async def list_scripts(request: Request) -> Response:
+    """GET /api/scripts?offset=&limit=&status=: one page of the scripts the caller may see."""
+    account = await current_user(request)
+    offset, limit = paging(request)
+    raw_status = request.query_params.get("status")
+    if raw_status is not None and raw_status not in STATUS_NAMES:
+        raise ApiError(
+            422, "invalid_query", f"status must be one of {', '.join(sorted(STATUS_NAMES))}"
+        )
+    wanted = None if raw_status is None else frozenset({Status(raw_status)})
+    author_id = None
+    blind = False
+    if account.role is Role.WRITER:
+        author_id = account.id
+    elif account.role is Role.VALIDATOR:
+        blind = True
+        queue = frozenset({Status.PENDING_VALIDATION})
+        wanted = queue if wanted is None else wanted & queue
+    if wanted is not None and not wanted:
+        page: list[script_store.ScriptRecord] = []
+        total = 0
+    else:
+        page, total = await context_of(request).read(
+            lambda session: script_store.list_scripts(
+                session, offset=offset, limit=limit, author_id=author_id, statuses=wanted
+            )
+        )
+    return JSONResponse(
+        {
+            "items": [record.to_json(blind=blind) for record in page],
+            "total": total,
+            "offset": offset,
+            "limit": limit,
+        }
+    )
+
+
+async def scripts_collection(request: Request) -> Response:
+    """/api/scripts: GET lists, POST submits (one route, so 405 names both methods)."""
+    if request.method == "POST":
+        return await submit_script(request)
+    return await list_scripts(request)
+
+
+ROUTES = [Route("/api/scripts", scripts_collection, methods=["GET", "POST"])]
+
+_TAGS = ("scripts",)
+OPERATIONS = [
+    Operation(
+        "POST",
+        "/api/scripts",
+        "Submit a script (starts in PendingValidation); a resent client id is a retry",
+        {
+            200: "already submitted with this id (retry)",
+            201: "the new script",
+            401: "not signed in",
+            403: "not a writer or admin",
+            409: "id used for another script",
+            422: "invalid body or unreadable screenplay",
+        },
+        body=SUBMIT_FIELDS,
+        tags=_TAGS,
+    ),
+    Operation(
+        "GET",
+        "/api/scripts",
+        "List the scripts the caller may see, newest first",
+        {200: "a page of scripts", 401: "not signed in", 422: "invalid query"},
+        query=(*PAGING, Param("status", str, "only scripts in this status", STATUS_NAMES)),
+        tags=_TAGS,
+    ),
+]

@@ -1,0 +1,170 @@
+"""Server settings read from the environment; secrets never print.
+
+Every setting has an environment variable (``VIVIDVERSE_*``). The JWT secret must be
+at least 32 bytes: a shorter one is refused at start with a message that says how to
+make a good one. In the desktop-embedded mode a missing secret is generated once and
+kept in the data directory (readable by its owner only).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+MIN_SECRET_BYTES = 32
+SECRET_FILE_NAME = "jwt_secret"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or unusable; the message names the variable and the fix."""
+
+
+class Secret:
+    """A string that never shows itself in ``str``, ``repr`` or f-strings."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The secret value itself; pass it on, never log it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    def __str__(self) -> str:
+        return "**********"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and secrets.compare_digest(
+            self._value.encode(), other._value.encode()
+        )
+
+    def __hash__(self) -> int:
+        return hash(Secret)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the server needs to start. Build it with :meth:`from_environ`."""
+
+    data_dir: Path
+    jwt_secret: Secret
+    database_url: str = field(default="", repr=False)
+    storage_url: str = field(default="", repr=False)
+    access_token_seconds: int = 15 * 60
+    refresh_token_seconds: int = 30 * 24 * 3600
+    admin_username: str | None = None
+    admin_password: Secret | None = None
+    max_body_bytes: int = 2 * 1024 * 1024
+    bcrypt_rounds: int = 12
+    login_max_failures: int = 5
+    login_window_seconds: int = 300
+
+    def __post_init__(self) -> None:
+        if len(self.jwt_secret.reveal().encode()) < MIN_SECRET_BYTES:
+            raise SettingsError(_short_secret_message())
+        if not self.database_url:
+            object.__setattr__(
+                self, "database_url", f"sqlite:///{self.data_dir / 'sync-server.sqlite3'}"
+            )
+        if not self.storage_url:
+            object.__setattr__(self, "storage_url", (self.data_dir / "storage").as_uri())
+        if not 4 <= self.bcrypt_rounds <= 31:
+            raise SettingsError("VIVIDVERSE_BCRYPT_ROUNDS must be between 4 and 31")
+        for name in (
+            "access_token_seconds",
+            "refresh_token_seconds",
+            "max_body_bytes",
+            "login_max_failures",
+            "login_window_seconds",
+        ):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"VIVIDVERSE_{name.upper()} must be a positive integer")
+        if (self.admin_username is None) != (self.admin_password is None):
+            raise SettingsError(
+                "set both VIVIDVERSE_ADMIN_USERNAME and VIVIDVERSE_ADMIN_PASSWORD, or neither"
+            )
+
+    @classmethod
+    def from_environ(
+        cls, environ: Mapping[str, str] | None = None, *, embedded: bool = False
+    ) -> Settings:
+        """Read settings from ``environ`` (default ``os.environ``).
+
+        Raises :class:`SettingsError` when a value is missing or malformed. With
+        ``embedded=True`` a missing JWT secret is generated and persisted in the data
+        directory instead of being an error.
+        """
+        env = os.environ if environ is None else environ
+        data_dir = Path(
+            env.get("VIVIDVERSE_DATA_DIR") or platformdirs.user_data_path("vividverse") / "server"
+        )
+        raw_secret = env.get("VIVIDVERSE_JWT_SECRET")
+        if raw_secret is None:
+            if not embedded:
+                raise SettingsError(_short_secret_message(missing=True))
+            raw_secret = embedded_secret(data_dir)
+        admin_password = env.get("VIVIDVERSE_ADMIN_PASSWORD")
+        return cls(
+            data_dir=data_dir,
+            jwt_secret=Secret(raw_secret),
+            database_url=env.get("VIVIDVERSE_DATABASE_URL", ""),
+            storage_url=env.get("VIVIDVERSE_STORAGE_URL", ""),
+            access_token_seconds=_integer(env, "VIVIDVERSE_ACCESS_TOKEN_SECONDS", 15 * 60),
+            refresh_token_seconds=_integer(env, "VIVIDVERSE_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600),
+            admin_username=env.get("VIVIDVERSE_ADMIN_USERNAME") or None,
+            admin_password=Secret(admin_password) if admin_password else None,
+            max_body_bytes=_integer(env, "VIVIDVERSE_MAX_BODY_BYTES", 2 * 1024 * 1024),
+            bcrypt_rounds=_integer(env, "VIVIDVERSE_BCRYPT_ROUNDS", 12),
+            login_max_failures=_integer(env, "VIVIDVERSE_LOGIN_MAX_FAILURES", 5),
+            login_window_seconds=_integer(env, "VIVIDVERSE_LOGIN_WINDOW_SECONDS", 300),
+        )
+
+
+def embedded_secret(data_dir: Path) -> str:
+    """The data directory's persisted JWT secret, created (mode 0600) on first use."""
+    path = data_dir / SECRET_FILE_NAME
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        value = path.read_text(encoding="ascii").strip()
+        if len(value.encode()) < MIN_SECRET_BYTES:
+            raise SettingsError(
+                f"{path} holds a JWT secret shorter than {MIN_SECRET_BYTES} bytes; "
+                "delete the file to have a new one generated"
+            ) from None
+        return value
+    value = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(value + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    return value
+
+
+def _integer(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def _short_secret_message(*, missing: bool = False) -> str:
+    problem = "is not set" if missing else f"is shorter than {MIN_SECRET_BYTES} bytes"
+    return (
+        f"VIVIDVERSE_JWT_SECRET {problem}; the server needs a secret of at least "
+        f"{MIN_SECRET_BYTES} bytes to sign tokens. Make one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+    )

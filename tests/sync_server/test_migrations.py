@@ -1,0 +1,157 @@
+"""Schema migrations: the migrated schema is the models' schema, and upgrading is idempotent."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+
+from sync_server.db import Database
+from sync_server.models import Base, User, UsnCounter
+from vividverse_desktop.core.workflow import Role
+
+
+def _database(url: str) -> Database:
+    return Database(url)
+
+
+def test_migrated_schema_matches_the_models(empty_database_url: str) -> None:
+    """After ``upgrade head`` alembic finds no difference between database and models."""
+    database = _database(empty_database_url)
+    try:
+        database.migrate()
+        with database.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        database.dispose()
+
+
+def test_upgrade_is_idempotent_and_keeps_data(empty_database_url: str) -> None:
+    """Running the migrations again (a restart) changes nothing and loses nothing."""
+    database = _database(empty_database_url)
+    try:
+        database.migrate()
+        with database.transaction() as session:
+            session.add(
+                User(
+                    username="kept",
+                    display_name="Kept",
+                    role=Role.WRITER.value,
+                    password_hash="x",
+                    usn=1,
+                )
+            )
+        database.migrate()
+        with database.snapshot() as session:
+            assert session.scalars(select(User.username)).all() == ["kept"]
+            assert session.scalars(select(UsnCounter.value)).all() == [0]
+            version = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        assert version == "0002"
+    finally:
+        database.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    """Every SQLite connection has WAL journaling and enforces foreign keys."""
+    database = _database(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    try:
+        database.migrate()
+        with database.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        database.dispose()
+
+
+def test_foreign_keys_are_enforced(empty_database_url: str) -> None:
+    """A refresh-token family for a user that does not exist is refused by the database."""
+    from datetime import timedelta
+
+    from sync_server import accounts
+
+    database = _database(empty_database_url)
+    try:
+        database.migrate()
+        with pytest.raises(IntegrityError), database.transaction() as session:
+            accounts.start_family(session, uuid.uuid4(), "jti", timedelta(days=1))
+    finally:
+        database.dispose()
+
+
+def test_upgrade_from_0001_gives_existing_users_usns(empty_database_url: str) -> None:
+    """Accounts made before users had a usn get fresh ones, and the counter moves past them."""
+    from alembic import command
+
+    from sync_server.db import migration_config
+
+    database = _database(empty_database_url)
+    try:
+        command.upgrade(migration_config(database.engine), "0001")
+        with database.engine.begin() as connection:
+            for name in ("bea", "abe"):
+                connection.execute(
+                    text(
+                        "INSERT INTO users (id, username, display_name, role, password_hash,"
+                        " token_version, disabled, created_at)"
+                        " VALUES (:id, :name, :name, 'writer', 'x', 0, false, :now)"
+                    ),
+                    {"id": uuid.uuid4().hex, "name": name, "now": "2026-01-01T00:00:00+00:00"},
+                )
+        database.migrate()
+        with database.snapshot() as session:
+            usns = {row[0]: row[1] for row in session.execute(select(User.username, User.usn))}
+            counter = session.scalars(select(UsnCounter.value)).one()
+        assert usns == {"abe": 1, "bea": 2}
+        assert counter == 2
+    finally:
+        database.dispose()
+
+
+def test_upgrading_a_populated_first_schema_keeps_every_row(tmp_path: Path) -> None:
+    """A v0001 SQLite database with users and their scripts upgrades to head losing nothing."""
+    from alembic import command
+
+    from sync_server.db import make_engine, migration_config
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = make_engine(url)
+    command.upgrade(migration_config(engine), "0001")
+    author = uuid.uuid4()
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (id, username, display_name, role, password_hash,"
+                " token_version, disabled, created_at)"
+                " VALUES (:id, 'ada', 'Ada', 'writer', 'x', 0, 0, '2026-11-01 10:00:00')"
+            ),
+            {"id": author.hex},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO scripts (id, author_id, title, status, revision, created_at,"
+                " updated_at, usn)"
+                " VALUES (:id, :author, 'Kept', 'PendingValidation', 1,"
+                " '2026-11-01 10:00:00', '2026-11-01 10:00:00', 1)"
+            ),
+            {"id": uuid.uuid4().hex, "author": author.hex},
+        )
+        connection.execute(text("UPDATE usn_counter SET value = 1 WHERE id = 1"))
+    engine.dispose()
+
+    database = _database(url)
+    try:
+        database.migrate()
+        with database.snapshot() as session:
+            assert session.scalars(select(User.username)).all() == ["ada"]
+            assert session.scalars(select(User.usn)).all() == [2]
+            titles = session.execute(text("SELECT title FROM scripts")).scalars().all()
+            assert titles == ["Kept"]
+            assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    finally:
+        database.dispose()

@@ -1,0 +1,235 @@
+"""Render verbs: ``plan`` (screenplay -> editable plan JSON) and ``render`` (-> MP4 film)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+import threading
+import time
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from vividverse_desktop.cli.common import EXIT_OK, EXIT_USAGE, CliError, write_output
+
+if TYPE_CHECKING:
+    from vividverse_desktop.core.pipeline.plan import Plan
+    from vividverse_desktop.render.events import RenderProgress, RenderResult
+
+
+def _plan_for(script: str) -> Plan:
+    from vividverse_desktop.cli.screenplay import _load
+    from vividverse_desktop.core.pipeline.plan import build_plan
+
+    screenplay, _ = _load(script)
+    if not screenplay.scenes():
+        raise CliError(f"{script}: no scenes to render (no scene headings found)")
+    return build_plan(screenplay)
+
+
+def _read_plan(path_text: str) -> Plan:
+    from vividverse_desktop.core.pipeline.plan import PlanError, plan_from_json
+
+    path = Path(path_text)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CliError(f"{path}: {exc.strerror or exc}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CliError(f"{path}: not a JSON document: {exc}") from exc
+    try:
+        return plan_from_json(data)
+    except PlanError as exc:
+        raise CliError(f"{path}: {exc}") from exc
+
+
+def cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
+    """Write the render plan of a screenplay as JSON."""
+    from vividverse_desktop.core.pipeline.plan import plan_to_json
+
+    plan = _plan_for(args.script)
+    text = json.dumps(plan_to_json(plan), ensure_ascii=False, indent=2) + "\n"
+    write_output(args.output, text, force=args.force, source=args.script)
+    if args.output != "-":
+        shots = sum(len(s.shots) for s in plan.scenes)
+        lines = sum(len(s.lines) for s in plan.scenes)
+        print(
+            f"{args.script} -> {args.output}: {len(plan.scenes)} scenes, {shots} shots, "
+            f"{lines} lines, {_clock(plan.duration)}",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+_SIZE = re.compile(r"(\d{2,5})x(\d{2,5})")
+
+
+def _size(text: str) -> tuple[int, int]:
+    match = _SIZE.fullmatch(text.strip().lower())
+    if not match:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, got {text!r}")
+    width, height = int(match.group(1)), int(match.group(2))
+    if width % 2 or height % 2:
+        raise argparse.ArgumentTypeError(f"width and height must be even, got {text}")
+    return width, height
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class _ProgressLine:
+    """``scene i/n  pp%  ETA m:ss`` on stderr, redrawn in place on a terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last = 0.0
+
+    def __call__(self, event: RenderProgress) -> None:
+        now = time.monotonic()
+        if self.tty and event.stage == "scenes" and now - self.last < 0.1:
+            return
+        self.last = now
+        eta = "--:--" if event.eta is None else _clock(event.eta)
+        what = {"scenes": "scene", "audio": "audio", "stitch": "stitch", "done": "done"}
+        text = (
+            f"{what.get(event.stage, event.stage)} {event.scenes_done}/{event.scenes_total}"
+            f"  {event.fraction * 100:5.1f}%  ETA {eta}"
+        )
+        if self.tty:
+            self.stream.write("\r" + text.ljust(48))
+            if event.stage == "done":
+                self.stream.write("\n")
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def _summary(result: RenderResult) -> str:
+    made = ", ".join(f"{n} {kind}" for kind, n in sorted(result.made.items())) or "nothing"
+    speed = result.duration / result.seconds if result.seconds > 0 else 0.0
+    return (
+        f"{result.output}: {result.scenes} scenes, {_clock(result.duration)} "
+        f"({result.frames} frames), cost ${result.cost:.2f} (this run ${result.spent:.2f}), "
+        f"rendered in {result.seconds:.1f} s ({speed:.0f}x real time); "
+        f"made {made}; reused {result.reused}"
+    )
+
+
+def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
+    """Render a screenplay (or an edited plan) into an MP4 film."""
+    from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
+    from vividverse_desktop.providers.contract import Modality, VoiceProvider
+    from vividverse_desktop.providers.registry import load_registry
+    from vividverse_desktop.render.engine import Renderer, RenderSettings
+    from vividverse_desktop.render.events import RenderCancelled, RenderError
+
+    output = Path(args.output)
+    if not output.parent.is_dir():
+        raise CliError(f"{output.parent}: no such directory")
+    if output.exists() and not (args.force or args.resume):
+        raise CliError(f"{output}: already exists (use --force to overwrite)")
+    plan = _read_plan(args.plan) if args.plan else _plan_for(args.script)
+    registry = load_registry()
+    for broken in registry.broken:
+        print(f"warning: provider {broken.name} skipped: {broken.reason}", file=sys.stderr)
+    try:
+        video = registry.get(args.video, Modality.VIDEO)
+        voice = registry.get(args.voice, Modality.VOICE)
+    except KeyError as exc:
+        raise CliError(str(exc.args[0]), EXIT_USAGE) from exc
+    if not isinstance(voice, VoiceProvider):
+        raise CliError(f"voice provider {args.voice} cannot cast voices", EXIT_USAGE)
+    job_dir = Path(args.job_dir) if args.job_dir else output.with_name(output.name + ".job")
+    if job_dir.exists() and not args.resume:
+        if not (job_dir / "job.sqlite").exists():
+            raise CliError(f"{job_dir}: exists and is not a render job directory")
+        shutil.rmtree(job_dir)
+    width, height = args.size
+    settings = RenderSettings(fmt=VideoFormat(width, height, Fraction(args.fps)))
+    if args.jobs is not None:
+        settings = replace(settings, jobs=args.jobs)
+    if args.stereo:
+        settings = replace(settings, audio_channels=2, audio_bitrate="160k")
+    renderer = Renderer(job_dir, video, voice, settings)
+    cancel = threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["result"] = renderer.render(
+                plan, output, on_progress=_ProgressLine(sys.stderr), cancel=cancel
+            )
+        except BaseException as exc:  # handed to the main thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="render", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        cancel.set()
+        worker.join()
+        raise
+    error = outcome.get("error")
+    if isinstance(error, RenderError):
+        raise CliError(f"render failed: {error}") from error
+    if isinstance(error, RenderCancelled):
+        raise KeyboardInterrupt
+    if error is not None:
+        raise error
+    if args.edl:
+        edl = (job_dir / "film.edl").read_text(encoding="utf-8")
+        write_output(args.edl, edl, force=True, source=args.script)
+    print(_summary(outcome["result"]), file=sys.stderr)
+    return EXIT_OK
+
+
+def register(verbs: Any) -> None:
+    """Add the ``plan`` and ``render`` verbs to the CLI's subparsers."""
+    p = verbs.add_parser("plan", help="write the render plan (scenes, shots, prompts, lines)")
+    p.add_argument("script", help="a Fountain, PDF or plain-text screenplay")
+    p.add_argument("-o", "--output", required=True, help="the plan JSON to write (- for stdout)")
+    p.add_argument("-f", "--force", action="store_true", help="overwrite OUTPUT if it exists")
+    p.set_defaults(func=cmd_plan)
+
+    p = verbs.add_parser("render", help="render a screenplay into an MP4 film (keyless animatic)")
+    p.add_argument("script", help="a Fountain, PDF or plain-text screenplay")
+    p.add_argument("-o", "--output", required=True, help="the MP4 film to write")
+    p.add_argument("--plan", help="render this (edited) plan JSON instead of planning SCRIPT")
+    p.add_argument("--jobs", type=_positive, default=None, help="scenes rendered at once")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="reuse the job directory: finish a killed render, re-render only edited scenes",
+    )
+    p.add_argument("--size", type=_size, default=(1280, 720), help="frame size (1280x720)")
+    p.add_argument("--fps", type=_positive, default=24, help="frames per second (24)")
+    p.add_argument(
+        "--stereo", action="store_true", help="stereo AAC (default mono: the voices are mono)"
+    )
+    p.add_argument("--edl", help="also write the edit as a CMX 3600 EDL to this file")
+    p.add_argument("--job-dir", help="where assets and the job database live (OUTPUT.job)")
+    p.add_argument("--video", default="storyboard", help="video provider (storyboard)")
+    p.add_argument("--voice", default="espeak", help="voice provider (espeak)")
+    p.add_argument("-f", "--force", action="store_true", help="overwrite OUTPUT if it exists")
+    p.set_defaults(func=cmd_render)

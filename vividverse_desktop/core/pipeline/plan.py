@@ -1,0 +1,427 @@
+"""The render plan: scenes -> shots -> prompts, dialogue lines with timing, scene durations.
+
+:func:`build_plan` derives a plan from a screenplay, deterministically. The plan
+is also a JSON document (:func:`plan_to_json`) a user may edit and feed back;
+:func:`plan_from_json` validates it strictly and names the JSON path of the first
+problem (``$.scenes[2].shots[0].duration``).
+
+Timing follows the timing model (``core.screenplay.timing``): a scene lasts what
+``scene_durations`` says; within it the story clock starts after half the scene
+overhead, action advances it at the reading rate, each speech at the speaking rate
+after a turn gap. A scene's ``duration`` is authoritative: shot durations are
+weights that the renderer scales to fill it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from vividverse_desktop.core.pipeline.cards import Light, Motion, light_of
+from vividverse_desktop.core.pipeline.prompt import shot_prompt
+from vividverse_desktop.core.screenplay.heading import parse_heading, resolve_day_night
+from vividverse_desktop.core.screenplay.model import Element, ElementKind, Scene, Screenplay
+from vividverse_desktop.core.screenplay.timing import (
+    ACTION_WPM,
+    DIALOGUE_WPM,
+    SCENE_OVERHEAD_S,
+    TRANSITION_S,
+    TURN_GAP_S,
+    element_words,
+    scene_durations,
+)
+
+PLAN_FORMAT = 1
+"""Version of the plan's JSON document (the ``vividverse_plan`` key)."""
+
+MAX_SHOTS = 6
+"""At most this many shots per scene; later action paragraphs join the last shot."""
+
+MAX_SCENE_SECONDS = 3600.0
+
+
+class PlanError(ValueError):
+    """A plan document that cannot be used; ``path`` is the JSON path of the problem."""
+
+    def __init__(self, message: str, path: str = "$") -> None:
+        super().__init__(f"{path}: {message}")
+        self.message = message
+        self.path = path
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A spoken line: who, what, and when it starts (seconds into its scene), how long."""
+
+    speaker: str
+    text: str
+    start: float
+    duration: float
+    parenthetical: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Shot:
+    """One shot: the action it shows, its provider prompt, its weight in seconds, its motion."""
+
+    action: str
+    prompt: str
+    duration: float
+    motion: Motion = Motion.NONE
+
+
+@dataclass(frozen=True, slots=True)
+class PlanScene:
+    """A scene of the plan. ``id`` is unique in the plan (the scene number)."""
+
+    id: str
+    heading: str
+    location: str
+    time_of_day: str
+    exterior: bool
+    light: Light
+    duration: float
+    characters: tuple[str, ...]
+    shots: tuple[Shot, ...]
+    lines: tuple[Line, ...]
+
+    def shot_seconds(self) -> tuple[float, ...]:
+        """Shot durations scaled so that they fill the scene exactly."""
+        weights = [max(0.0, shot.duration) for shot in self.shots]
+        total = sum(weights)
+        if total <= 0:
+            return tuple(self.duration / len(self.shots) for _ in self.shots)
+        return tuple(self.duration * w / total for w in weights)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A film to render: its title and scenes in order."""
+
+    title: str
+    scenes: tuple[PlanScene, ...]
+
+    @property
+    def duration(self) -> float:
+        """Planned seconds of the whole film."""
+        return sum(scene.duration for scene in self.scenes)
+
+    def scene(self, scene_id: str) -> PlanScene:
+        """The scene with ``scene_id`` (KeyError if none)."""
+        for scene in self.scenes:
+            if scene.id == scene_id:
+                return scene
+        raise KeyError(scene_id)
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds, 3)
+
+
+_CUE = re.compile(r"\b[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+)?\b")
+
+
+def _present(scene: Scene, cast: frozenset[str]) -> tuple[str, ...]:
+    """Speaking characters, then known characters named in capitals in the action."""
+    seen: dict[str, None] = dict.fromkeys(scene.characters)
+    for element in scene.elements:
+        if element.kind is ElementKind.ACTION:
+            for match in _CUE.finditer(element.plain_text()):
+                if match.group(0) in cast:
+                    seen.setdefault(match.group(0), None)
+    return tuple(seen)
+
+
+def _advance(element: Element) -> float:
+    kind = element.kind
+    if kind in (ElementKind.DIALOGUE, ElementKind.LYRICS):
+        return element_words(element) * 60.0 / DIALOGUE_WPM
+    if kind in (ElementKind.ACTION, ElementKind.CENTERED):
+        return element_words(element) * 60.0 / ACTION_WPM
+    if kind is ElementKind.CHARACTER:
+        return TURN_GAP_S
+    if kind is ElementKind.TRANSITION:
+        return TRANSITION_S
+    return 0.0
+
+
+def _plan_scene(
+    scene: Scene, duration: float, light: Light, exterior: bool, cast: frozenset[str]
+) -> PlanScene:
+    heading = parse_heading(scene.heading.text)
+    characters = _present(scene, cast)
+    # Shots: one per action paragraph (the first also takes anything before it).
+    groups: list[list[Element]] = [[]]
+    for element in scene.elements:
+        starts_shot = element.kind is ElementKind.ACTION and any(
+            e.kind is ElementKind.ACTION for e in groups[-1]
+        )
+        if starts_shot and len(groups) < MAX_SHOTS:
+            groups.append([])
+        groups[-1].append(element)
+    lines: list[Line] = []
+    clock = SCENE_OVERHEAD_S / 2
+    speaker, parenthetical = "", ""
+    weights: list[float] = []
+    for n, group in enumerate(groups):
+        start = clock
+        for element in group:
+            step = _advance(element)
+            if element.kind is ElementKind.CHARACTER:
+                speaker, parenthetical = element.text, ""
+            elif element.kind is ElementKind.PARENTHETICAL:
+                parenthetical = element.plain_text().strip("() ")
+            elif element.kind is ElementKind.DIALOGUE and element.plain_text().strip():
+                text = " ".join(element.plain_text().split())
+                lines.append(Line(speaker, text, _ms(clock), _ms(step), parenthetical))
+                parenthetical = ""
+            clock += step
+        weights.append(clock - start + (SCENE_OVERHEAD_S / 2 if n == 0 else 0.0))
+    weights[-1] += SCENE_OVERHEAD_S / 2
+    shots = []
+    for n, group in enumerate(groups):
+        action = "\n".join(
+            e.plain_text() for e in group if e.kind in (ElementKind.ACTION, ElementKind.CENTERED)
+        )
+        prompt = shot_prompt(
+            heading, light.value, action, characters, shot_index=n, shot_count=len(groups)
+        )
+        shots.append(Shot(action, prompt, _ms(max(weights[n], 0.001))))
+    return PlanScene(
+        id=scene.number,
+        heading=" ".join(scene.heading.plain_text().split()),
+        location=heading.location,
+        time_of_day=heading.time_of_day,
+        exterior=exterior,
+        light=light,
+        duration=_ms(duration),
+        characters=characters,
+        shots=tuple(shots),
+        lines=tuple(lines),
+    )
+
+
+def build_plan(screenplay: Screenplay) -> Plan:
+    """The plan of a screenplay: one plan scene per scene, deterministic.
+
+    Scene ids are scene numbers (made unique with ``-2``, ``-3`` suffixes when the
+    script repeats one); durations come from the timing model, rounded to the
+    millisecond; relative times of day (``CONTINUOUS``) take the previous scene's light.
+    """
+    scenes = screenplay.scenes()
+    durations = scene_durations(screenplay)
+    headings = [parse_heading(scene.heading.text) for scene in scenes]
+    buckets = resolve_day_night(headings)
+    cast = frozenset(e.text for e in screenplay.of_kind(ElementKind.CHARACTER))
+    planned: list[PlanScene] = []
+    used: set[str] = set()
+    for scene, duration, heading, bucket in zip(scenes, durations, headings, buckets, strict=True):
+        exterior = heading.prefix in ("EXT", "INT/EXT", "EST")
+        item = _plan_scene(scene, duration, light_of(heading, bucket), exterior, cast)
+        scene_id, n = item.id, 1
+        while scene_id in used:
+            n += 1
+            scene_id = f"{item.id}-{n}"
+        used.add(scene_id)
+        planned.append(item if scene_id == item.id else _with_id(item, scene_id))
+    return Plan(screenplay.title, tuple(planned))
+
+
+def _with_id(scene: PlanScene, scene_id: str) -> PlanScene:
+    from dataclasses import replace
+
+    return replace(scene, id=scene_id)
+
+
+# -- JSON ---------------------------------------------------------------------------------
+
+
+def plan_to_json(plan: Plan) -> dict[str, Any]:
+    """The plan as a JSON-ready document (read back by :func:`plan_from_json`)."""
+    return {
+        "vividverse_plan": PLAN_FORMAT,
+        "title": plan.title,
+        "scenes": [scene_to_json(scene) for scene in plan.scenes],
+    }
+
+
+def scene_to_json(scene: PlanScene) -> dict[str, Any]:
+    """One scene as a JSON object (also the scene's slice for asset hashing)."""
+    return {
+        "id": scene.id,
+        "heading": scene.heading,
+        "location": scene.location,
+        "time_of_day": scene.time_of_day,
+        "exterior": scene.exterior,
+        "light": scene.light.value,
+        "duration": scene.duration,
+        "characters": list(scene.characters),
+        "shots": [
+            {
+                "action": s.action,
+                "prompt": s.prompt,
+                "duration": s.duration,
+                "motion": s.motion.value,
+            }
+            for s in scene.shots
+        ],
+        "lines": [
+            {
+                "speaker": line.speaker,
+                "text": line.text,
+                "parenthetical": line.parenthetical,
+                "start": line.start,
+                "duration": line.duration,
+            }
+            for line in scene.lines
+        ],
+    }
+
+
+class _Reader:
+    """Strict typed access to one JSON object, naming paths in errors."""
+
+    def __init__(self, data: object, path: str, keys: Sequence[str], optional: Sequence[str] = ()):
+        if not isinstance(data, Mapping):
+            raise PlanError(f"expected an object, got {_kind(data)}", path)
+        unknown = sorted(set(data) - set(keys) - set(optional))
+        if unknown:
+            raise PlanError(f"unknown key {unknown[0]!r}", path)
+        missing = [k for k in keys if k not in data]
+        if missing:
+            raise PlanError(f"missing key {missing[0]!r}", path)
+        self.data, self.path = data, path
+
+    def at(self, key: str) -> str:
+        return f"{self.path}.{key}"
+
+    def text(self, key: str, default: str | None = None, *, empty: bool = True) -> str:
+        value = self.data.get(key, default)
+        if not isinstance(value, str):
+            raise PlanError(f"expected a string, got {_kind(value)}", self.at(key))
+        if not empty and not value.strip():
+            raise PlanError("must not be empty", self.at(key))
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self.data[key]
+        if not isinstance(value, bool):
+            raise PlanError(f"expected true or false, got {_kind(value)}", self.at(key))
+        return value
+
+    def seconds(self, key: str, *, positive: bool) -> float:
+        value = self.data[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise PlanError(f"expected a number of seconds, got {_kind(value)}", self.at(key))
+        number = float(value)
+        if not math.isfinite(number) or number < 0 or (positive and number == 0):
+            bound = "positive" if positive else "zero or more"
+            raise PlanError(f"must be {bound} and finite, got {value}", self.at(key))
+        if number > MAX_SCENE_SECONDS:
+            raise PlanError(f"must be at most {MAX_SCENE_SECONDS:g} s, got {value}", self.at(key))
+        return number
+
+    def items(self, key: str, *, nonempty: bool = False) -> list[object]:
+        value = self.data[key]
+        if not isinstance(value, list):
+            raise PlanError(f"expected a list, got {_kind(value)}", self.at(key))
+        if nonempty and not value:
+            raise PlanError("must not be empty", self.at(key))
+        return value
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string"}.get(
+        type(value), "a list" if isinstance(value, list) else "an object"
+    )
+
+
+def _enum(reader: _Reader, key: str, choices: type[Light] | type[Motion]) -> Any:
+    value = reader.text(key)
+    try:
+        return choices(value)
+    except ValueError:
+        allowed = ", ".join(c.value for c in choices)
+        raise PlanError(f"must be one of {allowed}; got {value!r}", reader.at(key)) from None
+
+
+def plan_from_json(data: object) -> Plan:
+    """Read and validate a plan document; raises :class:`PlanError` naming the JSON path.
+
+    Checked: the format version, every key known and present and of its type,
+    durations positive and finite, scene ids unique and non-empty, lines starting
+    inside their scene, at least one shot per scene, lights and motions known.
+    """
+    top = _Reader(data, "$", ("vividverse_plan", "scenes"), ("title",))
+    if top.data["vividverse_plan"] != PLAN_FORMAT:
+        raise PlanError(
+            f"unsupported plan format {top.data['vividverse_plan']!r}", top.at("vividverse_plan")
+        )
+    title = top.text("title", "")
+    scenes: list[PlanScene] = []
+    ids: set[str] = set()
+    for i, raw in enumerate(top.items("scenes", nonempty=True)):
+        scene = _scene_from_json(raw, f"$.scenes[{i}]")
+        if scene.id in ids:
+            raise PlanError(f"duplicate scene id {scene.id!r}", f"$.scenes[{i}].id")
+        ids.add(scene.id)
+        scenes.append(scene)
+    return Plan(title, tuple(scenes))
+
+
+_SCENE_KEYS = (
+    "id", "heading", "location", "time_of_day", "exterior", "light",
+    "duration", "characters", "shots", "lines",
+)  # fmt: skip
+
+
+def _scene_from_json(raw: object, path: str) -> PlanScene:
+    r = _Reader(raw, path, _SCENE_KEYS)
+    duration = r.seconds("duration", positive=True)
+    characters = []
+    for j, name in enumerate(r.items("characters")):
+        if not isinstance(name, str) or not name.strip():
+            raise PlanError("expected a non-empty name", f"{path}.characters[{j}]")
+        characters.append(name)
+    shots = []
+    for j, item in enumerate(r.items("shots", nonempty=True)):
+        s = _Reader(item, f"{path}.shots[{j}]", ("action", "prompt", "duration"), ("motion",))
+        motion = _enum(s, "motion", Motion) if "motion" in s.data else Motion.NONE
+        shots.append(
+            Shot(s.text("action"), s.text("prompt"), s.seconds("duration", positive=True), motion)
+        )
+    lines = []
+    for j, item in enumerate(r.items("lines")):
+        at = f"{path}.lines[{j}]"
+        ln = _Reader(item, at, ("speaker", "text", "start", "duration"), ("parenthetical",))
+        start = ln.seconds("start", positive=False)
+        if start >= duration:
+            raise PlanError(
+                f"starts at {start:g} s, after its scene ends ({duration:g} s)", f"{at}.start"
+            )
+        lines.append(
+            Line(
+                ln.text("speaker", empty=False),
+                ln.text("text", empty=False),
+                start,
+                ln.seconds("duration", positive=True),
+                ln.text("parenthetical", ""),
+            )
+        )
+    return PlanScene(
+        id=r.text("id", empty=False),
+        heading=r.text("heading"),
+        location=r.text("location"),
+        time_of_day=r.text("time_of_day"),
+        exterior=r.flag("exterior"),
+        light=_enum(r, "light", Light),
+        duration=duration,
+        characters=tuple(characters),
+        shots=tuple(shots),
+        lines=tuple(lines),
+    )

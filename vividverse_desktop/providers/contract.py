@@ -1,0 +1,202 @@
+"""The one contract every image, video and voice provider follows: submit -> poll -> download.
+
+A provider turns a request into a ticket (:meth:`Provider.submit`), reports when
+the ticket is done (:meth:`Provider.poll`, which may ask to be asked again later),
+then writes the asset to a ``.part`` file (:meth:`Provider.download`) that
+:meth:`Provider.verify` probes before :func:`fetch` renames it into place. Nothing
+counts as an asset until it has been probed. Local providers do their work in
+``download``; cloud providers upload in ``submit`` and fetch a URL in ``download``.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from vividverse_desktop.core.pipeline.ffmpeg_args import X264, VideoFormat
+from vividverse_desktop.core.pipeline.plan import PlanScene
+
+
+class Modality(enum.StrEnum):
+    """What a provider makes: a still per shot, a clip per scene, or a voice line."""
+
+    IMAGE = "image"
+    VIDEO = "video"
+    VOICE = "voice"
+
+
+class ProviderError(RuntimeError):
+    """A provider could not make an asset; ``retryable`` errors may succeed when retried."""
+
+    def __init__(self, message: str, *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class ProviderCancelled(ProviderError):
+    """The caller cancelled while the provider was working."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClipRequest:
+    """A scene clip of exactly ``sum(shot_frames)`` frames of ``fmt``, video only."""
+
+    scene: PlanScene
+    fmt: VideoFormat
+    shot_frames: tuple[int, ...]
+    x264: X264 = field(default_factory=X264)
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRequest:
+    """A still for one shot, at least ``fmt``'s size."""
+
+    prompt: str
+    fmt: VideoFormat
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceRequest:
+    """A spoken line in a provider voice id (from :meth:`VoiceProvider.cast`)."""
+
+    text: str
+    speaker: str
+    voice: str
+
+
+Request = ClipRequest | ImageRequest | VoiceRequest
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """A submitted request: the provider's job id and what it needs to finish the job."""
+
+    job_id: str
+    request: Request
+    scratch: Path
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PollResult:
+    """A ticket's state: ``done``, or ask again after ``wait`` seconds; ``error`` if it failed."""
+
+    done: bool
+    wait: float = 1.0
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A finished, probed asset: its file, what it cost (USD) and how long it plays."""
+
+    path: Path
+    cost: float
+    seconds: float
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """Anything that makes assets: the contract the engine and the registry rely on.
+
+    ``name`` is the registry name, ``version`` changes whenever the same request
+    would give a different asset (it is part of every asset hash).
+    """
+
+    name: str
+    modality: Modality
+    version: str
+
+    def settings(self) -> Mapping[str, Any]:
+        """Settings that change the output (hashed with each request); JSON-able."""
+        ...
+
+    def cost(self, request: Request) -> float:
+        """The price of one request in USD (0 for local providers)."""
+        ...
+
+    def submit(self, request: Request, scratch: Path) -> Ticket:
+        """Start making the asset; ``scratch`` is a directory the provider may write to."""
+        ...
+
+    def poll(self, ticket: Ticket) -> PollResult:
+        """Whether the ticket is done (or failed, or when to ask again)."""
+        ...
+
+    def download(self, ticket: Ticket, part: Path, cancel: threading.Event | None) -> None:
+        """Write the finished asset to ``part`` (a ``.part`` path the caller renames)."""
+        ...
+
+    def verify(self, path: Path, request: Request) -> float:
+        """Probe the written asset; its duration in seconds, or raise ProviderError."""
+        ...
+
+
+@runtime_checkable
+class VoiceProvider(Provider, Protocol):
+    """A voice provider also casts: one voice id per speaker, distinct where it can."""
+
+    def cast(self, speakers: tuple[str, ...]) -> dict[str, str]:
+        """A voice id for every speaker, deterministic for the same speakers."""
+        ...
+
+
+def part_path(output: Path) -> Path:
+    """Where an asset is written before it counts: ``NAME.<unique>.part`` next to ``output``.
+
+    Unique per call, so a writer orphaned by a killed render (FFmpeg runs in its own
+    process group and outlives a kill -9 of its parent) never shares a file with
+    the resumed render.
+    """
+    return output.with_name(f"{output.name}.{uuid.uuid4().hex[:12]}.part")
+
+
+def fetch(
+    provider: Provider,
+    request: Request,
+    output: Path,
+    *,
+    scratch: Path,
+    timeout: float = 600.0,
+    cancel: threading.Event | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Asset:
+    """Drive one request through submit -> poll -> download -> verify -> rename.
+
+    The asset appears at ``output`` only once verified; a failure leaves no
+    ``output`` and no ``.part``. Raises :class:`ProviderError` (its subclass
+    :class:`ProviderCancelled` on cancel; a timeout after ``timeout`` seconds).
+    """
+    deadline = time.monotonic() + timeout
+    scratch.mkdir(parents=True, exist_ok=True)
+    ticket = provider.submit(request, scratch)
+    while True:
+        if cancel is not None and cancel.is_set():
+            raise ProviderCancelled("cancelled")
+        state = provider.poll(ticket)
+        if state.error is not None:
+            raise ProviderError(state.error)
+        if state.done:
+            break
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise ProviderError(f"no result within {timeout:g} s", retryable=True)
+        sleep(min(max(0.0, state.wait), remaining))
+    part = part_path(output)
+    try:
+        provider.download(ticket, part, cancel)
+        if not part.is_file():
+            raise ProviderError("the provider wrote no file")
+        seconds = provider.verify(part, request)
+        os.replace(part, output)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return Asset(output, provider.cost(request), seconds)
