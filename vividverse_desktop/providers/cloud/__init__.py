@@ -1,0 +1,1 @@
+"""Cloud providers: adapters for hosted image, video and voice APIs behind the one contract."""

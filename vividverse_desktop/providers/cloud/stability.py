@@ -1,0 +1,73 @@
+"""Stability AI image generation (``POST /v2beta/stable-image/generate/{core|ultra|sd3}``).
+
+A multipart form (``prompt``, ``aspect_ratio``, ``output_format``) with
+``Accept: image/*`` answers the picture's bytes synchronously. Moderation answers
+403, or 200 with the ``finish-reason: CONTENT_FILTERED`` header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from vividverse_desktop.providers.cloud import pricing
+from vividverse_desktop.providers.cloud.base import CloudProvider, expect
+from vividverse_desktop.providers.cloud.http import ContentRefused, policy_refusal
+from vividverse_desktop.providers.cloud.shape import aspect_ratio
+from vividverse_desktop.providers.contract import (
+    ImageRequest,
+    Modality,
+    PollResult,
+    ProviderError,
+    Request,
+    Ticket,
+)
+
+
+def _moderated(response: httpx.Response) -> bool:
+    return response.status_code == 403 or policy_refusal(response)
+
+
+class StabilityImages(CloudProvider):
+    """Stills from Stability's Stable Image API; a price per image (an estimate)."""
+
+    name = "stability"
+    modality = Modality.IMAGE
+    base_url = "https://api.stability.ai"
+    service = "core"
+
+    def settings(self) -> Mapping[str, Any]:
+        """The service (core, ultra, sd3) changes the picture."""
+        return {"service": self.service}
+
+    def cost(self, request: Request) -> float:
+        """Estimated USD per image for the service."""
+        expect(request, ImageRequest, self.name)
+        return pricing.STABILITY_PER_IMAGE.get(self.service, 0.0)
+
+    def submit(self, request: Request, scratch: Path) -> Ticket:
+        """Generate the image (synchronous) and keep it in ``scratch``."""
+        still: ImageRequest = expect(request, ImageRequest, self.name)
+        form = {
+            "prompt": (None, still.prompt),
+            "aspect_ratio": (None, aspect_ratio(still.fmt.width, still.fmt.height)),
+            "output_format": (None, "png"),
+        }
+        url = f"{self.url}/v2beta/stable-image/generate/{self.service}"
+        response: httpx.Response = self.retried(
+            lambda: self.client.call(
+                "POST", url, files=form, headers={"Accept": "image/*"}, refusal=_moderated
+            )
+        )
+        if response.headers.get("finish-reason", "").upper() == "CONTENT_FILTERED":
+            raise ContentRefused(f"{self.name} filtered the image (content policy)")
+        if not response.content:
+            raise ProviderError(f"{self.name} answered no image")
+        return self.store(still, scratch, response.content, ".png")
+
+    def poll(self, ticket: Ticket) -> PollResult:
+        """Done at once: the API is synchronous."""
+        return PollResult(done=True)
