@@ -102,7 +102,7 @@ def test_an_unknown_provider_lists_the_available_ones(
     script: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """--video with a name nobody registered is a usage error naming the choices."""
-    code = main(["render", str(script), "-o", str(tmp_path / "f.mp4"), "--video", "luma"])
+    code = main(["render", str(script), "-o", str(tmp_path / "f.mp4"), "--video", "nobody"])
     assert code == 2
     assert "storyboard" in capsys.readouterr().err
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vividverse_desktop.core.screenplay import Span, Style, parse
+from vividverse_desktop.core.screenplay.boneyard import strip_boneyards
 from vividverse_desktop.core.screenplay.emphasis import inline, markup
 
 IT, B, U, N = Style.ITALIC, Style.BOLD, Style.UNDERLINE, Style.NOTE
@@ -105,3 +106,19 @@ def test_markup_never_writes_a_boneyard_opener() -> None:
     written = markup("a/b", (Span(2, 3, IT),))
     assert "/*" not in written.replace("\\/*", "")
     assert parse(written + "\n").elements[0].text == "a/b"
+
+
+def test_markup_never_writes_boneyard_marks() -> None:
+    """Literal ``*/`` and a ``/`` touching a marker are escaped: no boneyard opens or closes."""
+    cases = [
+        ("x */ y", ()),
+        ("a/b", (Span(0, 1, IT), Span(2, 3, IT))),
+        ("/", (Span(0, 1, B),)),
+        ("*/ go/", (Span(3, 6, IT),)),
+        ("a\\/b", (Span(3, 4, IT), Span(3, 4, U))),
+    ]
+    for text, spans in cases:
+        written = markup(text, spans)
+        assert strip_boneyards([written, "x */"]) == ([written, "x */"], [])
+        assert strip_boneyards(["/* x", written]) == (["/* x", written], [])
+        assert inline(written) == (text, spans)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vividverse_desktop.core.screenplay.fountain import parse
 from vividverse_desktop.core.screenplay.layout import (
     Grid,
     Page,
@@ -10,7 +11,8 @@ from vividverse_desktop.core.screenplay.layout import (
     is_cue,
     split_cue,
 )
-from vividverse_desktop.core.screenplay.model import DualSide, ElementKind
+from vividverse_desktop.core.screenplay.model import DualSide, ElementKind, Screenplay
+from vividverse_desktop.core.screenplay.writer import write
 
 K = ElementKind
 CHAR = 7.2  # Courier 12 pt
@@ -236,6 +238,33 @@ def test_line_numbers_follow_the_generated_fountain() -> None:
         (7, 7),
         (9, 9),
     ]
+
+
+def written_places(screenplay: Screenplay) -> list[tuple[int, int]]:
+    """Where the parser finds each element in the Fountain the writer makes."""
+    return [(e.line, e.last_line) for e in parse(write(screenplay)).elements]
+
+
+def test_line_numbers_count_a_title_page_with_multi_line_fields() -> None:
+    """After a title page with a two-line contact, elements sit where the writer puts them."""
+    title = page(
+        (45 - 10 / 2, 20, "THE LEDGER"),
+        (15, 50, "jane@example.org"),
+        (15, 51, "Harbour Lane 5"),
+    )
+    result = classify([title, page(*SCENE)], grid=GRID).screenplay
+    assert result.title_page
+    places = [(e.line, e.last_line) for e in result.elements]
+    assert places == written_places(result)
+    assert places[0][0] > 1
+
+
+def test_line_numbers_allow_for_a_first_line_that_reads_as_a_title_key() -> None:
+    """A first action line like ``Notes: ...`` is written after a blank line; numbers follow."""
+    rows = [(MARGIN, 0, "Notes: the house is empty."), *((c, r + 2, t) for c, r, t in SCENE)]
+    result = classify([page(*rows)], grid=GRID).screenplay
+    assert result.elements[0].line == 2
+    assert [(e.line, e.last_line) for e in result.elements] == written_places(result)
 
 
 def test_no_text_gives_an_empty_screenplay_and_a_warning() -> None:

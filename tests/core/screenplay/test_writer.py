@@ -19,9 +19,11 @@ from vividverse_desktop.core.screenplay import (
     parse,
     write,
 )
+from vividverse_desktop.core.screenplay.writer import element_lines
 
 K = ElementKind
 BOUNDED = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+BRIEF = settings(BOUNDED, max_examples=100)
 
 # Words that look like markup, forcing marks, headings, transitions, cues; odd text.
 TRICKY = [
@@ -84,6 +86,10 @@ WORD = st.sampled_from(TRICKY) | st.text(
     max_size=6,
 )
 SAFE_WORD = st.sampled_from(["alpha", "BETA", "Gamma", "é", "小明", "12", "x-y", "МАША"])
+# Boneyard marks and their neighbours: escaped in marked-up text, kept as-is where the
+# model holds text verbatim (title-page values, notes, cue extensions).
+SLASH_WORD = st.sampled_from(["/*", "*/", "/", "*", "a/*b", "x*/y", "\\/*", "\\", "\\\\/*"])
+RAW_WORD = SAFE_WORD | SLASH_WORD
 UPPER_WORD = st.sampled_from(["BOB", "MARGOT", "DR.", "МАША", "O'NEIL", "R2D2", "ΣΩΚΡΑΤΗΣ"])
 STYLE_SETS = st.sampled_from(
     [
@@ -102,16 +108,17 @@ STYLE_SETS = st.sampled_from(
 
 @st.composite
 def styled_line(draw: st.DrawFn, words: st.SearchStrategy[str] = WORD) -> tuple[str, list[Span]]:
-    """A line of words, some styled as whole words, maybe one an inline note."""
+    """A line of words (some separated by a bare ``/``), some styled as whole words,
+    maybe one an inline note."""
     parts: list[str] = []
     spans: list[Span] = []
     pos = 0
     for index in range(draw(st.integers(1, 5))):
         if index:
-            parts.append(" ")
+            parts.append(draw(st.sampled_from(" " * 3 + "/")))
             pos += 1
         if draw(st.integers(0, 9)) == 0:
-            note = " ".join(draw(st.lists(SAFE_WORD, min_size=1, max_size=3)))
+            note = " ".join(draw(st.lists(RAW_WORD, min_size=1, max_size=3)))
             spans.append(Span(pos, pos + len(note), Style.NOTE))
             word = note
         else:
@@ -161,7 +168,9 @@ def speech(draw: st.DrawFn, dual: DualSide | None) -> list[Element]:
     else:
         name = draw(plain_words(WORD.filter(lambda w: "(" not in w and "^" not in w), 2))
     extensions = tuple(
-        draw(st.lists(st.sampled_from(["V.O.", "O.S.", "CONT'D", "on radio"]), max_size=2))
+        draw(
+            st.lists(st.sampled_from(["V.O.", "O.S.", "CONT'D", "on radio"]) | RAW_WORD, max_size=2)
+        )
     )
     out = [Element(K.CHARACTER, name, 0, 0, (), None, extensions, dual, 0, draw(st.booleans()))]
     last = K.CHARACTER
@@ -171,7 +180,7 @@ def speech(draw: st.DrawFn, dual: DualSide | None) -> list[Element]:
             out.append(Element(K.DIALOGUE, text, 0, 0, spans, dual=dual))
             last = K.DIALOGUE
         else:
-            lines = draw(st.lists(plain_words(SAFE_WORD, 3), min_size=1, max_size=2))
+            lines = draw(st.lists(plain_words(SAFE_WORD | SLASH_WORD, 3), min_size=1, max_size=2))
             text = "(" + "\n".join(lines) + ")"
             out.append(Element(K.PARENTHETICAL, text, 0, 0, dual=dual))
             last = K.PARENTHETICAL
@@ -214,7 +223,7 @@ def block(draw: st.DrawFn) -> list[Element]:
     if kind is K.SYNOPSIS:
         return [Element(K.SYNOPSIS, draw(plain_words(WORD)), 0, 0)]
     if kind is K.NOTE:
-        lines = draw(st.lists(plain_words(SAFE_WORD), min_size=1, max_size=3))
+        lines = draw(st.lists(plain_words(RAW_WORD), min_size=1, max_size=3))
         return [Element(K.NOTE, "\n".join(lines), 0, 0)]
     return [Element(K.PAGE_BREAK, "", 0, 0)]
 
@@ -230,11 +239,68 @@ def screenplays(draw: st.DrawFn) -> Screenplay:
                 st.sampled_from(["Title", "Credit", "Author", "Draft date", "Notes"]), unique=True
             )
         ):
-            title_page[key] = "\n".join(draw(st.lists(plain_words(SAFE_WORD), max_size=2)))
+            title_page[key] = "\n".join(draw(st.lists(plain_words(RAW_WORD), max_size=2)))
     bones = tuple(
         Boneyard(draw(plain_words(WORD.filter(lambda w: "*/" not in w))), 0, at)
         for at in sorted(draw(st.lists(st.integers(0, len(elements)), max_size=2)))
     )
+    return parseable(Screenplay(title_page, tuple(elements), bones))
+
+
+def opener_at(text: str, start: int = 0) -> int:
+    """Index of the first ``/*`` at or after ``start`` not escaped by an odd run of
+    backslashes (a boneyard's opening), or -1."""
+    at = text.find("/*", start)
+    while at >= 0:
+        slashes = len(text[:at]) - len(text[:at].rstrip("\\"))
+        if slashes % 2 == 0:
+            return at
+        at = text.find("/*", at + 1)
+    return at
+
+
+def parseable(screenplay: Screenplay) -> Screenplay:
+    """The model made one that parse can produce, where verbatim text holds ``/*``.
+
+    In Fountain that parses, a literal ``/*`` is never closed: no ``*/`` and no
+    boneyard comes after the first one. So each ``*/`` in verbatim text after it
+    becomes ``*x`` (same length, spans stay put), and boneyards that could only be
+    written after it move up to the last ``before`` that can still precede it: the
+    first element for a title-page ``/*``, the element holding it if on its first line,
+    else the next one.
+    """
+    found: list[int] = []  # [limit] once the first literal "/*" is seen
+
+    def clean(text: str, element: int, line_of: int) -> str:
+        if not found:
+            at = opener_at(text)
+            if at < 0:
+                return text
+            lines_before = text[:at].count("\n") + line_of
+            found.append(0 if element < 0 else element + (1 if lines_before else 0))
+            return text[: at + 2] + text[at + 2 :].replace("*/", "*x")
+        return text.replace("*/", "*x")
+
+    title_page = {key: clean(value, -1, 0) for key, value in screenplay.title_page.items()}
+    elements: list[Element] = []
+    for index, original in enumerate(screenplay.elements):
+        element = original
+        if element.kind is K.NOTE:
+            element = dataclasses.replace(element, text=clean(element.text, index, 0))
+        elif element.extensions:
+            extensions = tuple(clean(e, index, 0) for e in element.extensions)
+            element = dataclasses.replace(element, extensions=extensions)
+        for span in element.spans:
+            if span.style is Style.NOTE:
+                text = element.text
+                note = clean(text[span.start : span.end], index, text[: span.start].count("\n"))
+                element = dataclasses.replace(
+                    element, text=text[: span.start] + note + text[span.end :]
+                )
+        elements.append(element)
+    bones = screenplay.boneyards
+    if found:
+        bones = tuple(dataclasses.replace(b, before=min(b.before, found[0])) for b in bones)
     return Screenplay(title_page, tuple(elements), bones)
 
 
@@ -329,8 +395,33 @@ FOUNTAIN_LINES = st.sampled_from(
         "~",
         "#",
         "=",
+        # literal boneyard marks where the model keeps text verbatim or escaped
+        "Title: /*",
+        "Notes: */ x",
+        "    /* indented",
+        "[[n /*]]",
+        "[[a */ b]]",
+        "[[open /*",
+        "/*]]",
+        "a [[b /* c",
+        "d */ e]]",
+        "BOB (/*)",
+        "BOB (*/) ^",
+        "BOB (V.O. \\/*)",
+        "(aside /*)",
+        "# sec /*",
+        "= syn */",
+        "> /* <",
+        "~ */ la",
+        "INT. ROOM #/*#",
+        "EXT. YARD #1# */",
+        "*a*\\/",
+        "\\/*b*",
+        "\\*\\/",
+        "\\/*",
+        "\\\\/*",
     ]
-) | st.text(st.sampled_from("*_\\[]/!@#=~>.<( )aB\t"), max_size=8)
+) | st.text(st.sampled_from("*_\\[]/!@#=~>.<( )aB\t:^"), max_size=8)
 
 
 @BOUNDED
@@ -380,3 +471,71 @@ def test_writer_puts_boneyard_before_its_element() -> None:
         (Boneyard(" (angry) ", 0, 1),),
     )
     assert write(model) == "Title: T\n\nBOB\n/* (angry) */\nHi.\n"
+
+
+def test_a_paren_line_inside_a_dialogue_note_is_not_escaped() -> None:
+    """A ``(`` line inside an inline note stays verbatim; outside one it is escaped."""
+    model = parse("BOB\n[[note\n(\nnote]]\n\nBOB\nHi\n\\(there\n")
+    assert [e.text for e in model.elements[1::2]] == ["note\n(\nnote", "Hi\n(there"]
+    assert write(model) == "BOB\n[[note\n(\nnote]]\n\nBOB\nHi\n\\(there\n"
+
+
+def parsed_lines(screenplay: Screenplay) -> list[tuple[int, int]]:
+    """Where the parser finds each element of the written text: (line, last line)."""
+    return [(e.line, e.last_line) for e in parse(write(screenplay)).elements]
+
+
+@BRIEF
+@given(screenplays())
+def test_element_lines_are_where_the_parser_finds_the_elements(screenplay: Screenplay) -> None:
+    """element_lines(model) gives each element's (first, last) line in parse(write(model))."""
+    bare = dataclasses.replace(screenplay, boneyards=())
+    assert list(element_lines(bare)) == parsed_lines(bare)
+
+
+@BRIEF
+@given(screenplays())
+def test_element_lines_start_where_the_parser_starts_with_boneyards(
+    screenplay: Screenplay,
+) -> None:
+    """With boneyards written between elements, each element still starts where parsed."""
+    assert [first for first, _last in element_lines(screenplay)] == [
+        first for first, _last in parsed_lines(screenplay)
+    ]
+
+
+def test_element_lines_count_the_title_page_and_speech_without_blanks() -> None:
+    """A two-line title field, a blank, then a speech written without blank lines."""
+    model = Screenplay(
+        {"Title": "T", "Contact": "a\nb"},
+        (
+            Element(K.SCENE_HEADING, "INT. HALL - DAY", 0),
+            Element(K.CHARACTER, "BOB", 0),
+            Element(K.PARENTHETICAL, "(low\nand slow)", 0),
+            Element(K.DIALOGUE, "Hi.\nThere.", 0),
+            Element(K.ACTION, "He goes.", 0),
+        ),
+    )
+    lines = write(model).split("\n")
+    places = element_lines(model)
+    assert [lines[first - 1] for first, _last in places] == [
+        "INT. HALL - DAY",
+        "BOB",
+        "(low",
+        "Hi.",
+        "He goes.",
+    ]
+    assert [last - first for first, last in places] == [0, 0, 1, 1, 0]
+
+
+def test_element_lines_follow_the_blank_line_before_a_key_like_first_line() -> None:
+    """Without a title page, a first line that reads as ``Key:`` is pushed down one line."""
+    model = Screenplay({}, (Element(K.ACTION, "Notes: none.", 0), Element(K.ACTION, "Go.", 0)))
+    assert write(model) == "\nNotes: none.\n\nGo.\n"
+    assert element_lines(model) == ((2, 2), (4, 4))
+
+
+def test_element_lines_of_a_feature_script_match_its_parse() -> None:
+    """Every element of a generated feature script is placed where its own source had it."""
+    model = parse(write(parse(feature_script(30, seed=11))))
+    assert list(element_lines(model)) == [(e.line, e.last_line) for e in model.elements]

@@ -1,4 +1,10 @@
-"""Boneyard ``/* ... */``: text the writer struck out, lifted out of the lines before parsing."""
+"""Boneyard ``/* ... */``: text the writer struck out, lifted out of the lines before parsing.
+
+A ``/*`` closes at the first ``*/`` after it, on any later line. A ``/*`` with no
+``*/`` anywhere after it stays text, and so does every ``/*`` after it; so in
+parsed text no boneyard and no ``*/`` ever follows a literal ``/*``. The writer
+relies on this to keep such a ``/*`` literal (see ``writer``).
+"""
 
 from __future__ import annotations
 
@@ -79,6 +85,11 @@ def strip_boneyards(lines: list[str]) -> tuple[list[str], list[Struck]]:
             kept[first] = rest
         index += 1
     return kept, struck
+
+
+def has_opener(text: str) -> bool:
+    """Whether ``text`` holds a ``/*`` that would open a boneyard (not ``\\/*``)."""
+    return "/*" in text and _opener(text, 0) >= 0
 
 
 def _opener(line: str, pos: int) -> int:

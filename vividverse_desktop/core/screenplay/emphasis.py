@@ -12,6 +12,9 @@
   unclosed ``[[`` are literal.
 - A backslash before ASCII punctuation makes that character literal (``\\*``,
   ``\\_``, ``\\[``, ``\\\\``, ...); any other backslash is literal.
+- Outside notes, ``markup`` never writes ``/*`` or ``*/``, which the boneyard
+  reader would take for a boneyard's ends: a literal ``*`` is always escaped, and
+  a ``/`` after a literal ``*`` or touching an emphasis marker is written ``\\/``.
 
 Each step is linear in the text length: one regex scan with single-token
 alternatives (no backtracking), then two passes over the tokens.
@@ -28,7 +31,7 @@ _ITALIC, _BOLD, _UNDERLINE = 1, 2, 4
 _STAR_KINDS = {1: _ITALIC, 2: _BOLD, 3: _ITALIC | _BOLD}
 _STYLE = {_ITALIC: Style.ITALIC, _BOLD: Style.BOLD, _UNDERLINE: Style.UNDERLINE}
 _TEXT, _DELIM, _NOTE, _BREAK = 0, 1, 2, 3
-_ESCAPED = re.compile(r"[\\*_\[]")
+_ESCAPED = re.compile(r"[\\*_\[]|(?<=\*)/")
 
 
 def has_markup(text: str) -> bool:
@@ -139,7 +142,10 @@ def inline(text: str) -> tuple[str, tuple[Span, ...]]:
 
 
 def escape(text: str) -> str:
-    """Text with every character that ``inline`` would read as markup escaped."""
+    """Text with every character that ``inline`` would read as markup escaped.
+
+    A ``/`` right after a ``*`` is escaped too, so the result never holds ``*/``.
+    """
     if not has_markup(text) and "[" not in text:
         return text
     return _ESCAPED.sub(lambda m: "\\" + m.group(), text)
@@ -150,6 +156,7 @@ def markup(text: str, spans: tuple[Span, ...] = ()) -> str:
 
     Holds for spans ``inline`` can produce: non-empty, emphasis within one line and
     never inside a note, notes without ``]]``, no two same-style spans touching.
+    The result holds ``/*`` or ``*/`` only inside a note's verbatim content.
     """
     if not spans:
         return escape(text)
@@ -171,21 +178,35 @@ def markup(text: str, spans: tuple[Span, ...] = ()) -> str:
     for at in marks:
         if at < pos:
             continue
-        parts.append(escape(text[pos:at]))
         shut = closes.get(at, 0)
         begin = opens.get(at, 0)
-        if (shut | begin) & (_ITALIC | _BOLD) and parts[-1].endswith("/"):
-            parts[-1] = parts[-1][:-1] + "\\/"  # "/*" would open a boneyard
-        parts.append("*" * ((1 if shut & _ITALIC else 0) + (2 if shut & _BOLD else 0)))
-        if shut & _UNDERLINE:
-            parts.append("_")
-        if begin & _UNDERLINE:
-            parts.append("_")
-        parts.append("*" * ((2 if begin & _BOLD else 0) + (1 if begin & _ITALIC else 0)))
+        markers = (
+            "*" * ((1 if shut & _ITALIC else 0) + (2 if shut & _BOLD else 0))
+            + ("_" if shut & _UNDERLINE else "")
+            + ("_" if begin & _UNDERLINE else "")
+            + "*" * ((2 if begin & _BOLD else 0) + (1 if begin & _ITALIC else 0))
+        )
+        parts.append(_between(text[pos:at], parts, markers))
+        parts.append(markers)
         pos = at
         end = notes.get(at)
         if end is not None:
             parts.append("[[" + text[at:end] + "]]")
             pos = end
-    parts.append(escape(text[pos:]))
+    parts.append(_between(text[pos:], parts, ""))
     return "".join(parts)
+
+
+def _between(chunk: str, parts: list[str], markers: str) -> str:
+    """``escape(chunk)`` for text written after ``parts`` and before ``markers``, with a
+    ``/`` at either end escaped where it would touch an asterisk marker."""
+    written = escape(chunk)
+    if not chunk:
+        return written
+    if chunk[0] == "/" and parts and parts[-1].endswith("*"):
+        written = "\\" + written  # "*/" would close a boneyard
+        if len(chunk) == 1:
+            return written
+    if chunk[-1] == "/" and markers.startswith("*") and not chunk.endswith("*/"):
+        written = written[:-1] + "\\/"  # "/*" would open a boneyard
+    return written

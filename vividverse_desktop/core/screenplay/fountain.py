@@ -21,6 +21,8 @@ Reading rules beyond the spec's letter (the writer relies on them):
   ``\\@home`` is action reading ``@home``.
 - ``Element.forced`` is set for ``!`` action, ``@`` cues, ``.`` headings and ``>``
   transitions: the marks that override what the line would otherwise be.
+- Boneyards are lifted out of the lines first (see ``boneyard``); a ``/*`` left
+  unclosed, or escaped as ``\\/*``, is text.
 - Parentheticals keep their parentheses in ``Element.text``; notes, lyrics,
   centered text, sections and synopses lose their marks.
 """

@@ -1,8 +1,14 @@
-"""The Fountain title page: ``Key: value`` lines at the very top, up to the first blank line."""
+"""The Fountain title page: ``Key: value`` lines at the very top, up to the first blank line.
+
+Values are kept as written, markup and backslashes included (the PDF export reads
+their emphasis). Boneyards are lifted out before the title page is read, so one may
+sit anywhere in it, even between the first key's colon and its value: the writer
+puts them there when a value holds a literal ``/*`` (see ``writer``).
+"""
 
 from __future__ import annotations
 
-from vividverse_desktop.core.screenplay.boneyard import GAP
+from vividverse_desktop.core.screenplay.boneyard import GAP, has_opener, strip_boneyards
 
 # Keys the Fountain 1.1 spec names, plus ones screenwriting tools commonly write.
 KNOWN_KEYS = frozenset(
@@ -79,9 +85,33 @@ def read_title_page(lines: list[str]) -> tuple[dict[str, str], int]:
 
 
 def write_title_page(fields: dict[str, str] | None) -> list[str]:
-    """Fountain lines for title page fields (multi-line values indented), no blank after."""
+    """Fountain lines for title page fields (multi-line values indented), no blank after.
+
+    Where a value's literal ``/*`` would come before another value's ``*/`` (parsed
+    text holds this only when a key was repeated), each value is cut before its first
+    line holding ``/*`` and the rest is written after all fields under its key again,
+    which ``read_title_page`` joins back on.
+    """
+    pairs = list((fields or {}).items())
+    out = _lines(pairs)
+    if "/*" in "".join(out) and strip_boneyards(out)[1]:
+        heads: list[tuple[str, str]] = []
+        tails: list[tuple[str, str]] = []
+        for key, value in pairs:
+            lines = value.split("\n")
+            cut = next((i for i, line in enumerate(lines) if has_opener(line)), len(lines))
+            heads.append((key, "\n".join(lines[:cut])))
+            if cut < len(lines):
+                tails.append((key, "\n".join(lines[cut:])))
+        tails.sort(key=lambda pair: "*/" not in pair[1].split("\n", 1)[0])  # "*/ a /*" first
+        out = _lines(heads + tails)
+    return out
+
+
+def _lines(pairs: list[tuple[str, str]]) -> list[str]:
+    """``Key: value`` lines, a multi-line value indented below its key."""
     out: list[str] = []
-    for key, value in (fields or {}).items():
+    for key, value in pairs:
         if "\n" in value:
             out.append(f"{key}:")
             out.extend(f"    {part}" for part in value.split("\n"))

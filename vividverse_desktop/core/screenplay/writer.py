@@ -5,17 +5,39 @@
 inside a speech), puts each boneyard on its own line before the element it
 preceded, escapes markup characters, and adds a forcing mark (``!`` ``@`` ``.``
 ``>``) when the element was forced or would otherwise read as another kind.
+``element_lines`` says on which lines of that text each element lands.
+
+No literal ``/*`` it writes opens a boneyard when read back. Escaped text never
+holds ``/*`` or ``*/`` (see ``emphasis``). Verbatim text (title-page values,
+notes, cue extensions) can hold a literal, unclosed ``/*``; in parsed text no
+``*/`` and no boneyard follows one, so the writer keeps each boneyard ahead of
+it: boneyards before the first element go just after the first title-page key
+(``Title:/* cut */ Brick``) when a title value holds ``/*``, and boneyards after
+an element whose later lines hold ``/*`` go right after its first line. Both
+places read back as the same ``Boneyard.before``. (Title values are reordered
+only when one's ``/*`` would precede another's ``*/``: see ``write_title_page``.)
+A model parse cannot produce (say a title value ``/* draft */`` built by hand)
+has no Fountain text that reads back as it; the writer promises nothing for it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from vividverse_desktop.core.screenplay.boneyard import has_opener
 from vividverse_desktop.core.screenplay.emphasis import markup
 from vividverse_desktop.core.screenplay.grammar import (
     FORCE_MARKS,
     note_block,
     opening_kind,
 )
-from vividverse_desktop.core.screenplay.model import DualSide, Element, ElementKind, Screenplay
+from vividverse_desktop.core.screenplay.model import (
+    DualSide,
+    Element,
+    ElementKind,
+    Screenplay,
+    Style,
+)
 from vividverse_desktop.core.screenplay.title_page import key_of, write_title_page
 
 _SPEECH_BODY = (ElementKind.PARENTHETICAL, ElementKind.DIALOGUE)
@@ -24,29 +46,84 @@ _SPEECH = (ElementKind.CHARACTER, *_SPEECH_BODY)
 
 def write(screenplay: Screenplay) -> str:
     """Fountain text for ``screenplay``, ending with a newline."""
+    out = _entries(screenplay)
+    return "\n".join(out) + "\n" if out else ""
+
+
+def element_lines(screenplay: Screenplay) -> tuple[tuple[int, int], ...]:
+    """The 1-based ``(first, last)`` lines each element occupies in ``write(screenplay)``.
+
+    One pair per element, in order; ``first == last`` for a one-line element. The
+    numbers come from the same pass that writes the text, so they cannot drift from it.
+    """
+    placed: list[tuple[int, int]] = []
+    out = _entries(screenplay, placed)
+    starts = [0]  # starts[i]: 0-based text line of out[i] (an entry may hold several lines)
+    for entry in out:
+        starts.append(starts[-1] + entry.count("\n") + 1)
+    return tuple((starts[first] + 1, starts[first + count]) for first, count in placed)
+
+
+def _entries(screenplay: Screenplay, placed: list[tuple[int, int]] | None = None) -> list[str]:
+    """The entries ``write`` joins with newlines; when ``placed`` is given, appends to it
+    each element's (index of its first entry, number of entries)."""
     out: list[str] = write_title_page(dict(screenplay.title_page))
     bones: dict[int, list[str]] = {}
     for bone in screenplay.boneyards:
         bones.setdefault(bone.before, []).append(f"/*{bone.text}*/")
+    if out and 0 in bones and any(map(has_opener, out)):
+        key = next(iter(screenplay.title_page))
+        out[0] = out[0][: len(key) + 1] + "".join(bones.pop(0)) + out[0][len(key) + 1 :]
     elements = screenplay.elements
     previous: Element | None = None
+    first = count = 0  # where the previous element's lines are in ``out``
     for index, element in enumerate(elements):
+        here = bones.get(index, ())
+        if here and previous is not None and _tucked(out, first, count, here):
+            count += len(here)
+            if placed is not None:
+                placed[-1] = (first, count)
+            here = ()
         in_speech = (
             element.kind in _SPEECH_BODY and previous is not None and previous.kind in _SPEECH
         )
         if out and not in_speech:
             out.append("")
-        out.extend(bones.get(index, ()))
+        out.extend(here)
         following = elements[index + 1] if index + 1 < len(elements) else None
-        out.extend(_lines(element, following))
+        lines = _lines(element, following)
+        first, count = len(out), len(lines)
+        if placed is not None:
+            placed.append((first, count))
+        out.extend(lines)
         previous = element
-    if len(elements) in bones:
+    here = bones.get(len(elements), ())
+    if here and elements and _tucked(out, first, count, here):
+        if placed is not None:
+            placed[-1] = (first, count + len(here))
+    elif here:
         if out:
             out.append("")
-        out.extend(bones[len(elements)])
+        out.extend(here)
     if not screenplay.title_page and out and key_of(out[0]) is not None:
         out.insert(0, "")  # a body line that looks like a title-page key
-    return "\n".join(out) + "\n" if out else ""
+        if placed is not None:
+            placed[:] = [(first + 1, count) for first, count in placed]
+    return out
+
+
+def _tucked(out: list[str], first: int, count: int, bones: Sequence[str]) -> bool:
+    """Put ``bones`` right after the first line of the element at ``out[first:first+count]``
+    if a later line of it holds a literal ``/*``; whether it did.
+
+    Written after the element, a boneyard's ``*/`` would close that ``/*``. Right
+    after its first line the boneyard still reads as preceding the next element,
+    and the source had it before the ``/*`` too, or the ``/*`` would have opened it.
+    """
+    if not any(map(has_opener, out[first + 1 : first + count])):
+        return False
+    out[first + 1 : first + 1] = bones
+    return True
 
 
 def _lines(element: Element, following: Element | None) -> list[str]:
@@ -58,9 +135,9 @@ def _lines(element: Element, following: Element | None) -> list[str]:
     if kind is ElementKind.CHARACTER:
         return [_cue(element, text, following)]
     if kind is ElementKind.DIALOGUE:
-        return [_dialogue_line(line) for line in text.split("\n")]
+        return _dialogue(element, text)
     if kind is ElementKind.PARENTHETICAL:
-        return [text]
+        return text.split("\n")
     if kind is ElementKind.SCENE_HEADING:
         line = text if element.scene_number is None else f"{text} #{element.scene_number}#"
         if element.forced or not line or opening_kind(line.strip(), True) is not kind:
@@ -144,11 +221,12 @@ def _cue(element: Element, name: str, following: Element | None) -> str:
     line = name + "".join(f" ({extension})" for extension in element.extensions)
     if element.dual is DualSide.RIGHT:
         line += " ^"
-    alone = (
-        following is None
-        or following.kind not in _SPEECH_BODY
-        or not following.text.split("\n", 1)[0].strip()
-    )
+    alone = following is None or following.kind not in _SPEECH_BODY
+    if not alone and following is not None:
+        first = following.text.split("\n", 1)[0]
+        alone = not first.strip() and not any(  # a note there makes the line non-blank
+            s.style is Style.NOTE and s.start <= len(first) for s in following.spans
+        )
     if element.forced or alone:
         return "@" + line
     plain = _escape_first(line) if _has_mark(line.strip()) or line.startswith("(") else line
@@ -158,11 +236,23 @@ def _cue(element: Element, name: str, following: Element | None) -> str:
     return "@" + line
 
 
-def _dialogue_line(line: str) -> str:
-    """A dialogue line: two spaces for an empty line, ``(`` escaped at the start."""
-    stripped = line.strip()
-    if not stripped:
-        return "  "
-    if stripped[0] == "(":
-        return "\\" + line  # else it could open a parenthetical
-    return line
+def _dialogue(element: Element, text: str) -> list[str]:
+    """Dialogue lines: two spaces for an empty line, ``(`` escaped at a line's start
+    (else it could open a parenthetical), but not inside a note, whose text is verbatim.
+
+    Parsed text never needs that escape inside a note: a ``(`` line there did not
+    open a parenthetical in the source and, written the same, does not now.
+    """
+    notes = [s for s in element.spans if s.style is Style.NOTE]
+    out: list[str] = []
+    start = 0  # offset in ``element.text`` of the line
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            out.append("  ")
+        elif stripped[0] == "(" and not any(s.start < start < s.end for s in notes):
+            out.append("\\" + line)
+        else:
+            out.append(line)
+        start = element.text.find("\n", start) + 1
+    return out
