@@ -7,7 +7,7 @@ import platform
 import sys
 import time
 
-BENCHMARKS = ("parse", "pdf_import", "render")
+BENCHMARKS = ("parse", "pdf_import", "render", "stitch")
 
 
 def main(argv: list[str]) -> int:

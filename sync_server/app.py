@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sync_server import accounts, auth, movies, scores, scripts, sync, users, versions
+from sync_server import accounts, auth, files, movies, scores, scripts, sync, users, versions
 from sync_server.accounts import UsernameTaken
 from sync_server.context import ServerContext
 from sync_server.db import Database
@@ -31,10 +31,10 @@ from sync_server.errors import (
     handle_http_error,
     handle_unexpected_error,
 )
-from sync_server.limits import BodyLimit
 from sync_server.openapi import Operation, build_document, document_route
 from sync_server.passwords import PasswordHasher, password_problem
 from sync_server.settings import Settings, SettingsError
+from sync_server.storage import open_storage, signing_key_from
 from sync_server.throttle import LoginThrottle
 from sync_server.tokens import TokenIssuer
 from vividverse_desktop.core.workflow import Role
@@ -52,6 +52,7 @@ def create_app(settings: Settings) -> Starlette:
 
     Raises :class:`SettingsError` when the first admin's credentials are unusable.
     """
+    storage = open_storage(settings.storage_url, signing_key_from(settings.jwt_secret.reveal()))
     database = Database(settings.database_url)
     try:
         database.migrate()
@@ -91,8 +92,9 @@ def create_app(settings: Settings) -> Starlette:
             *sync.ROUTES,
             *movies.ROUTES,
             *versions.ROUTES,
+            *files.ROUTES,
         ],
-        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
+        middleware=[Middleware(files.UploadBodyLimit, max_bytes=settings.max_body_bytes)],
         exception_handlers={
             ApiError: handle_api_error,
             HTTPException: handle_http_error,
@@ -101,6 +103,7 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
     )
     app.state.context = context
+    app.state.files = files.open_files(storage)
     return app
 
 
@@ -118,7 +121,7 @@ def openapi_document() -> dict[str, Any]:
         version = metadata.version("vividverse")
     except metadata.PackageNotFoundError:
         version = "0"
-    return build_document(
+    document = build_document(
         [
             *OPERATIONS,
             *auth.OPERATIONS,
@@ -128,9 +131,11 @@ def openapi_document() -> dict[str, Any]:
             *sync.OPERATIONS,
             *movies.OPERATIONS,
             *versions.OPERATIONS,
+            *files.OPERATIONS,
         ],
         version,
     )
+    return files.with_upload_bodies(document)
 
 
 def ensure_first_admin(session: Session, settings: Settings, hasher: PasswordHasher) -> None:

@@ -40,6 +40,10 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("PUT", "/api/movies/{movie}/progress"): (401, 403, 403, 404, 403, 404),
     ("GET", "/api/movies/{movie}/notes"): (401, 403, 403, 404, 404, 404),
     ("POST", "/api/movies/{movie}/notes"): (401, 403, 403, 404, 404, 404),
+    ("PUT", "/api/scripts/{script}/source"): (401, 415, 403, 403, 403, 415),
+    ("GET", "/api/scripts/{script}/source"): (401, 404, 200, 404, 404, 404),
+    ("PUT", "/api/movies/{movie}/video"): (401, 403, 403, 404, 403, 404),
+    ("GET", "/api/movies/{movie}/video-url"): (401, 403, 403, 404, 404, 404),
 }
 
 BODIES: dict[tuple[str, str], dict[str, object]] = {
