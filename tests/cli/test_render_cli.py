@@ -9,6 +9,7 @@ import pytest
 
 from tests.render.conftest import SCRIPT
 from vividverse_desktop.cli import main
+from vividverse_desktop.core.screenplay import parse
 from vividverse_desktop.media.probe import probe
 
 TINY = ["--size", "160x90", "--fps", "12", "--jobs", "2"]
@@ -115,3 +116,16 @@ def test_render_can_export_the_edit_as_an_edl(script: Path, tmp_path: Path) -> N
     lines = edl.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "TITLE: Pier Nine"
     assert sum(1 for line in lines if line[:3].isdigit() and " V " in line) == 3
+
+
+def test_render_can_export_the_edit_as_an_otio_timeline(script: Path, tmp_path: Path) -> None:
+    """--otio writes a timeline an NLE can open: one video clip per scene, the film's length."""
+    import opentimelineio as otio  # type: ignore[import-untyped]
+
+    timeline_path = tmp_path / "film.otio"
+    film = tmp_path / "f.mp4"
+    assert main(["render", str(script), "-o", str(film), "--otio", str(timeline_path), *TINY]) == 0
+    timeline = otio.adapters.read_from_file(str(timeline_path))
+    video = timeline.video_tracks()[0]
+    assert len(video) == len(list(parse(script.read_text(encoding="utf-8")).scenes()))
+    assert video.duration().value > 0

@@ -200,6 +200,13 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     if args.edl:
         edl = (job_dir / "film.edl").read_text(encoding="utf-8")
         write_output(args.edl, edl, force=True, source=args.script)
+    if args.otio:
+        from vividverse_desktop.render.otio import TimelineError, export_render
+
+        try:
+            export_render(job_dir, plan, settings.fmt, Path(args.otio))
+        except (TimelineError, OSError) as exc:
+            raise CliError(f"{args.otio}: {exc}") from exc
     print(_summary(outcome["result"]), file=sys.stderr)
     return EXIT_OK
 
@@ -228,6 +235,7 @@ def register(verbs: Any) -> None:
         "--stereo", action="store_true", help="stereo AAC (default mono: the voices are mono)"
     )
     p.add_argument("--edl", help="also write the edit as a CMX 3600 EDL to this file")
+    p.add_argument("--otio", help="also write the edit as an OpenTimelineIO (.otio) timeline")
     p.add_argument("--job-dir", help="where assets and the job database live (OUTPUT.job)")
     p.add_argument("--video", default="storyboard", help="video provider (storyboard)")
     p.add_argument("--voice", default="espeak", help="voice provider (espeak)")
