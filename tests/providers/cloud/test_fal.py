@@ -5,19 +5,25 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from tests.providers.cloud.conftest import KEY, Media
 from tests.providers.cloud.fake import FakeService, Reply, Seen, json_reply
+from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
 from vividverse_desktop.providers.cloud.base import CloudProvider
 from vividverse_desktop.providers.cloud.fal import FluxImages, PikaVideo
-from vividverse_desktop.providers.cloud.http import KeyRejected
+from vividverse_desktop.providers.cloud.http import KeyRejected, OutOfCredits
+from vividverse_desktop.providers.cloud.pricing import FAL_PER_VIDEO
 from vividverse_desktop.providers.contract import ClipRequest, ImageRequest, ProviderError, fetch
 
 Build = Callable[..., CloudProvider]
 PIKA = "/fal-ai/pika/v2.2/text-to-video"
+PIKA_RATIOS = ("16:9", "9:16", "1:1", "4:5", "5:4", "3:2", "2:3")
+FLUX_SIZES = ("square_hd", "square", "portrait_4_3", "portrait_16_9", "landscape_4_3",
+              "landscape_16_9")  # fmt: skip
 
 
 class FakeFal:
@@ -37,7 +43,18 @@ class FakeFal:
     def submit(self, seen: Seen, match: re.Match[str]) -> Reply:
         if seen.headers.get("authorization") != f"Key {KEY}":
             return json_reply({"detail": "Invalid key"}, 401)
-        self.inputs.append(seen.json())
+        body = seen.json()
+        valid = (
+            body.get("aspect_ratio") in PIKA_RATIOS and body.get("duration") in (5, 10)
+            and body.get("resolution") in ("720p", "1080p")
+            if "pika" in seen.path else
+            body.get("image_size") in FLUX_SIZES and body.get("output_format") in ("jpeg", "png")
+        )  # fmt: skip
+        if not valid:
+            detail = [{"loc": ["body"], "msg": "Input should be one of the options",
+                       "type": "enum"}]  # fmt: skip
+            return json_reply({"detail": detail}, 422)
+        self.inputs.append(body)
         rid = f"req-{len(self.inputs)}"
         app = "/".join(seen.path.strip("/").split("/")[:2])
         base = f"{self.service.url}/{app}/requests/{rid}"
@@ -52,7 +69,8 @@ class FakeFal:
             return json_reply({"status": "IN_QUEUE", "queue_position": 2}, 202)
         if n == 2:
             return json_reply({"status": "IN_PROGRESS", "logs": []}, 202)
-        return json_reply({"status": "COMPLETED", "response_url": seen.path})
+        response_url = f"{self.service.url}{seen.path.removesuffix('/status')}"
+        return json_reply({"status": "COMPLETED", "response_url": response_url})
 
     def result(self, seen: Seen, match: re.Match[str]) -> Reply:
         if self.outcome == "policy":
@@ -63,8 +81,12 @@ class FakeFal:
             return json_reply({"detail": "Generation failed: runner crashed"}, 400)
         url = f"{self.service.url}/media/out-{next(self.signed)}"
         if "pika" in match["app"]:
-            return json_reply({"video": {"url": url + ".mp4", "content_type": "video/mp4"}})
-        return json_reply({"images": [{"url": url + ".png", "width": 64, "height": 36}]})
+            return json_reply({"video": {"url": url + ".mp4", "content_type": "video/mp4",
+                                         "file_name": "out.mp4", "file_size": 1}})  # fmt: skip
+        image = {"url": url + ".png", "width": 64, "height": 36, "content_type": "image/png"}
+        return json_reply({"images": [image], "timings": {"inference": 1.0}, "seed": 7,
+                           "has_nsfw_concepts": [self.outcome == "nsfw"],
+                           "prompt": "p"})  # fmt: skip
 
     def file(self, seen: Seen, match: re.Match[str]) -> Reply:
         video = match["name"].endswith(".mp4")
@@ -152,3 +174,46 @@ def test_a_bad_key_is_rejected(
     """401 on submit is a KeyRejected."""
     with pytest.raises(KeyRejected):
         fetch(build(PikaVideo, key="wrong"), clip, tmp_path / "c.mp4", scratch=tmp_path)
+
+
+def test_a_four_by_three_scene_asks_a_ratio_pika_has(
+    tmp_path: Path, fal: FakeFal, build: Build, clip: ClipRequest
+) -> None:
+    """Pika has no 4:3: a 960x720 scene asks the nearest of its seven ratios (5:4)."""
+    square = ClipRequest(clip.scene, VideoFormat(960, 720, Fraction(24)), clip.shot_frames)
+    fetch(build(PikaVideo), square, tmp_path / "c.mp4", scratch=tmp_path, sleep=lambda s: None)
+    assert fal.inputs[0]["aspect_ratio"] == "5:4"  # type: ignore[index]
+
+
+def test_a_long_scene_asks_ten_seconds_and_costs_two_units(
+    tmp_path: Path, fal: FakeFal, build: Build, clip: ClipRequest
+) -> None:
+    """Over five seconds asks Pika's 10-second clip, priced as two 5-second units."""
+    long = ClipRequest(clip.scene, clip.fmt, (24 * 7,))
+    asset = fetch(build(PikaVideo), long, tmp_path / "c.mp4", scratch=tmp_path,
+                  sleep=lambda s: None)  # fmt: skip
+    assert fal.inputs[0]["duration"] == 10  # type: ignore[index]
+    assert asset.cost == pytest.approx(2 * FAL_PER_VIDEO["fal-ai/pika/v2.2/text-to-video"])
+
+
+def test_a_flagged_flux_image_is_refused(
+    tmp_path: Path, fal: FakeFal, build: Build, still: ImageRequest
+) -> None:
+    """has_nsfw_concepts [true] stops the still with a content-policy error, nothing kept."""
+    fal.outcome = "nsfw"
+    with pytest.raises(ProviderError, match="content policy"):
+        fetch(build(FluxImages), still, tmp_path / "a.png", scratch=tmp_path,
+              sleep=lambda s: None)  # fmt: skip
+    assert list(tmp_path.glob("a.png*")) == []
+
+
+def test_an_exhausted_balance_is_not_retried(
+    tmp_path: Path, fal: FakeFal, build: Build, clip: ClipRequest
+) -> None:
+    """fal's 403 "Exhausted balance" is OutOfCredits, asked once."""
+    fal.service.fail("POST", PIKA, json_reply(
+        {"detail": "User is locked. Reason: Exhausted balance. Top up your balance at "
+                   "fal.ai/dashboard/billing."}, 403))  # fmt: skip
+    with pytest.raises(OutOfCredits):
+        fetch(build(PikaVideo), clip, tmp_path / "c.mp4", scratch=tmp_path)
+    assert len(fal.service.calls("POST", PIKA)) == 1

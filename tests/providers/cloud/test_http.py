@@ -13,6 +13,7 @@ from tests.providers.cloud.fake import FakeService, Reply, Seen, json_reply
 from vividverse_desktop.providers.cloud.http import (
     ContentRefused,
     KeyRejected,
+    OutOfCredits,
     ResultExpired,
     ServiceClient,
     TruncatedDownload,
@@ -131,3 +132,42 @@ def test_a_cancelled_download_stops_and_says_so(
     cancel.set()
     with pytest.raises(ProviderCancelled):
         client.download(f"{service.url}/x", tmp_path / "f.part", cancel)
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [(402, {"detail": "Payment Required"}),
+     (429, {"error": {"message": "You exceeded your current quota", "code": "insufficient_quota"}}),
+     (401, {"detail": {"status": "quota_exceeded", "message": "Over quota"}}),
+     (403, {"detail": "User is locked. Reason: Exhausted balance."})],
+)  # fmt: skip
+def test_an_empty_account_is_out_of_credits_not_a_key_or_rate_limit(
+    service: FakeService, client: ServiceClient, status: int, body: object
+) -> None:
+    """402 and the documented quota words on 401/403/429 are OutOfCredits, never retryable."""
+    _answer(service, json_reply(body, status))
+    with pytest.raises(OutOfCredits) as caught:
+        client.call("GET", f"{service.url}/x")
+    assert not caught.value.retryable
+
+
+def test_a_plain_rate_limit_is_not_taken_for_an_empty_account(
+    service: FakeService, client: ServiceClient
+) -> None:
+    """A 429 saying only 'rate limit reached' stays RateLimited."""
+    _answer(service, json_reply({"error": {"message": "Rate limit reached for requests"}}, 429))
+    with pytest.raises(RateLimited):
+        client.call("GET", f"{service.url}/x")
+
+
+def test_a_service_interpreter_reads_errors_first(
+    service: FakeService, client: ServiceClient
+) -> None:
+    """An interpreter's error wins; returning None falls back to the defaults."""
+    _answer(service, json_reply({"code": 7}, 429))
+    client.interpret = lambda r: ContentRefused("seven") if r.json()["code"] == 7 else None
+    with pytest.raises(ContentRefused, match="seven"):
+        client.call("GET", f"{service.url}/x")
+    client.interpret = lambda r: None
+    with pytest.raises(RateLimited):
+        client.call("GET", f"{service.url}/x")

@@ -12,11 +12,17 @@ import pytest
 from tests.providers.cloud.conftest import Media
 from tests.providers.cloud.fake import FakeService, Reply, Seen, json_reply
 from vividverse_desktop.providers.cloud.base import CloudProvider
+from vividverse_desktop.providers.cloud.http import ContentRefused, KeyRejected, OutOfCredits
 from vividverse_desktop.providers.cloud.kling import TASKS, KlingVideo, kling_token
 from vividverse_desktop.providers.contract import ClipRequest, ProviderError, fetch
 
 Build = Callable[..., CloudProvider]
 KEY = "ak-123:sk-secret-that-is-long-enough-for-hs256"
+
+
+def _answer(code: int, message: str, status: int, data: object = None) -> Reply:
+    return json_reply({"code": code, "message": message, "request_id": "rq-1", "data": data},
+                      status)  # fmt: skip
 
 
 class FakeKling:
@@ -41,14 +47,20 @@ class FakeKling:
 
     def create(self, seen: Seen, match: re.Match[str]) -> Reply:
         if not self.authorised(seen):
-            return json_reply({"code": 1002, "message": "Authorization is invalid"}, 401)
-        self.body = seen.json()
-        return json_reply({"code": 0, "message": "SUCCEED",
-                           "data": {"task_id": "t1", "task_status": "submitted"}})  # fmt: skip
+            return _answer(1002, "Authorization is invalid", 401)
+        body = seen.json()
+        if (body.get("mode") not in ("std", "pro") or body.get("duration") not in ("5", "10")
+                or body.get("aspect_ratio") not in ("16:9", "9:16", "1:1")
+                or not 0 < len(body.get("prompt", "")) <= 2500):  # fmt: skip
+            return _answer(1201, "Invalid request parameters", 400)
+        if "forbidden" in body["prompt"]:
+            return _answer(1301, "Trigger the content security policy of the platform", 400)
+        self.body = body
+        return _answer(0, "SUCCEED", 200, {"task_id": "t1", "task_status": "submitted"})
 
     def read(self, seen: Seen, match: re.Match[str]) -> Reply:
         if not self.authorised(seen):
-            return json_reply({"code": 1002, "message": "Authorization is invalid"}, 401)
+            return _answer(1002, "Authorization is invalid", 401)
         self.reads += 1
         data: dict[str, object] = {"task_id": match["id"], "task_status": "processing"}
         if self.reads >= 2 and self.fail_with:
@@ -57,7 +69,7 @@ class FakeKling:
             url = f"{self.service.url}/videos/{match['id']}.mp4"
             videos = [{"id": "v1", "url": url, "duration": "5"}]
             data.update(task_status="succeed", task_result={"videos": videos})
-        return json_reply({"code": 0, "message": "SUCCEED", "data": data})
+        return _answer(0, "SUCCEED", 200, data)
 
     def video(self, seen: Seen, match: re.Match[str]) -> Reply:
         return Reply(200, self.media.mp4)
@@ -101,3 +113,43 @@ def test_a_failed_task_reports_klings_message(
     with pytest.raises(ProviderError, match="risk control"):
         fetch(build(KlingVideo, key=KEY), clip, tmp_path / "c.mp4", scratch=tmp_path,
               sleep=lambda s: None)  # fmt: skip
+
+
+def test_an_exhausted_resource_pack_is_not_retried(
+    tmp_path: Path, kling: FakeKling, build: Build, clip: ClipRequest
+) -> None:
+    """Kling's 429 with code 1102 is an account problem: OutOfCredits, asked once."""
+    kling.service.fail("POST", TASKS, _answer(1102, "Resource pack depleted", 429))
+    with pytest.raises(OutOfCredits, match="1102"):
+        fetch(build(KlingVideo, key=KEY), clip, tmp_path / "c.mp4", scratch=tmp_path)
+    assert len(kling.service.calls("POST", TASKS)) == 1
+
+
+def test_a_real_rate_limit_is_retried(
+    tmp_path: Path, kling: FakeKling, build: Build, clip: ClipRequest, waits: list[float]
+) -> None:
+    """Code 1302 (requests too fast) on a 429 waits and asks again."""
+    kling.service.fail("POST", TASKS, _answer(1302, "API request too fast", 429))
+    fetch(build(KlingVideo, key=KEY), clip, tmp_path / "c.mp4", scratch=tmp_path,
+          sleep=lambda s: None)  # fmt: skip
+    assert len(kling.service.calls("POST", TASKS)) == 2
+    assert len(waits) == 1
+
+
+def test_a_prompt_against_the_content_policy_is_refused(
+    tmp_path: Path, kling: FakeKling, build: Build, clip: ClipRequest
+) -> None:
+    """Code 1301 is a ContentRefused, not a generic bad request."""
+    kling.service.fail("POST", TASKS, _answer(1301, "Trigger the content security policy",
+                                              400))  # fmt: skip
+    with pytest.raises(ContentRefused, match="content policy"):
+        fetch(build(KlingVideo, key=KEY), clip, tmp_path / "c.mp4", scratch=tmp_path)
+
+
+def test_a_wrong_secret_is_a_rejected_key(
+    tmp_path: Path, kling: FakeKling, build: Build, clip: ClipRequest
+) -> None:
+    """A token signed with another secret gets 401 code 1002: KeyRejected."""
+    with pytest.raises(KeyRejected, match="1002"):
+        fetch(build(KlingVideo, key="ak-123:another-secret-long-enough-for-hs256"), clip,
+              tmp_path / "c.mp4", scratch=tmp_path)  # fmt: skip

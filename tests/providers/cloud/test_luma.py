@@ -18,6 +18,8 @@ from vividverse_desktop.providers.contract import ClipRequest, ProviderError, fe
 
 KEY = "luma-test-key"
 GENERATIONS = "/dream-machine/v1/generations"
+MODELS = ("ray-1-6", "ray-2", "ray-flash-2")
+RATIOS = ("1:1", "16:9", "9:16", "4:3", "3:4", "21:9", "9:21")
 EXPIRED = Reply(403, b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message>"
                      b"</Error>", {"Content-Type": "application/xml"})  # fmt: skip
 
@@ -40,8 +42,15 @@ class FakeLuma:
     def create(self, seen: Seen, match: re.Match[str]) -> Reply:
         if seen.headers.get("authorization") != f"Bearer {KEY}":
             return json_reply({"detail": "Invalid API key"}, 401)
+        body = seen.json()
+        if (body.get("model") not in MODELS or body.get("duration") not in ("5s", "9s")
+                or body.get("aspect_ratio") not in RATIOS
+                or body.get("resolution") not in ("540p", "720p", "1080p", "4k")):  # fmt: skip
+            return json_reply({"detail": "Invalid request"}, 400)
         gid = f"gen-{len(self.generations) + 1}"
-        self.generations[gid] = {"id": gid, "state": "queued", "request": seen.json()}
+        self.generations[gid] = {"id": gid, "generation_type": "video", "state": "queued",
+                                 "failure_reason": None, "assets": None,
+                                 "request": body}  # fmt: skip
         self.polls[gid] = 0
         return json_reply(self.generations[gid], 201)
 

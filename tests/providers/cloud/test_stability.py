@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from tests.providers.cloud.conftest import HD, KEY, Media
 from tests.providers.cloud.fake import FakeService, Reply, Seen, json_reply
+from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
 from vividverse_desktop.providers.cloud.base import CloudProvider
 from vividverse_desktop.providers.cloud.http import ContentRefused
 from vividverse_desktop.providers.cloud.stability import StabilityImages
@@ -17,6 +19,7 @@ from vividverse_desktop.providers.contract import ImageRequest, fetch
 
 Build = Callable[..., CloudProvider]
 CORE = "/v2beta/stable-image/generate/core"
+RATIOS = {"16:9", "1:1", "21:9", "2:3", "3:2", "4:5", "5:4", "9:16", "9:21"}
 
 
 @pytest.fixture
@@ -29,6 +32,9 @@ def stability(service: FakeService, media: Media) -> FakeService:
             return json_reply({"name": "unauthorized", "errors": ["bad key"]}, 401)
         if not seen.headers.get("content-type", "").startswith("multipart/form-data"):
             return json_reply({"name": "bad_request", "errors": ["multipart required"]}, 400)
+        ratio = re.search(rb'name="aspect_ratio"\r\n\r\n([^\r]*)\r\n', seen.body)
+        if ratio is None or ratio[1].decode() not in RATIOS:
+            return json_reply({"name": "bad_request", "errors": ["aspect_ratio: invalid"]}, 400)
         if b"forbidden" in seen.body:
             errors = ["Your request was flagged by our content moderation system."]
             return json_reply({"name": "content_moderation", "errors": errors}, 403)
@@ -68,3 +74,23 @@ def test_a_filtered_image_is_not_kept(tmp_path: Path, stability: FakeService, bu
         fetch(build(StabilityImages), ImageRequest("filtered", HD), tmp_path / "a.png",
               scratch=tmp_path)  # fmt: skip
     assert list(tmp_path.glob("a.png*")) == []
+
+
+def test_a_four_by_three_frame_asks_a_ratio_stability_has(
+    tmp_path: Path, stability: FakeService, build: Build
+) -> None:
+    """Stability has no 4:3: a 960x720 frame asks the nearest of its nine ratios (5:4)."""
+    request = ImageRequest("A lamp.", VideoFormat(960, 720, Fraction(24)))
+    fetch(build(StabilityImages), request, tmp_path / "a.png", scratch=tmp_path)
+    assert b'name="aspect_ratio"\r\n\r\n5:4\r\n' in stability.calls("POST", CORE)[0].body
+
+
+def test_a_rate_limit_waits_and_goes_through(
+    tmp_path: Path, stability: FakeService, build: Build, still: ImageRequest, waits: list[float]
+) -> None:
+    """A 429 (over 150 requests in 10 s; no Retry-After documented) is retried after backoff."""
+    stability.fail("POST", CORE, json_reply({"name": "rate_limit_exceeded",
+                                             "errors": ["slow down"]}, 429))  # fmt: skip
+    fetch(build(StabilityImages), still, tmp_path / "a.png", scratch=tmp_path)
+    assert len(waits) == 1
+    assert len(stability.calls("POST", CORE)) == 2

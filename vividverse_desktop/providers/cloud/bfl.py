@@ -1,10 +1,14 @@
 """Flux from Black Forest Labs' own API (``api.bfl.ai``).
 
-``POST /v1/{model}`` with the ``x-key`` header answers ``id`` and a
-``polling_url``; polling answers ``status`` (``Pending``, ``Ready``, ``Error``,
-``Failed``, ``Content Moderated``, ``Request Moderated``) and, when ready,
-``result.sample``: a signed URL valid for about ten minutes, read again from the
-polling URL when it has expired.
+``POST /v1/{model}`` (``flux-pro-1.1``: ``prompt``, ``width``/``height`` multiples of
+32 in 256..1440, ``output_format``) with the ``x-key`` header answers ``id`` and a
+``polling_url``, which must be used as given (it may name a regional host).
+Polling, also with ``x-key``, answers ``status``: ``Pending``, ``Ready``,
+``Request Moderated`` (the prompt), ``Content Moderated`` (the output), ``Task not
+found`` or ``Error``, with ``details`` on moderation; when ready ``result.sample`` is a
+signed URL valid for ten minutes, read again from the polling URL when it expired.
+HTTP errors (BFL's "Errors" page): 402 no credits, 403 a key without permission,
+422 a bad body, 429 over the rate limit, 500/503 worth retrying.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from vividverse_desktop.providers.cloud import pricing
 from vividverse_desktop.providers.cloud.base import CloudProvider, expect
-from vividverse_desktop.providers.cloud.http import policy_refusal
+from vividverse_desktop.providers.cloud.http import KeyRejected, policy_refusal
 from vividverse_desktop.providers.contract import (
     ImageRequest,
     Modality,
@@ -26,6 +32,16 @@ from vividverse_desktop.providers.contract import (
 )
 
 MODERATED = {"Content Moderated", "Request Moderated"}
+FAILED = {"Error", "Failed", "Task not found"}
+
+
+def bfl_error(response: httpx.Response) -> KeyRejected | None:
+    """BFL's 403 means the key lacks permission (not moderation, not an expired URL)."""
+    if response.status_code == 403:
+        return KeyRejected(
+            f"bfl-flux refused the key (403: no permission for this model): {response.text[:200]}"
+        )
+    return None
 
 
 def flux_size(width: int, height: int, longest: int = 1440) -> tuple[int, int]:
@@ -39,12 +55,16 @@ def flux_size(width: int, height: int, longest: int = 1440) -> tuple[int, int]:
 
 
 class BflFlux(CloudProvider):
-    """Stills from Flux via BFL; a price per image (an estimate)."""
+    """Stills from Flux via BFL; a price per image (see :mod:`.pricing`)."""
 
     name = "bfl-flux"
     modality = Modality.IMAGE
     base_url = "https://api.bfl.ai"
     model = "flux-pro-1.1"
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.client.interpret = bfl_error
 
     def auth_headers(self, key: str) -> dict[str, str]:
         """BFL takes the key in ``x-key``."""
@@ -82,10 +102,14 @@ class BflFlux(CloudProvider):
         status = str(answer.get("status"))
         if status == "Ready":
             return PollResult(done=True)
+        details = answer.get("details")
+        said = f" {details}" if details else ""
         if status in MODERATED:
-            return PollResult(done=False, error=f"{self.name} refused ({status}: content policy)")
-        if status in {"Error", "Failed", "Task not found"}:
-            return PollResult(done=False, error=f"{self.name} request failed: {status}")
+            return PollResult(
+                done=False, error=f"{self.name} refused ({status}: content policy){said}"
+            )
+        if status in FAILED:
+            return PollResult(done=False, error=f"{self.name} request failed: {status}{said}")
         return PollResult(done=False, wait=1.0)
 
     def locate(self, ticket: Ticket) -> str:

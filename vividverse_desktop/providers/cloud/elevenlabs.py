@@ -1,7 +1,11 @@
 """ElevenLabs text to speech (``POST /v1/text-to-speech/{voice_id}``), kept as WAV.
 
-Auth is the ``xi-api-key`` header; ``output_format=pcm_24000`` answers raw
-16-bit mono PCM at 24 kHz. Voices are ElevenLabs' premade voice ids.
+Auth is the ``xi-api-key`` header; the body is ``text`` and ``model_id``; the query
+``output_format=pcm_24000`` answers raw 16-bit mono PCM at 24 kHz. Errors are
+``{"detail": {"status", "message"}}``: 401 ``invalid_api_key`` or ``quota_exceeded``
+(an empty account), 400 ``max_character_limit_exceeded``, 422 for a malformed body,
+429 ``too_many_concurrent_requests`` or ``system_busy`` (both worth retrying).
+Voices are the account's default voices.
 """
 
 from __future__ import annotations
@@ -24,17 +28,24 @@ from vividverse_desktop.providers.contract import (
     VoiceRequest,
 )
 
-PREMADE_VOICES = (
-    "21m00Tcm4TlvDq8ikWAM", "pNInz6obpgDQGcFmaJgB", "EXAVITQu4vr4xnSDxMaL",
-    "ErXwobaYiN019PkySvjV", "MF3mGyEYCl7XYWbV9V6O", "TxGEqnHWrfWFTfGW9XjX",
-    "AZnzlk1XvdvUeBnXmlld", "VR6AewLTigWG4xSOukaG",
+DEFAULT_VOICES = (
+    "EXAVITQu4vr4xnSDxMaL", "JBFqnCBsd6RMkjVDRZzb", "FGY2WhTYpPnrIDTdsKH5",
+    "CwhRBWXzGAHq8TQ4Fs17", "Xb7hH8MSUJpSbSDYk0k2", "IKne3meq5aSn9XLyUdCD",
+    "XrExE9yKIg1WjnnlVkGX", "nPczCjzI2devNBz1zQrb", "cgSgspJ2msm6clMCkdW9",
+    "onwK4e9ZLuTAKqWW03F9", "pFZP5JQG7iQjIQuC4Bku", "TX3LPaxmHKxFdv7VOQHJ",
 )  # fmt: skip
-"""Premade voices every account has (Rachel, Adam, Sarah, Antoni, Elli, Josh, Domi, Arnold)."""
+"""Default voices, alternating female and male: Sarah, George, Laura, Roger, Alice, Charlie,
+Matilda, Brian, Jessica, Daniel, Lily, Liam. The older premade voices (Rachel, Adam, ...)
+are legacy: ``GET /v1/voices`` lists them only with ``show_legacy``."""
+
+CHARACTER_LIMITS = {"eleven_multilingual_v2": 10_000, "eleven_flash_v2_5": 40_000,
+                    "eleven_turbo_v2_5": 40_000, "eleven_v3": 5_000}  # fmt: skip
+"""Characters one request may speak, by model (ElevenLabs help: "API - Error Code 400 or 401")."""
 PCM_RATE = 24_000
 
 
 class ElevenLabsSpeech(CloudProvider):
-    """Voice lines from ElevenLabs; cost per character (an estimate)."""
+    """Voice lines from ElevenLabs; cost per character (see :mod:`.pricing`)."""
 
     name = "elevenlabs"
     modality = Modality.VOICE
@@ -55,8 +66,8 @@ class ElevenLabsSpeech(CloudProvider):
         return len(line.text) * pricing.ELEVENLABS_PER_CHAR.get(self.model, 0.0)
 
     def cast(self, speakers: tuple[str, ...]) -> dict[str, str]:
-        """Premade voices in order, one per speaker (they repeat past eight)."""
-        voices = PREMADE_VOICES
+        """Default voices in order, one per speaker (they repeat past twelve)."""
+        voices = DEFAULT_VOICES
         return {who: voices[n % len(voices)] for n, who in enumerate(speakers)}
 
     def submit(self, request: Request, scratch: Path) -> Ticket:
@@ -64,6 +75,12 @@ class ElevenLabsSpeech(CloudProvider):
         line: VoiceRequest = expect(request, VoiceRequest, self.name)
         if not line.text.strip():
             raise ProviderError("nothing to speak")
+        limit = CHARACTER_LIMITS.get(self.model)
+        if limit is not None and len(line.text) > limit:
+            raise ProviderError(
+                f"{self.name} ({self.model}) speaks at most {limit} characters a request; "
+                f"this line has {len(line.text)}: split it in the script"
+            )
         url = f"{self.url}/v1/text-to-speech/{quote(line.voice, safe='')}"
         body = {"text": line.text, "model_id": self.model}
         answer = self.retried(

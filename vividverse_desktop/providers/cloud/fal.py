@@ -1,9 +1,15 @@
 """Models hosted on fal through its queue API: Pika (video) and Flux (images).
 
-``POST https://queue.fal.run/{model}`` with ``Authorization: Key …`` answers a
-``request_id`` with ``status_url`` and ``response_url``. The status is
-``IN_QUEUE``, ``IN_PROGRESS`` or ``COMPLETED``; the response then holds the result
-(``video.url`` or ``images[0].url``) or, for a failed request, an error.
+``POST https://queue.fal.run/{model_id}[/{subpath}]`` with ``Authorization: Key …``
+answers a ``request_id`` with ``status_url``, ``response_url`` and ``cancel_url``;
+status and response live under the model id without its subpath
+(``fal-ai/pika/requests/{id}``), so the answered URLs are used as given. The status
+is ``IN_QUEUE``, ``IN_PROGRESS`` or ``COMPLETED``; the response then holds the result
+(``video.url``, or ``images[0].url`` with ``has_nsfw_concepts``) or the request's
+error with its status code: model errors are 422 with a ``detail`` list (``type:
+content_policy_violation`` for a refused prompt), platform errors a ``detail`` string
+with ``error_type`` (fal's "Request Errors" page). fal's 403 "Exhausted balance" (as
+recalled, not found in the docs) is taken for an empty account by :mod:`.http`.
 """
 
 from __future__ import annotations
@@ -14,8 +20,13 @@ from typing import Any, ClassVar
 
 from vividverse_desktop.providers.cloud import pricing
 from vividverse_desktop.providers.cloud.base import CloudProvider, expect
-from vividverse_desktop.providers.cloud.http import policy_refusal
-from vividverse_desktop.providers.cloud.shape import aspect_ratio, clip_prompt
+from vividverse_desktop.providers.cloud.http import ContentRefused, policy_refusal
+from vividverse_desktop.providers.cloud.shape import (
+    aspect_ratio,
+    clip_prompt,
+    clip_seconds,
+    nearest_duration,
+)
 from vividverse_desktop.providers.contract import (
     ClipRequest,
     ImageRequest,
@@ -25,6 +36,8 @@ from vividverse_desktop.providers.contract import (
     Request,
     Ticket,
 )
+
+WAITING = ("IN_QUEUE", "IN_PROGRESS")
 
 
 class FalQueue(CloudProvider):
@@ -63,10 +76,13 @@ class FalQueue(CloudProvider):
             raise ProviderError(f"{self.name} answered no request id") from error
 
     def poll(self, ticket: Ticket) -> PollResult:
-        """COMPLETED (then the response must hold a result) or ask again."""
+        """COMPLETED (then the response must hold a result), ask again, or an unknown state."""
         status = self.json("GET", str(ticket.data["status_url"]))
-        if status.get("status") != "COMPLETED":
+        state = status.get("status") if isinstance(status, Mapping) else None
+        if state in WAITING:
             return PollResult(done=False, wait=self.poll_wait)
+        if state != "COMPLETED":
+            return PollResult(done=False, error=f"{self.name} request is {state or 'unreadable'}")
         try:
             self.locate(ticket)
         except ProviderError as error:
@@ -86,8 +102,12 @@ class FalQueue(CloudProvider):
         return found
 
 
+PIKA_RATIOS = ("16:9", "9:16", "1:1", "4:5", "5:4", "3:2", "2:3")
+PIKA_DURATIONS = (5, 10)
+
+
 class PikaVideo(FalQueue):
-    """Scene clips from Pika 2.2 on fal; a flat price per clip (an estimate)."""
+    """Scene clips from Pika 2.2 on fal; priced per 5 seconds of 720p (see :mod:`.pricing`)."""
 
     name = "pika"
     modality = Modality.VIDEO
@@ -95,16 +115,18 @@ class PikaVideo(FalQueue):
     poll_wait = 3.0
 
     def cost(self, request: Request) -> float:
-        """Estimated USD per 5-second 720p clip."""
-        expect(request, ClipRequest, self.name)
-        return pricing.FAL_PER_VIDEO.get(self.model, 0.0)
+        """Estimated USD: the 5-second 720p price per 5 seconds asked."""
+        clip: ClipRequest = expect(request, ClipRequest, self.name)
+        seconds = nearest_duration(clip_seconds(clip), PIKA_DURATIONS)
+        return seconds / 5 * pricing.FAL_PER_VIDEO.get(self.model, 0.0)
 
     def arguments(self, request: Request) -> dict[str, Any]:
-        """Prompt, ratio and 720p; Pika makes 5-second clips."""
+        """Prompt, one of Pika's seven ratios, 720p and 5 or 10 seconds."""
         clip: ClipRequest = expect(request, ClipRequest, self.name)
-        ratio = aspect_ratio(clip.fmt.width, clip.fmt.height)
+        ratio = aspect_ratio(clip.fmt.width, clip.fmt.height, PIKA_RATIOS)
+        seconds = nearest_duration(clip_seconds(clip), PIKA_DURATIONS)
         return {"prompt": clip_prompt(clip), "aspect_ratio": ratio, "resolution": "720p",
-                "duration": 5}  # fmt: skip
+                "duration": seconds}  # fmt: skip
 
     def result_url(self, result: Mapping[str, Any]) -> str | None:
         """``video.url``."""
@@ -113,7 +135,7 @@ class PikaVideo(FalQueue):
 
 
 class FluxImages(FalQueue):
-    """Stills from Flux on fal; a price per image (an estimate)."""
+    """Stills from Flux on fal; a price per image (see :mod:`.pricing`)."""
 
     name = "flux"
     modality = Modality.IMAGE
@@ -134,7 +156,10 @@ class FluxImages(FalQueue):
                 "output_format": "png"}  # fmt: skip
 
     def result_url(self, result: Mapping[str, Any]) -> str | None:
-        """``images[0].url``."""
+        """``images[0].url``; a flagged image (``has_nsfw_concepts``) is a content refusal."""
+        flags = result.get("has_nsfw_concepts")
+        if isinstance(flags, list) and flags and flags[0] is True:
+            raise ContentRefused(f"{self.name} flagged the image (content policy: NSFW)")
         images = result.get("images")
         if isinstance(images, list) and images and isinstance(images[0], Mapping):
             url = images[0].get("url")

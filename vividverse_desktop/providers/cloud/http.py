@@ -1,10 +1,14 @@
 """HTTP for cloud adapters: one client per provider, errors mapped to the provider contract.
 
 :class:`ServiceClient` turns HTTP answers into :class:`ProviderError` kinds the
-engine understands: a rejected key (401), a content-policy refusal, a 429 with its
-``Retry-After`` (:class:`RateLimited`), retryable 5xx and transport failures.
-Callers retry with :func:`with_retries`; downloads stream to a file and are
-checked against ``Content-Length`` so a cut-off transfer never passes as done.
+engine understands: a rejected key (401), an account out of credits (402, or the
+quota wording several services put on a 401/403/429), a content-policy refusal,
+a 429 with its ``Retry-After`` (:class:`RateLimited`), retryable 5xx and
+transport failures. A service whose status codes mean something else (Kling's
+429 for an empty account, BFL's 403 for a key without rights) sets
+:attr:`ServiceClient.interpret`. Callers retry with :func:`with_retries`;
+downloads stream to a file and are checked against ``Content-Length`` so a
+cut-off transfer never passes as done.
 """
 
 from __future__ import annotations
@@ -29,6 +33,10 @@ class KeyRejected(ProviderError):
     """The service refused the API key (401): fix the key, retrying will not help."""
 
 
+class OutOfCredits(ProviderError):
+    """The account has no credits or quota left: top it up; retrying will not help."""
+
+
 class ContentRefused(ProviderError):
     """The service refused the prompt or its result under its content policy."""
 
@@ -48,6 +56,15 @@ class TruncatedDownload(ProviderError):
 
 
 Refusal = Callable[[httpx.Response], bool]
+Interpreter = Callable[[httpx.Response], ProviderError | None]
+"""A service's own reading of an error answer: the error it stands for, or None for the default."""
+
+EXHAUSTED = (
+    "insufficient_quota", "exceeded your current quota", "quota_exceeded",
+    "exhausted balance", "insufficient credits", "insufficient_credits",
+)  # fmt: skip
+"""Words of an empty account: OpenAI's 429 ``insufficient_quota``, ElevenLabs' 401
+``quota_exceeded``, fal's 403 "Exhausted balance" (each service's error reference)."""
 
 
 def _never(response: httpx.Response) -> bool:
@@ -77,7 +94,8 @@ class ServiceClient:
     """One provider's HTTP client: auth headers, timeouts and error mapping.
 
     ``http`` may be injected (tests pass a client of their own); by default an
-    ``httpx.Client`` with :data:`TIMEOUT` is made on first use.
+    ``httpx.Client`` with :data:`TIMEOUT` is made on first use. ``interpret`` (also
+    settable after construction) reads a service's error answers before the defaults.
     """
 
     def __init__(
@@ -86,9 +104,11 @@ class ServiceClient:
         *,
         headers: Callable[[], Mapping[str, str]],
         http: httpx.Client | None = None,
+        interpret: Interpreter | None = None,
     ) -> None:
         self.service = service
         self.headers = headers
+        self.interpret = interpret
         self._http = http
         self._owned = http is None
 
@@ -126,7 +146,16 @@ class ServiceClient:
         code = response.status_code
         if code < 300:
             return
+        if self.interpret is not None:
+            found = self.interpret(response)
+            if found is not None:
+                raise found
         said = describe(response)
+        if code == 402 or (code in (401, 403, 429) and exhausted(response)):
+            raise OutOfCredits(
+                f"{self.service} says the account is out of credits ({code}): {said}. "
+                f"Top it up; retrying will not help."
+            )
         if refusal(response):
             raise ContentRefused(f"{self.service} refused the request (content policy): {said}")
         if code == 401:
@@ -172,6 +201,12 @@ class ServiceClient:
                 f"{self.service} download ended at {written} of {expected} bytes"
             )
         return written
+
+
+def exhausted(response: httpx.Response) -> bool:
+    """Whether an error answer's words say the account has no credits or quota left."""
+    text = response.text.lower()
+    return any(word in text for word in EXHAUSTED)
 
 
 def policy_refusal(response: httpx.Response) -> bool:

@@ -1,12 +1,20 @@
-"""Kling (``api.klingai.com``): text to video, authorised by a short JWT per call.
+"""Kling (``api-singapore.klingai.com``): text to video, authorised by a short JWT per call.
 
-Kling issues an access key and a secret key; store them as one secret
-``ACCESS_KEY:SECRET_KEY``. Each call carries ``Authorization: Bearer <JWT>``
-signed HS256 with the secret (``iss`` = access key, valid 30 minutes). Answers are
-``{code, message, data}`` (``code`` 0 is success). ``POST /v1/videos/text2video``
-answers ``data.task_id``; ``GET /v1/videos/text2video/{id}`` answers
-``task_status`` (``submitted``, ``processing``, ``succeed``, ``failed`` with
-``task_status_msg``) and ``task_result.videos[0].url``.
+Kling's API moved from ``api.klingai.com`` to ``api-singapore.klingai.com`` for
+servers outside China. Kling issues an access key and a secret key; store them as
+one secret ``ACCESS_KEY:SECRET_KEY``. Each call carries ``Authorization: Bearer
+<JWT>`` signed HS256 with the secret (``iss`` = access key, ``exp`` 30 minutes on,
+``nbf`` 5 seconds back). Answers are ``{code, message, request_id, data}`` (``code`` 0
+is success). ``POST /v1/videos/text2video`` answers ``data.task_id``; ``GET
+/v1/videos/text2video/{id}`` answers ``task_status`` (``submitted``, ``processing``,
+``succeed``, ``failed`` with ``task_status_msg``) and ``task_result.videos[0].url``.
+
+Kling's HTTP codes do not mean what they usually do: a 429 with codes 1100-1104 is an
+account problem (in arrears, resource pack used up or expired) that no retry fixes,
+while 1302/1303 are real rate and concurrency limits; 401 carries 1000-1004 (bad or
+expired token) and 1301 is the content-security policy. :func:`kling_error` reads them.
+(Codes 1000-1004 and 1100-1102 were checked against Kling's "General Information" page;
+1103-1104 and 1301-1303 are as recalled from the same table.)
 """
 
 from __future__ import annotations
@@ -16,11 +24,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import httpx
 import jwt
 
 from vividverse_desktop.providers.cloud import pricing
 from vividverse_desktop.providers.cloud.base import CloudProvider, expect
-from vividverse_desktop.providers.cloud.http import policy_refusal
+from vividverse_desktop.providers.cloud.http import (
+    ContentRefused,
+    KeyRejected,
+    OutOfCredits,
+    policy_refusal,
+)
 from vividverse_desktop.providers.cloud.shape import (
     aspect_ratio,
     clip_prompt,
@@ -35,9 +49,35 @@ from vividverse_desktop.providers.contract import (
     Request,
     Ticket,
 )
+from vividverse_desktop.providers.retry import RateLimited, parse_retry_after
 
 DURATIONS = (5, 10)
+ASPECT_RATIOS = ("16:9", "9:16", "1:1")
 TASKS = "/v1/videos/text2video"
+ACCOUNT_CODES = range(1100, 1105)
+RATE_CODES = (1302, 1303)
+POLICY_CODE = 1301
+
+
+def kling_error(response: httpx.Response) -> ProviderError | None:
+    """The error a Kling answer's business ``code`` stands for; None to use the defaults."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict) or not isinstance(body.get("code"), int):
+        return None
+    code, said = body["code"], body.get("message") or "no message"
+    if 1000 <= code <= 1004:
+        return KeyRejected(f"kling rejected the token ({code}): {said}. Check ACCESS:SECRET.")
+    if code in ACCOUNT_CODES:
+        return OutOfCredits(f"kling account problem ({code}): {said}. Top up or renew the pack.")
+    if code == POLICY_CODE:
+        return ContentRefused(f"kling refused the request (content policy, {code}): {said}")
+    if code in RATE_CODES:
+        wait = parse_retry_after(response.headers.get("Retry-After"))
+        return RateLimited(f"kling is rate limiting ({code}): {said}", wait)
+    return None
 
 
 def kling_token(key: str, now: float | None = None) -> str:
@@ -55,9 +95,13 @@ class KlingVideo(CloudProvider):
 
     name = "kling"
     modality = Modality.VIDEO
-    base_url = "https://api.klingai.com"
+    base_url = "https://api-singapore.klingai.com"
     model = "kling-v1"
     mode = "std"
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.client.interpret = kling_error
 
     def auth_headers(self, key: str) -> dict[str, str]:
         """A fresh JWT signed with the secret half of the key."""
@@ -88,7 +132,7 @@ class KlingVideo(CloudProvider):
         clip: ClipRequest = expect(request, ClipRequest, self.name)
         body = {
             "model_name": self.model, "mode": self.mode, "prompt": clip_prompt(clip, 2500),
-            "aspect_ratio": aspect_ratio(clip.fmt.width, clip.fmt.height, ("16:9", "9:16", "1:1")),
+            "aspect_ratio": aspect_ratio(clip.fmt.width, clip.fmt.height, ASPECT_RATIOS),
             "duration": str(nearest_duration(clip_seconds(clip), DURATIONS)),
         }  # fmt: skip
         data = self._data(self.json("POST", TASKS, json=body, refusal=policy_refusal))

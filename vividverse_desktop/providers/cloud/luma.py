@@ -1,8 +1,11 @@
 """Luma Dream Machine (``/dream-machine/v1/generations``): submit, poll ``state``, fetch the video.
 
-States are ``queued``, ``dreaming``, ``completed`` and ``failed`` (with
-``failure_reason``). A completed generation names its video in ``assets.video``;
-the URL is asked for again at download so an expired one is replaced.
+``POST /generations`` with a Bearer key takes ``prompt``, ``model`` (``ray-2``,
+``ray-flash-2``), ``resolution``, ``aspect_ratio`` and ``duration`` (``"5s"`` or
+``"9s"``) and answers the generation. ``GET /generations/{id}`` answers ``state``:
+``queued``, ``dreaming``, ``completed`` or ``failed`` (with ``failure_reason``). A
+completed generation names its video in ``assets.video``; the URL is asked for
+again at download so an expired one is replaced. Errors are ``{"detail": ...}``.
 """
 
 from __future__ import annotations
@@ -30,11 +33,12 @@ from vividverse_desktop.providers.contract import (
 )
 
 DURATIONS = (5, 9)
+ASPECT_RATIOS = ("1:1", "16:9", "9:16", "4:3", "3:4", "21:9", "9:21")
 POLL_WAIT = 3.0
 
 
 class LumaVideo(CloudProvider):
-    """Scene clips from Luma's Ray models; cost per second of video (an estimate)."""
+    """Scene clips from Luma's Ray models; cost per second of video (see :mod:`.pricing`)."""
 
     name = "luma"
     modality = Modality.VIDEO
@@ -57,7 +61,7 @@ class LumaVideo(CloudProvider):
         clip: ClipRequest = expect(request, ClipRequest, self.name)
         body = {
             "prompt": clip_prompt(clip), "model": self.model, "resolution": self.resolution,
-            "aspect_ratio": aspect_ratio(clip.fmt.width, clip.fmt.height),
+            "aspect_ratio": aspect_ratio(clip.fmt.width, clip.fmt.height, ASPECT_RATIOS),
             "duration": f"{nearest_duration(clip_seconds(clip), DURATIONS)}s",
         }  # fmt: skip
         answer = self.json(

@@ -1,22 +1,25 @@
-"""OpenAI image generation (``POST /v1/images/generations``, gpt-image models).
+"""OpenAI image generation (``POST /v1/images/generations``, GPT image models).
 
-gpt-image models answer the picture inline as ``b64_json``; older models may answer
-a ``url`` valid for an hour, which OpenAI cannot re-issue. Sizes are the API's
-three (square, landscape, portrait), picked by the frame's shape.
+GPT image models always answer the picture inline as ``data[0].b64_json`` (the API
+reference: ``response_format`` "isn't supported for gpt-image-1 which will always
+return base64-encoded images"), so nothing is fetched afterwards. Sizes are the
+three the GPT image models take (square, landscape, portrait), picked by the
+frame's shape; ``output_format`` asks for PNG. A prompt the safety system refuses
+answers 400 with ``code: moderation_blocked``. DALL·E models take other sizes and
+qualities and are not driven by this adapter.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from vividverse_desktop.providers.cloud import pricing
 from vividverse_desktop.providers.cloud.base import CloudProvider, expect
-from vividverse_desktop.providers.cloud.http import ResultExpired, policy_refusal
+from vividverse_desktop.providers.cloud.http import policy_refusal
 from vividverse_desktop.providers.contract import (
     ImageRequest,
     Modality,
@@ -26,9 +29,12 @@ from vividverse_desktop.providers.contract import (
     Ticket,
 )
 
+PROMPT_LIMIT = 32_000
+"""Characters a GPT image model's prompt may have (API reference)."""
+
 
 def image_size(width: int, height: int) -> str:
-    """The API size closest in shape to ``width`` x ``height``."""
+    """The GPT image size closest in shape to ``width`` x ``height``."""
     if width > height * 1.2:
         return "1536x1024"
     if height > width * 1.2:
@@ -37,7 +43,7 @@ def image_size(width: int, height: int) -> str:
 
 
 class OpenAIImages(CloudProvider):
-    """Stills from OpenAI's image API; cost from :data:`pricing.OPENAI_IMAGE` (an estimate)."""
+    """Stills from OpenAI's image API; cost from :data:`pricing.OPENAI_IMAGE`."""
 
     name = "openai-images"
     modality = Modality.IMAGE
@@ -59,45 +65,23 @@ class OpenAIImages(CloudProvider):
         """Generate the image (the API answers synchronously) and keep it in ``scratch``."""
         still: ImageRequest = expect(request, ImageRequest, self.name)
         body = {
-            "model": self.model, "prompt": still.prompt, "n": 1, "quality": self.quality,
-            "size": image_size(still.fmt.width, still.fmt.height),
+            "model": self.model, "prompt": still.prompt[:PROMPT_LIMIT], "n": 1,
+            "quality": self.quality, "size": image_size(still.fmt.width, still.fmt.height),
+            "output_format": "png",
         }  # fmt: skip
         answer = self.json("POST", "/images/generations", json=body, refusal=policy_refusal)
         try:
-            item = answer["data"][0]
+            encoded = answer["data"][0]["b64_json"]
         except (KeyError, IndexError, TypeError) as error:
-            raise ProviderError(f"{self.name} answered no image") from error
-        if item.get("b64_json"):
-            try:
-                payload = base64.b64decode(item["b64_json"], validate=True)
-            except (binascii.Error, ValueError) as error:
-                raise ProviderError(f"{self.name} answered unreadable base64") from error
-            return self.store(still, scratch, payload, ".png")
-        if item.get("url"):
-            return Ticket("url", still, scratch, {"url": item["url"]})
-        raise ProviderError(f"{self.name} answered neither b64_json nor url")
+            raise ProviderError(f"{self.name} answered no b64_json image") from error
+        try:
+            payload = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError, TypeError) as error:
+            raise ProviderError(f"{self.name} answered unreadable base64") from error
+        if not payload:
+            raise ProviderError(f"{self.name} answered an empty image")
+        return self.store(still, scratch, payload, ".png")
 
     def poll(self, ticket: Ticket) -> PollResult:
         """Done at once: the API is synchronous."""
         return PollResult(done=True)
-
-    def locate(self, ticket: Ticket) -> str:
-        """The URL answered at submit (it cannot be refreshed)."""
-        return str(ticket.data["url"])
-
-    def download(self, ticket: Ticket, part: Path, cancel: threading.Event | None) -> None:
-        """Copy the inline image, or fetch the URL (retried if cut short); expiry is final."""
-        if "url" not in ticket.data:
-            super().download(ticket, part, cancel)
-            return
-
-        def once() -> None:
-            try:
-                self.client.download(self.locate(ticket), part, cancel)
-            except ResultExpired as error:
-                raise ProviderError(
-                    f"{self.name}'s image URL expired (they last an hour and cannot be "
-                    "re-issued): render the shot again"
-                ) from error
-
-        self.retried(once)

@@ -4,9 +4,12 @@ Runway's video models start from an image, so a clip is two tasks: ``POST
 /v1/text_to_image`` (gen4_image), then ``POST /v1/image_to_video`` (gen4_turbo)
 with that still as ``promptImage``. Tasks are read at ``GET /v1/tasks/{id}``:
 ``PENDING``/``THROTTLED``/``RUNNING``, then ``SUCCEEDED`` with ``output`` URLs
-(short-lived, re-read for fresh ones) or ``FAILED`` with ``failure`` and a
-``failureCode`` (``SAFETY.*`` for moderation). Every call sends
-``X-Runway-Version``.
+(they expire within 24-48 hours; re-read for fresh ones), ``FAILED`` with
+``failure`` and a dotted ``failureCode``, or ``CANCELLED``. Codes with a ``SAFETY``
+segment (``SAFETY.INPUT.TEXT``, ``INPUT_PREPROCESSING.SAFETY.TEXT``) are moderation
+and must not be retried. Every call sends ``X-Runway-Version``. HTTP errors: 400
+(``{"error": ...}``), 401, 404 and 405 are final; 429, 502, 503 and 504 may be
+retried (Runway's "HTTP Errors" page).
 """
 
 from __future__ import annotations
@@ -45,7 +48,11 @@ def _ratios(width: int, height: int) -> tuple[str, str]:
 
 
 class RunwayVideo(CloudProvider):
-    """Scene clips from Runway Gen-4 Turbo; cost = the still plus seconds of video (estimate)."""
+    """Scene clips from Runway Gen-4 Turbo; cost = the still plus seconds of video (estimate).
+
+    Still ratios are gen4_image's ``1920:1080``/``1080:1920``/``1024:1024``; video
+    ratios gen4_turbo's ``1280:720``/``720:1280``/``960:960``.
+    """
 
     name = "runway"
     modality = Modality.VIDEO
@@ -103,7 +110,7 @@ class RunwayVideo(CloudProvider):
                 self._video_task.pop(ticket.job_id, None)
             code = str(task.get("failureCode") or "")
             why = task.get("failure") or status or "unknown state"
-            kind = "refused (content policy)" if code.startswith("SAFETY") else "failed"
+            kind = "refused (content policy)" if "SAFETY" in code.split(".") else "failed"
             return PollResult(done=False, error=f"{self.name} task {kind}: {why} {code}".strip())
         if video:
             return PollResult(done=True)

@@ -1,4 +1,4 @@
-"""What video services are asked for: a prompt from the plan, an aspect ratio, a duration."""
+"""What video and image services are asked for: a prompt, an aspect ratio, a duration."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ from collections.abc import Sequence
 
 from vividverse_desktop.providers.contract import ClipRequest
 
-RATIOS = {"16:9": 16 / 9, "9:16": 9 / 16, "1:1": 1.0, "4:3": 4 / 3, "3:4": 3 / 4, "21:9": 21 / 9}
+RATIOS = {
+    "16:9": 16 / 9, "9:16": 9 / 16, "1:1": 1.0, "4:3": 4 / 3, "3:4": 3 / 4, "21:9": 21 / 9,
+    "9:21": 9 / 21, "3:2": 3 / 2, "2:3": 2 / 3, "5:4": 5 / 4, "4:5": 4 / 5,
+}  # fmt: skip
+"""Every ratio name a service below accepts; each adapter passes its own documented subset."""
 
 
 def clip_prompt(clip: ClipRequest, limit: int = 1000) -> str:
@@ -15,8 +19,8 @@ def clip_prompt(clip: ClipRequest, limit: int = 1000) -> str:
     return " ".join(p.strip() for p in parts if p.strip())[:limit]
 
 
-def aspect_ratio(width: int, height: int, allowed: Sequence[str] = tuple(RATIOS)) -> str:
-    """The allowed ratio name nearest to ``width``/``height``."""
+def aspect_ratio(width: int, height: int, allowed: Sequence[str]) -> str:
+    """The ratio in ``allowed`` (names from :data:`RATIOS`) nearest to ``width``/``height``."""
     shape = width / height
     return min(allowed, key=lambda name: abs(RATIOS[name] - shape))
 

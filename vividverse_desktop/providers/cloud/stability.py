@@ -1,8 +1,10 @@
 """Stability AI image generation (``POST /v2beta/stable-image/generate/{core|ultra|sd3}``).
 
 A multipart form (``prompt``, ``aspect_ratio``, ``output_format``) with
-``Accept: image/*`` answers the picture's bytes synchronously. Moderation answers
-403, or 200 with the ``finish-reason: CONTENT_FILTERED`` header.
+``Authorization: Bearer`` and ``Accept: image/*`` answers the picture's bytes
+synchronously, with a ``finish-reason`` header (``SUCCESS`` or ``CONTENT_FILTERED``).
+Errors are JSON ``{"name", "errors": [...]}``: 403 ``content_moderation``, 429 past
+150 requests in 10 seconds. The aspect ratios are the nine below (no 4:3 or 3:4).
 """
 
 from __future__ import annotations
@@ -26,13 +28,15 @@ from vividverse_desktop.providers.contract import (
     Ticket,
 )
 
+ASPECT_RATIOS = ("16:9", "1:1", "21:9", "2:3", "3:2", "4:5", "5:4", "9:16", "9:21")
+
 
 def _moderated(response: httpx.Response) -> bool:
     return response.status_code == 403 or policy_refusal(response)
 
 
 class StabilityImages(CloudProvider):
-    """Stills from Stability's Stable Image API; a price per image (an estimate)."""
+    """Stills from Stability's Stable Image API; a price per image (see :mod:`.pricing`)."""
 
     name = "stability"
     modality = Modality.IMAGE
@@ -53,7 +57,7 @@ class StabilityImages(CloudProvider):
         still: ImageRequest = expect(request, ImageRequest, self.name)
         form = {
             "prompt": (None, still.prompt),
-            "aspect_ratio": (None, aspect_ratio(still.fmt.width, still.fmt.height)),
+            "aspect_ratio": (None, aspect_ratio(still.fmt.width, still.fmt.height, ASPECT_RATIOS)),
             "output_format": (None, "png"),
         }
         url = f"{self.url}/v2beta/stable-image/generate/{self.service}"
