@@ -103,7 +103,7 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
     )
     app.state.context = context
-    app.state.files = files.open_files(storage)
+    app.state.files = files.open_files(storage, settings.file_limits)
     return app
 
 

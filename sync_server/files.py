@@ -34,6 +34,7 @@ from sync_server.accounts import Account
 from sync_server.auth import current_user, require_role
 from sync_server.context import context_of
 from sync_server.errors import ApiError
+from sync_server.limits import FileLimits
 from sync_server.movies import movie_json
 from sync_server.openapi import Operation, Param
 from sync_server.records import blind_version, version_record
@@ -45,7 +46,6 @@ from sync_server.storage import (
     is_key,
 )
 from sync_server.uploads import (
-    FileLimits,
     FileService,
     UploadBodyLimit,
     file_json,

@@ -1,4 +1,4 @@
-"""Request body limit enforced before buffering (Starlette reads bodies unbounded).
+"""Request body limits: enforced before buffering (Starlette reads bodies unbounded).
 
 A declared ``Content-Length`` over the limit is refused at once, without reading a
 byte; a body without one (chunked) is counted as it streams and refused as soon as
@@ -7,9 +7,29 @@ the count passes the limit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync_server.errors import ApiError, error_response
+
+MIB = 1024 * 1024
+MAX_SCRIPT_BYTES = 32 * MIB
+"""Default largest script source file (a PDF of a long script with images stays below)."""
+MAX_MOVIE_BYTES = 16 * 1024 * MIB
+"""Default largest movie file."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileLimits:
+    """Largest accepted uploads, in bytes: script source files and rendered movies.
+
+    Set by ``VIVIDVERSE_MAX_SCRIPT_BYTES`` and ``VIVIDVERSE_MAX_MOVIE_BYTES``
+    (see :mod:`sync_server.settings`).
+    """
+
+    script_bytes: int = MAX_SCRIPT_BYTES
+    movie_bytes: int = MAX_MOVIE_BYTES
 
 
 def too_large(limit: int) -> ApiError:

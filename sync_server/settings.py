@@ -9,12 +9,15 @@ kept in the data directory (readable by its owner only).
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
+
+from sync_server.limits import MAX_MOVIE_BYTES, MAX_SCRIPT_BYTES, FileLimits
 
 MIN_SECRET_BYTES = 32
 SECRET_FILE_NAME = "jwt_secret"
@@ -64,6 +67,8 @@ class Settings:
     admin_username: str | None = None
     admin_password: Secret | None = None
     max_body_bytes: int = 2 * 1024 * 1024
+    max_script_bytes: int = MAX_SCRIPT_BYTES
+    max_movie_bytes: int = MAX_MOVIE_BYTES
     bcrypt_rounds: int = 12
     login_max_failures: int = 5
     login_window_seconds: int = 300
@@ -83,6 +88,8 @@ class Settings:
             "access_token_seconds",
             "refresh_token_seconds",
             "max_body_bytes",
+            "max_script_bytes",
+            "max_movie_bytes",
             "login_max_failures",
             "login_window_seconds",
         ):
@@ -92,6 +99,11 @@ class Settings:
             raise SettingsError(
                 "set both VIVIDVERSE_ADMIN_USERNAME and VIVIDVERSE_ADMIN_PASSWORD, or neither"
             )
+
+    @property
+    def file_limits(self) -> FileLimits:
+        """The upload limits: script source files and movies, in bytes."""
+        return FileLimits(script_bytes=self.max_script_bytes, movie_bytes=self.max_movie_bytes)
 
     @classmethod
     def from_environ(
@@ -123,6 +135,8 @@ class Settings:
             admin_username=env.get("VIVIDVERSE_ADMIN_USERNAME") or None,
             admin_password=Secret(admin_password) if admin_password else None,
             max_body_bytes=_integer(env, "VIVIDVERSE_MAX_BODY_BYTES", 2 * 1024 * 1024),
+            max_script_bytes=_size(env, "VIVIDVERSE_MAX_SCRIPT_BYTES", MAX_SCRIPT_BYTES),
+            max_movie_bytes=_size(env, "VIVIDVERSE_MAX_MOVIE_BYTES", MAX_MOVIE_BYTES),
             bcrypt_rounds=_integer(env, "VIVIDVERSE_BCRYPT_ROUNDS", 12),
             login_max_failures=_integer(env, "VIVIDVERSE_LOGIN_MAX_FAILURES", 5),
             login_window_seconds=_integer(env, "VIVIDVERSE_LOGIN_WINDOW_SECONDS", 300),
@@ -159,6 +173,26 @@ def _integer(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+
+
+_SIZE = re.compile(r"(\d+)\s*([kmgt]?)(?:i?b)?", re.IGNORECASE)
+_SIZE_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+
+
+def _size(env: Mapping[str, str], name: str, default: int) -> int:
+    """A byte count: digits, optionally with a binary unit (``64M``, ``2G``, ``512KiB``)."""
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    match = _SIZE.fullmatch(raw.strip())
+    if match is None:
+        raise SettingsError(
+            f"{name} must be a size in bytes, such as 1048576, 64M or 2G; got {raw!r}"
+        )
+    value = int(match.group(1)) * _SIZE_UNITS[match.group(2).lower()]
+    if value <= 0:
+        raise SettingsError(f"{name} must be more than 0 bytes; got {raw!r}")
+    return value
 
 
 def _short_secret_message(*, missing: bool = False) -> str:

@@ -21,7 +21,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sync_server.errors import ApiError
-from sync_server.limits import BodyLimit
+from sync_server.limits import BodyLimit, FileLimits
 from sync_server.storage import (
     ObjectTooLarge,
     Storage,
@@ -33,14 +33,6 @@ from sync_server.storage import (
 PDF_MAGIC_WITHIN = 1024
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class FileLimits:
-    """Largest accepted uploads, in bytes."""
-
-    script_bytes: int = 32 * 1024 * 1024
-    movie_bytes: int = 16 * 1024 * 1024 * 1024
 
 
 @dataclass(slots=True)

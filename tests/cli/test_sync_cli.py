@@ -15,7 +15,7 @@ from tests.core.scoring.builders import score
 from tests.sync.memory_keyring import MemoryKeyring
 from tests.sync.process import PASSWORD, free_port, prepare_studio, served, server_environment
 from vividverse_desktop.cli import main
-from vividverse_desktop.cli.sync import PASSWORD_ENV, SERVER_ENV
+from vividverse_desktop.cli.sync import PASSWORD_ENV, SERVER_ENV, USER_ENV
 from vividverse_desktop.core.scoring import ScoreEvent
 from vividverse_desktop.store import LocalStore
 
@@ -40,6 +40,7 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
     """Never touch the real keyring; no password or server in the environment by default."""
     monkeypatch.delenv(PASSWORD_ENV, raising=False)
     monkeypatch.delenv(SERVER_ENV, raising=False)
+    monkeypatch.delenv(USER_ENV, raising=False)
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
@@ -201,3 +202,21 @@ def test_a_kept_session_needs_no_password_next_time(
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert main(argv) == 0
     assert "pushed 0" in capsys.readouterr().out
+
+
+def test_the_username_may_come_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With VIVIDVERSE_USER set, --user may be left out (here the server is simply not there)."""
+    monkeypatch.setenv(USER_ENV, "vera")
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    url = f"http://127.0.0.1:{free_port()}"
+    assert main(["sync", "--server", url, "--store", str(tmp_path / "s.db")]) == 1
+    assert "cannot reach the sync server" in capsys.readouterr().err
+
+
+def test_without_a_username_sync_is_a_usage_error(tmp_path: Path) -> None:
+    """Neither --user nor VIVIDVERSE_USER: argparse refuses the command line (exit 2)."""
+    with pytest.raises(SystemExit) as caught:
+        main(["sync", "--server", "http://127.0.0.1:9", "--store", str(tmp_path / "s.db")])
+    assert caught.value.code == 2

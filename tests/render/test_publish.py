@@ -40,6 +40,7 @@ from vividverse_desktop.render.publish import (
     ProgressThrottle,
     PublishError,
     publish_render,
+    start_movie,
 )
 from vividverse_desktop.sync import SyncClient
 
@@ -361,3 +362,49 @@ async def test_a_cancelled_render_is_reported_and_leaves_the_script_generating(
     assert server.transport.reports[-1]["status"] == "cancelled"
     assert server.transport.uploads == 0
     assert await server.script_status() == Status.GENERATING.value
+
+
+@pytest.mark.anyio
+async def test_a_strict_start_refuses_an_unknown_movie_before_rendering(
+    server: Server, tmp_path: Path, warm_job: Path
+) -> None:
+    """With ``strict_start`` a 404 on the first report raises before any film is written."""
+    unknown = "0" * 8 + "-0000-4000-8000-" + "0" * 12
+    async with await _editor(server) as client:
+        with pytest.raises(PublishError) as caught:
+            await publish_render(client, unknown, _renderer(warm_job), _plan(),
+                                 tmp_path / "film.mp4", strict_start=True)  # fmt: skip
+    assert caught.value.status == 404
+    assert f"no movie {unknown}" in str(caught.value)
+    assert not (tmp_path / "film.mp4").exists()
+
+
+@pytest.mark.anyio
+async def test_local_watchers_see_every_render_event_and_the_upload(
+    server: Server, tmp_path: Path, warm_job: Path
+) -> None:
+    """``on_progress`` gets the engine's events up to ``done``; ``on_upload`` ends at the size."""
+    stages: list[str] = []
+    sent: list[tuple[int, int]] = []
+    async with await _editor(server) as client:
+        published = await publish_render(
+            client, server.movie_id, _renderer(warm_job), _plan(), tmp_path / "film.mp4",
+            on_progress=lambda event: stages.append(event.stage),
+            on_upload=lambda done, total: sent.append((done, total)),
+        )  # fmt: skip
+    assert stages[-1] == "done"
+    size = published.result.output.stat().st_size
+    assert sent[-1] == (size, size)
+
+
+@pytest.mark.anyio
+async def test_a_movie_cannot_be_started_twice_for_one_selection(server: Server) -> None:
+    """The fixture's script is Generating already: ``start_movie`` raises its 409, named."""
+    admin = bearer((await admin_tokens(server.http))["access_token"])
+    listing = (await server.http.get("/api/scripts", headers=admin)).json()
+    script_id = str(listing["items"][0]["id"])
+    async with await _editor(server) as client:
+        with pytest.raises(PublishError) as caught:
+            await start_movie(client, script_id)
+    assert caught.value.status == 409
+    assert f"would not start a movie for script {script_id}" in str(caught.value)

@@ -1,9 +1,15 @@
-"""Render verbs: ``plan`` (screenplay -> editable plan JSON) and ``render`` (-> MP4 film)."""
+"""Render verbs: ``plan`` (screenplay -> editable plan JSON) and ``render`` (-> MP4 film).
+
+``render --publish`` also reports the render on a movie record of the sync server and
+uploads the film (see :mod:`vividverse_desktop.cli.publish`). Before any work, every
+chosen provider that needs an API key must have one (``render.preflight``).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import sys
@@ -14,10 +20,13 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from vividverse_desktop.cli import publish
 from vividverse_desktop.cli.common import EXIT_OK, EXIT_USAGE, CliError, write_output
+from vividverse_desktop.cli.sync import SERVER_ENV, USER_ENV
 
 if TYPE_CHECKING:
     from vividverse_desktop.core.pipeline.plan import Plan
+    from vividverse_desktop.render.engine import Renderer
     from vividverse_desktop.render.events import RenderProgress, RenderResult
 
 
@@ -140,8 +149,9 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     from vividverse_desktop.providers.contract import Modality, VoiceProvider
     from vividverse_desktop.providers.registry import load_registry
     from vividverse_desktop.render.engine import Renderer, RenderSettings
-    from vividverse_desktop.render.events import RenderCancelled, RenderError
+    from vividverse_desktop.render.preflight import MissingKeyError, check_keys
 
+    target = publish.target_of(args)
     output = Path(args.output)
     if not output.parent.is_dir():
         raise CliError(f"{output.parent}: no such directory")
@@ -158,6 +168,10 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError(str(exc.args[0]), EXIT_USAGE) from exc
     if not isinstance(voice, VoiceProvider):
         raise CliError(f"voice provider {args.voice} cannot cast voices", EXIT_USAGE)
+    try:
+        check_keys((video, voice))
+    except MissingKeyError as exc:
+        raise CliError(f"{exc}; nothing was rendered") from exc
     job_dir = Path(args.job_dir) if args.job_dir else output.with_name(output.name + ".job")
     if job_dir.exists() and not args.resume:
         if not (job_dir / "job.sqlite").exists():
@@ -170,6 +184,35 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     if args.stereo:
         settings = replace(settings, audio_channels=2, audio_bitrate="160k")
     renderer = Renderer(job_dir, video, voice, settings)
+    if target is None:
+        result = _render_here(renderer, plan, output)
+    else:
+        movie, publication = publish.publish(
+            target, renderer, plan, output, _ProgressLine(sys.stderr)
+        )
+        result = publication.result
+    if args.edl:
+        edl = (job_dir / "film.edl").read_text(encoding="utf-8")
+        write_output(args.edl, edl, force=True, source=args.script)
+    if args.otio:
+        from vividverse_desktop.render.otio import TimelineError, export_render
+
+        try:
+            export_render(job_dir, plan, settings.fmt, Path(args.otio))
+        except (TimelineError, OSError) as exc:
+            raise CliError(f"{args.otio}: {exc}") from exc
+    print(_summary(result), file=sys.stderr)
+    if target is not None:
+        print(publish.published_line(movie, publication, target.server), file=sys.stderr)
+    elif args.publish:
+        print(publish.local_line(output), file=sys.stderr)
+    return EXIT_OK
+
+
+def _render_here(renderer: Renderer, plan: Plan, output: Path) -> RenderResult:
+    """Render on a worker thread (so Ctrl-C reaches the main thread and cancels it)."""
+    from vividverse_desktop.render.events import RenderCancelled, RenderError
+
     cancel = threading.Event()
     outcome: dict[str, Any] = {}
 
@@ -197,18 +240,8 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
         raise KeyboardInterrupt
     if error is not None:
         raise error
-    if args.edl:
-        edl = (job_dir / "film.edl").read_text(encoding="utf-8")
-        write_output(args.edl, edl, force=True, source=args.script)
-    if args.otio:
-        from vividverse_desktop.render.otio import TimelineError, export_render
-
-        try:
-            export_render(job_dir, plan, settings.fmt, Path(args.otio))
-        except (TimelineError, OSError) as exc:
-            raise CliError(f"{args.otio}: {exc}") from exc
-    print(_summary(outcome["result"]), file=sys.stderr)
-    return EXIT_OK
+    result: RenderResult = outcome["result"]
+    return result
 
 
 def register(verbs: Any) -> None:
@@ -240,4 +273,26 @@ def register(verbs: Any) -> None:
     p.add_argument("--video", default="storyboard", help="video provider (storyboard)")
     p.add_argument("--voice", default="espeak", help="voice provider (espeak)")
     p.add_argument("-f", "--force", action="store_true", help="overwrite OUTPUT if it exists")
+    p.add_argument(
+        "--publish",
+        action="store_true",
+        help="report the render on the server's movie record and upload the film "
+        "(without a server: the local film only)",
+    )
+    p.add_argument("--movie", type=publish.movie_id, help="the movie record to publish to (its id)")
+    p.add_argument(
+        "--script-id",
+        type=publish.movie_id,
+        help="start a new movie for this Selected script (its id) and publish to it",
+    )
+    p.add_argument(
+        "--server",
+        default=os.environ.get(SERVER_ENV),
+        help=f"the sync server's address (or ${SERVER_ENV})",
+    )
+    p.add_argument(
+        "--user",
+        default=os.environ.get(USER_ENV),
+        help=f"your username on the server (or ${USER_ENV})",
+    )
     p.set_defaults(func=cmd_render)

@@ -1,6 +1,7 @@
 """Sync verbs: ``sync`` (one sync from the terminal) and ``serve`` (run the sync server).
 
-``sync`` signs in with the refresh token kept in the OS keyring when there is one;
+``sync`` signs in (as ``--user`` or ``$VIVIDVERSE_USER``; ``render --publish`` shares
+:func:`sign_in`) with the refresh token kept in the OS keyring when there is one;
 otherwise it takes the password from ``$VIVIDVERSE_PASSWORD`` (headless use) or asks for
 it on the terminal. It prints what was pushed, pulled and refused, and exits 1 when ops
 stay in the outbox for the user's attention or the sync failed.
@@ -21,6 +22,7 @@ from vividverse_desktop.cli.common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, CliEr
 
 PASSWORD_ENV = "VIVIDVERSE_PASSWORD"
 SERVER_ENV = "VIVIDVERSE_SERVER_URL"
+USER_ENV = "VIVIDVERSE_USER"
 DEFAULT_PORT = 8765
 
 if TYPE_CHECKING:  # imported lazily at run time, to keep start-up light
@@ -39,7 +41,13 @@ def _password(username: str, server: str) -> str:
     return getpass.getpass(f"Password for {username} on {server}: ")
 
 
-async def _sign_in(client: SyncClient, username: str) -> None:
+async def sign_in(client: SyncClient, username: str) -> None:
+    """Sign ``client`` in as ``username``: the keyring's refresh token, else a password.
+
+    The password comes from ``$VIVIDVERSE_PASSWORD`` or a terminal prompt; it is never
+    stored. Raises the client's ``SyncError`` subclasses, or :class:`CliError` (exit 2)
+    when there is no way to ask for a password.
+    """
     if await client.resume(username) is not None:
         return
     await client.login(username, _password(username, client.server_url))
@@ -55,7 +63,7 @@ async def _run_sync(args: argparse.Namespace, store: LocalStore) -> SyncReport:
     from vividverse_desktop.sync import SyncClient, synchronize
 
     async with SyncClient(args.server) as client:
-        await _sign_in(client, args.user)
+        await sign_in(client, args.user)
         if client.user is not None:
             await asyncio.to_thread(store.remember_users, [client.user])
         return await synchronize(store, client, batch_size=args.batch_size)
@@ -170,7 +178,12 @@ def register(verbs: Any) -> None:
         default=os.environ.get(SERVER_ENV),
         help=f"the server's address, e.g. http://127.0.0.1:{DEFAULT_PORT} (or ${SERVER_ENV})",
     )
-    p.add_argument("--user", required=True, help="your username on the server")
+    p.add_argument(
+        "--user",
+        default=os.environ.get(USER_ENV),
+        required=not os.environ.get(USER_ENV),
+        help=f"your username on the server (or ${USER_ENV})",
+    )
     p.add_argument("--store", default=None, help="the local store file (default: data dir)")
     p.add_argument("--batch-size", type=int, default=200, help="ops per push request (default 200)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")

@@ -131,7 +131,9 @@ class Renderer:
         Finished assets stay recorded either way, so the next render resumes.
         """
         from vividverse_desktop.render.assembly import assemble
+        from vividverse_desktop.render.preflight import check_keys
 
+        check_keys((self.video, self.voice))  # a missing API key fails before any work
         started = time.monotonic()
         output = output.resolve()
         self.assets_dir.mkdir(parents=True, exist_ok=True)

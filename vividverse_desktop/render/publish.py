@@ -21,6 +21,9 @@ then counts for 90 % of the progress and the upload for the rest. The upload
 sends the access token itself rather than through the refresh-on-401 flow (that
 flow keeps the whole body to send it again): on a 401 it renews the session with
 one small authenticated request and streams the file once more.
+
+:func:`start_movie` makes the movie record for a Selected script
+(``POST /api/movies/generate``) when there is none yet.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ import httpx
 from vividverse_desktop.core.pipeline.plan import Plan
 from vividverse_desktop.render.engine import Renderer
 from vividverse_desktop.render.events import (
+    ProgressCallback,
     RenderCancelled,
     RenderProgress,
     RenderResult,
@@ -164,7 +168,7 @@ class MovieReporter:
         if response.status_code != 200:
             raise PublishError(
                 f"the server refused the progress report (HTTP {response.status_code}): "
-                f"{response.text[:200]}",
+                f"{detail_of(response)}",
                 response.status_code,
             )
         self.sent += 1
@@ -185,7 +189,7 @@ class MovieReporter:
             response = await self._upload_once(film, duration, on_sent)
         if response.status_code != 200:
             raise PublishError(
-                f"the server refused the film (HTTP {response.status_code}): {response.text[:200]}",
+                f"the server refused the film (HTTP {response.status_code}): {detail_of(response)}",
                 response.status_code,
             )
         body = response.json()
@@ -232,6 +236,9 @@ async def publish_render(
     cancel: threading.Event | None = None,
     interval: float = 1.0,
     clock: Callable[[], float] = time.monotonic,
+    on_progress: ProgressCallback | None = None,
+    on_upload: Callable[[int, int], None] | None = None,
+    strict_start: bool = False,
 ) -> Publication:
     """Render ``plan`` to ``output`` while reporting progress on movie ``movie_id``.
 
@@ -243,6 +250,13 @@ async def publish_render(
     best effort); a ``completed`` report the server refuses raises
     :class:`PublishError` (the film stays at ``output``). Cancelling the calling
     task cancels the render.
+
+    ``on_progress`` also gets every engine event (on the render's worker thread, as
+    :meth:`Renderer.render` calls it); ``on_upload(sent, total)`` gets the upload's
+    bytes so far (on the loop). Both are for a local display. With ``strict_start``
+    the first report (``starting``) must be accepted, else :class:`PublishError` (or
+    ``SessionEnded``) is raised before anything is rendered: a wrong movie id or a
+    revoked role costs no render.
     """
     reporter = MovieReporter(client, movie_id)
     throttle = ProgressThrottle(interval, clock)
@@ -251,19 +265,25 @@ async def publish_render(
     events: asyncio.Queue[RenderProgress | None] = asyncio.Queue()
     stop = cancel or threading.Event()
 
-    def on_progress(event: RenderProgress) -> None:
+    def relay_progress(event: RenderProgress) -> None:
+        if on_progress is not None:
+            on_progress(event)
         loop.call_soon_threadsafe(events.put_nowait, event)
 
     async def render() -> RenderResult:
         try:
             return await asyncio.to_thread(
-                renderer.render, plan, output, on_progress=on_progress, cancel=stop
+                renderer.render, plan, output, on_progress=relay_progress, cancel=stop
             )
         finally:
             loop.call_soon_threadsafe(events.put_nowait, None)
 
-    await reporter.try_send(MovieReport(RENDERING, 0.0, "starting"))
-    throttle.offer(MovieReport(RENDERING, 0.0, "starting"))
+    first = MovieReport(RENDERING, 0.0, "starting")
+    if strict_start:
+        await reporter.send(first)
+    else:
+        await reporter.try_send(first)
+    throttle.offer(first)
     job = asyncio.ensure_future(render())
     try:
         await _relay(events, throttle, reporter, share)
@@ -282,17 +302,67 @@ async def publish_render(
         )
         raise
     if upload:
-        await _upload(reporter, throttle, result)
+        await _upload(reporter, throttle, result, on_upload)
     movie = await reporter.send(MovieReport(COMPLETED, 1.0, "published"))
     return Publication(result, reporter.sent, reporter.missed, movie, uploaded=upload)
 
 
+async def start_movie(client: SyncClient, script_id: str) -> dict[str, Any]:
+    """``POST /api/movies/generate``: a new movie record for a Selected script (which
+    moves to Generating); returns the movie JSON (its ``id`` is what to publish to).
+
+    Raises :class:`PublishError` naming the server's reason (no such script, not
+    Selected, not an editor) or ``SessionEnded``.
+    """
+    if not client.signed_in:
+        raise SessionEnded(client.auth.session_ended or "sign in first")
+    url = f"{client.server_url}/api/movies/generate"
+    try:
+        response = await client.http.post(url, json={"scriptId": script_id}, auth=client.auth)
+    except httpx.TransportError as error:
+        raise PublishError(f"cannot reach {client.server_url}: {error}") from error
+    if response.status_code != 201:
+        raise PublishError(
+            f"the server would not start a movie for script {script_id} "
+            f"(HTTP {response.status_code}): {detail_of(response)}",
+            response.status_code,
+        )
+    body = response.json()
+    if not isinstance(body, dict) or not isinstance(body.get("id"), str):
+        raise PublishError("the server's reply to /api/movies/generate names no movie")
+    return body
+
+
+def detail_of(response: httpx.Response) -> str:
+    """The server's error ``detail`` as one line (its body cut short when not JSON)."""
+    try:
+        data = response.json()
+    except ValueError:
+        return " ".join(response.text.split())[:200] or response.reason_phrase
+    detail = data.get("detail") if isinstance(data, dict) else None
+    if isinstance(detail, dict):
+        detail = detail.get("message")
+    if isinstance(detail, list):
+        detail = "; ".join(
+            f"{d.get('field')}: {d.get('message')}" if isinstance(d, dict) else str(d)
+            for d in detail
+        )
+    if isinstance(detail, str) and detail:
+        return detail[:200]
+    return " ".join(response.text.split())[:200] or response.reason_phrase
+
+
 async def _upload(
-    reporter: MovieReporter, throttle: ProgressThrottle, result: RenderResult
+    reporter: MovieReporter,
+    throttle: ProgressThrottle,
+    result: RenderResult,
+    on_upload: Callable[[int, int], None] | None = None,
 ) -> None:
     """Send the film, reporting the upload's share of the progress through the throttle."""
 
     async def sent(done: int, total: int) -> None:
+        if on_upload is not None:
+            on_upload(done, total)
         report = MovieReport(RENDERING, RENDER_SHARE + (1 - RENDER_SHARE) * done / total, "upload")
         due = throttle.offer(report)
         if due is not None:

@@ -70,11 +70,12 @@ class CloudProvider:
         """The API key: given, else keyring, else ``VIVIDVERSE_<NAME>_API_KEY``."""
         found = self._key or keys.api_key(self.name)
         if not found:
-            raise ProviderError(
-                f"no API key for {self.name}: store one in the keyring (service "
-                f"{keys.KEYRING_SERVICE!r}, user {self.name!r}) or set {keys.env_var(self.name)}"
-            )
+            raise ProviderError(f"no API key for {self.name}: {keys.where_to_put(self.name)}")
         return found
+
+    def has_key(self) -> bool:
+        """Whether a key is at hand, without using it (see :func:`keys.missing_keys`)."""
+        return bool(self._key or keys.api_key(self.name))
 
     def auth_headers(self, key: str) -> dict[str, str]:
         """Headers that carry ``key``; Bearer unless the service says otherwise."""
