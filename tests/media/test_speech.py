@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from vividverse_desktop.core.pipeline.plan import NARRATOR as PLAN_NARRATOR
 from vividverse_desktop.media.speech import (
     NARRATOR,
     SAMPLE_RATE,
@@ -41,6 +42,14 @@ def test_a_cast_gives_every_character_a_distinct_voice() -> None:
     cast = cast_voices(names)
     assert len(set(cast.values())) == 30
     assert NARRATOR not in cast.values()
+
+
+def test_the_plans_narrator_speaks_with_the_narrator_voice() -> None:
+    """Narrated action gets the narrator's voice, which no character shares."""
+    cast = cast_voices(["MARA", PLAN_NARRATOR, "JONAS"])
+    assert cast[PLAN_NARRATOR] == NARRATOR
+    assert NARRATOR not in (cast["MARA"], cast["JONAS"])
+    assert cast_voices(["MARA", "JONAS"]) == {k: cast[k] for k in ("MARA", "JONAS")}
 
 
 def test_a_small_cast_differs_by_variant() -> None:

@@ -98,6 +98,18 @@ def test_subtitles_follow_the_speech_and_stay_inside_their_scene() -> None:
     assert cues[1].end <= 10.0 + plan.scenes[0].duration
 
 
+def test_narration_cues_carry_no_speaker_label() -> None:
+    """A narrated action line is subtitled as its words alone; dialogue keeps its speaker."""
+    plan = build_plan(parse(SCRIPT), narrate=True)
+    cues = film_subtitles(plan, [0.0], [plan.scenes[0].duration])
+    assert [c.text for c in cues] == [
+        "Fog. MARA waits.",
+        "A horn sounds far off.",
+        "MARA: He's late.",
+        "JONAS: I'm here.",
+    ]
+
+
 def test_long_held_cards_repeat_one_segment_and_keep_exact_frames(
     tmp_path: Path, scene: object, ffmpeg_exe: str
 ) -> None:

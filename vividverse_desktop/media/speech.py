@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from vividverse_desktop.core.pipeline.plan import NARRATOR as PLAN_NARRATOR
+
 SAMPLE_RATE = 22_050
 """espeak-ng's output rate (Hz): 16-bit mono PCM."""
 
@@ -108,10 +110,11 @@ def cast_voices(characters: Iterable[str], language: str = "en") -> dict[str, Vo
     :func:`voice_for` voice unless an earlier one holds that variant already, in
     which case it moves to the next free variant (same pitch and rate), so voices
     differ by variant for up to eleven characters (the narrator keeps one) and by
-    pitch or rate after that. The narrator's voice is never given to a character.
+    pitch or rate after that. The narrator's voice is never given to a character;
+    the plan's narrator (``core.pipeline.plan.NARRATOR``) always speaks with it.
     """
     given = list(characters)
-    keys = sorted({_name_key(c) for c in given}, key=lambda k: (_hash(k), k))
+    keys = sorted({_name_key(c) for c in given if c != PLAN_NARRATOR}, key=lambda k: (_hash(k), k))
     taken: set[tuple[str, int, int]] = {(NARRATOR.variant, NARRATOR.pitch, NARRATOR.rate)}
     used_variants: set[str] = {NARRATOR.variant}
     by_key: dict[str, Voice] = {}
@@ -133,6 +136,7 @@ def cast_voices(characters: Iterable[str], language: str = "en") -> dict[str, Vo
         taken.add(choice)
         used_variants.add(choice[0])
         by_key[key] = Voice(language, *choice)
+    by_key[_name_key(PLAN_NARRATOR)] = NARRATOR
     return {name: by_key[_name_key(name)] for name in given}
 
 

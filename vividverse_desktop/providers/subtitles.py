@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from vividverse_desktop.core.pipeline.plan import Plan
+from vividverse_desktop.core.pipeline.plan import NARRATOR, Plan
 from vividverse_desktop.core.pipeline.stitch import Subtitle
 
 MIN_CUE_S = 0.7
@@ -25,7 +25,7 @@ def film_subtitles(
     """Cues for every line of ``plan``; ``speech_seconds[(scene, line)]`` is the spoken length.
 
     ``scene_starts``/``scene_ends`` are each scene's place in the film (seconds),
-    as cut; lines are labelled with their speaker (``MARA: ...``).
+    as cut; lines are labelled with their speaker (``MARA: ...``), narration is not.
     """
     cues: list[Subtitle] = []
     spoken = speech_seconds or {}
@@ -42,5 +42,6 @@ def film_subtitles(
             stop = min(limit, start + length)
             if stop - start < 0.04:
                 continue
-            cues.append(Subtitle(start, stop, f"{line.speaker}: {line.text}"))
+            label = "" if line.speaker == NARRATOR else f"{line.speaker}: "
+            cues.append(Subtitle(start, stop, f"{label}{line.text}"))
     return cues

@@ -11,6 +11,7 @@ import pytest
 from vividverse_desktop.core.pipeline.cards import Light, Motion
 from vividverse_desktop.core.pipeline.plan import (
     MAX_SHOTS,
+    NARRATOR,
     PlanError,
     build_plan,
     plan_from_json,
@@ -94,6 +95,43 @@ def test_each_action_paragraph_starts_a_shot_and_shots_fill_the_scene() -> None:
         "The lamp catches. Light sweeps the sea.",
     ]
     assert sum(scene.shot_seconds()) == pytest.approx(scene.duration)
+
+
+def test_narration_speaks_every_action_paragraph_in_story_order() -> None:
+    """Narrated, each action paragraph is a narrator line, interleaved with the dialogue."""
+    scene = build_plan(parse(SCRIPT), narrate=True).scenes[0]
+    assert [(ln.speaker, ln.text) for ln in scene.lines] == [
+        (NARRATOR, "Rain hammers the glass. MARA winds the lamp."),
+        ("MARA", "Not tonight. Not again."),
+        ("TOM", "Mara? Are you up there?"),
+        (NARRATOR, "The lamp catches. Light sweeps the sea."),
+    ]
+    for line, after in zip(scene.lines, scene.lines[1:], strict=False):
+        assert line.start + line.duration <= after.start + 1e-9
+    last = scene.lines[-1]
+    assert last.start + last.duration < scene.duration
+
+
+def test_narrated_scenes_grow_to_fit_their_narration() -> None:
+    """Reading action aloud is slower than watching it: no scene shrinks, a wordy one grows."""
+    words = " ".join(["word"] * 120)
+    script = f"INT. ROOM - DAY\n\n{words}.\n"
+    quiet, narrated = build_plan(parse(script)), build_plan(parse(script), narrate=True)
+    assert quiet.scenes[0].lines == ()
+    assert narrated.scenes[0].duration > quiet.scenes[0].duration
+    spoken = narrated.scenes[0].lines[0]
+    assert spoken.duration == pytest.approx(120 * 60 / 150, abs=0.001)
+    plain = build_plan(parse(SCRIPT))
+    assert all(
+        n.duration >= q.duration
+        for n, q in zip(build_plan(parse(SCRIPT), narrate=True).scenes, plain.scenes, strict=True)
+    )
+
+
+def test_a_narrated_plan_round_trips_through_json() -> None:
+    """The narrator is an ordinary speaker in the plan document."""
+    plan = build_plan(parse(SCRIPT), narrate=True)
+    assert plan_from_json(json.loads(json.dumps(plan_to_json(plan)))) == plan
 
 
 def test_shots_per_scene_are_capped() -> None:

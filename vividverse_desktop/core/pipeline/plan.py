@@ -42,6 +42,10 @@ MAX_SHOTS = 6
 
 MAX_SCENE_SECONDS = 3600.0
 
+NARRATOR = "(narrator)"
+"""The speaker of narrated action lines. Fountain character cues are upper case and
+cannot be written in parentheses, so no character of a script can take this name."""
+
 
 class PlanError(ValueError):
     """A plan document that cannot be used; ``path`` is the JSON path of the problem."""
@@ -135,12 +139,13 @@ def _present(scene: Scene, cast: frozenset[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _advance(element: Element) -> float:
+def _advance(element: Element, narrate: bool) -> float:
     kind = element.kind
     if kind in (ElementKind.DIALOGUE, ElementKind.LYRICS):
         return element_words(element) * 60.0 / DIALOGUE_WPM
     if kind in (ElementKind.ACTION, ElementKind.CENTERED):
-        return element_words(element) * 60.0 / ACTION_WPM
+        # Read aloud, action takes as long as speech; on screen it plays at reading pace.
+        return element_words(element) * 60.0 / (DIALOGUE_WPM if narrate else ACTION_WPM)
     if kind is ElementKind.CHARACTER:
         return TURN_GAP_S
     if kind is ElementKind.TRANSITION:
@@ -149,7 +154,13 @@ def _advance(element: Element) -> float:
 
 
 def _plan_scene(
-    scene: Scene, duration: float, light: Light, exterior: bool, cast: frozenset[str]
+    scene: Scene,
+    duration: float,
+    light: Light,
+    exterior: bool,
+    cast: frozenset[str],
+    *,
+    narrate: bool = False,
 ) -> PlanScene:
     heading = parse_heading(scene.heading.text)
     characters = _present(scene, cast)
@@ -169,8 +180,12 @@ def _plan_scene(
     for n, group in enumerate(groups):
         start = clock
         for element in group:
-            step = _advance(element)
-            if element.kind is ElementKind.CHARACTER:
+            step = _advance(element, narrate)
+            if narrate and element.kind in (ElementKind.ACTION, ElementKind.CENTERED):
+                text = " ".join(element.plain_text().split())
+                if text:
+                    lines.append(Line(NARRATOR, text, _ms(clock), _ms(step)))
+            elif element.kind is ElementKind.CHARACTER:
                 speaker, parenthetical = element.text, ""
             elif element.kind is ElementKind.PARENTHETICAL:
                 parenthetical = element.plain_text().strip("() ")
@@ -181,6 +196,10 @@ def _plan_scene(
             clock += step
         weights.append(clock - start + (SCENE_OVERHEAD_S / 2 if n == 0 else 0.0))
     weights[-1] += SCENE_OVERHEAD_S / 2
+    if narrate:
+        # Narration reads action slower than the timing model lets it play: the scene
+        # lasts at least until its last line is spoken and half the overhead after.
+        duration = max(duration, clock + SCENE_OVERHEAD_S / 2)
     shots = []
     for n, group in enumerate(groups):
         action = "\n".join(
@@ -204,8 +223,11 @@ def _plan_scene(
     )
 
 
-def build_plan(screenplay: Screenplay) -> Plan:
+def build_plan(screenplay: Screenplay, *, narrate: bool = False) -> Plan:
     """The plan of a screenplay: one plan scene per scene, deterministic.
+
+    With ``narrate``, every action paragraph is also a line spoken by
+    :data:`NARRATOR` at the speaking rate, and scenes grow to fit their narration.
 
     Scene ids are scene numbers (made unique with ``-2``, ``-3`` suffixes when the
     script repeats one); durations come from the timing model, rounded to the
@@ -220,7 +242,8 @@ def build_plan(screenplay: Screenplay) -> Plan:
     used: set[str] = set()
     for scene, duration, heading, bucket in zip(scenes, durations, headings, buckets, strict=True):
         exterior = heading.prefix in ("EXT", "INT/EXT", "EST")
-        item = _plan_scene(scene, duration, light_of(heading, bucket), exterior, cast)
+        light = light_of(heading, bucket)
+        item = _plan_scene(scene, duration, light, exterior, cast, narrate=narrate)
         scene_id, n = item.id, 1
         while scene_id in used:
             n += 1
