@@ -3,6 +3,9 @@
 ``render --publish`` also reports the render on a movie record of the sync server and
 uploads the film (see :mod:`vividverse_desktop.cli.publish`). Before any work, every
 chosen provider that needs an API key must have one (``render.preflight``).
+
+Providers are chosen with ``--video``/``--voice`` or ``--providers a,b`` (each name
+placed by what it makes). An image provider makes the clips from one still per shot.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from vividverse_desktop.cli.sync import SERVER_ENV, USER_ENV
 
 if TYPE_CHECKING:
     from vividverse_desktop.core.pipeline.plan import Plan
+    from vividverse_desktop.providers.contract import Provider, VoiceProvider
+    from vividverse_desktop.providers.registry import Registry
     from vividverse_desktop.render.engine import Renderer
     from vividverse_desktop.render.events import RenderProgress, RenderResult
 
@@ -97,6 +102,48 @@ def _positive(text: str) -> int:
     return value
 
 
+def _names(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"expected NAME[,NAME...], got {text!r}")
+    return names
+
+
+def chosen_providers(
+    registry: Registry, args: argparse.Namespace
+) -> tuple[Provider, VoiceProvider]:
+    """The clip and voice providers of ``--providers``, ``--video`` and ``--voice``.
+
+    Each name goes where it belongs by what it makes; what is not named is the
+    keyless default. Raises ChoiceError for unknown, misplaced or conflicting names.
+    """
+    from vividverse_desktop.providers.contract import Modality, VoiceProvider
+    from vividverse_desktop.providers.registry import DEFAULTS, ChoiceError
+
+    names: list[str] = list(args.providers or ())
+    for option, name, place in (
+        ("--video", args.video, Modality.VIDEO),
+        ("--voice", args.voice, Modality.VOICE),
+    ):
+        if name is None:
+            continue
+        if registry.place_of(name) is not place:
+            what = "a video or image" if place is Modality.VIDEO else "a voice"
+            made = registry.providers[name].modality.value
+            raise ChoiceError(
+                f"{option} {name}: a {made} provider, not {what} provider "
+                f"(available: {registry.available()})"
+            )
+        names.append(name)
+    placed = registry.place(names)
+    video = registry.clip(placed.get(Modality.VIDEO, DEFAULTS[Modality.VIDEO]))
+    voice_name = placed.get(Modality.VOICE, DEFAULTS[Modality.VOICE])
+    voice = registry.get(voice_name, Modality.VOICE)
+    if not isinstance(voice, VoiceProvider):
+        raise ChoiceError(f"voice provider {voice_name} cannot cast voices")
+    return video, voice
+
+
 def _clock(seconds: float) -> str:
     whole = round(seconds)
     hours, rest = divmod(whole, 3600)
@@ -146,8 +193,7 @@ def _summary(result: RenderResult) -> str:
 def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     """Render a screenplay (or an edited plan) into an MP4 film."""
     from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
-    from vividverse_desktop.providers.contract import Modality, VoiceProvider
-    from vividverse_desktop.providers.registry import load_registry
+    from vividverse_desktop.providers.registry import ChoiceError, load_registry
     from vividverse_desktop.render.engine import Renderer, RenderSettings
     from vividverse_desktop.render.preflight import MissingKeyError, check_keys
 
@@ -162,16 +208,14 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     for broken in registry.broken:
         print(f"warning: provider {broken.name} skipped: {broken.reason}", file=sys.stderr)
     try:
-        video = registry.get(args.video, Modality.VIDEO)
-        voice = registry.get(args.voice, Modality.VOICE)
-    except KeyError as exc:
-        raise CliError(str(exc.args[0]), EXIT_USAGE) from exc
-    if not isinstance(voice, VoiceProvider):
-        raise CliError(f"voice provider {args.voice} cannot cast voices", EXIT_USAGE)
+        video, voice = chosen_providers(registry, args)
+    except ChoiceError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
     try:
         check_keys((video, voice))
     except MissingKeyError as exc:
         raise CliError(f"{exc}; nothing was rendered") from exc
+    print(f"providers: clips {video.name}, voice {voice.name}", file=sys.stderr)
     job_dir = Path(args.job_dir) if args.job_dir else output.with_name(output.name + ".job")
     if job_dir.exists() and not args.resume:
         if not (job_dir / "job.sqlite").exists():
@@ -184,13 +228,16 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     if args.stereo:
         settings = replace(settings, audio_channels=2, audio_bitrate="160k")
     renderer = Renderer(job_dir, video, voice, settings)
-    if target is None:
-        result = _render_here(renderer, plan, output)
-    else:
-        movie, publication = publish.publish(
-            target, renderer, plan, output, _ProgressLine(sys.stderr)
-        )
-        result = publication.result
+    try:
+        if target is None:
+            result = _render_here(renderer, plan, output)
+        else:
+            movie, publication = publish.publish(
+                target, renderer, plan, output, _ProgressLine(sys.stderr)
+            )
+            result = publication.result
+    finally:
+        _close(video, voice)
     if args.edl:
         edl = (job_dir / "film.edl").read_text(encoding="utf-8")
         write_output(args.edl, edl, force=True, source=args.script)
@@ -207,6 +254,14 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     elif args.publish:
         print(publish.local_line(output), file=sys.stderr)
     return EXIT_OK
+
+
+def _close(*providers: object) -> None:
+    """Let go of the providers' connections (cloud providers keep an HTTP pool)."""
+    for provider in providers:
+        close = getattr(provider, "close", None)
+        if callable(close):
+            close()
 
 
 def _render_here(renderer: Renderer, plan: Plan, output: Path) -> RenderResult:
@@ -252,7 +307,14 @@ def register(verbs: Any) -> None:
     p.add_argument("-f", "--force", action="store_true", help="overwrite OUTPUT if it exists")
     p.set_defaults(func=cmd_plan)
 
-    p = verbs.add_parser("render", help="render a screenplay into an MP4 film (keyless animatic)")
+    p = verbs.add_parser(
+        "render",
+        help="render a screenplay into an MP4 film (keyless animatic unless told otherwise)",
+        description="Render a screenplay (or an edited plan) into an MP4 film. Without "
+        "provider options it is a keyless storyboard animatic with local voices. "
+        "An image provider (e.g. openai-images) makes the clips from one still per shot, "
+        "moved or held by FFmpeg.",
+    )
     p.add_argument("script", help="a Fountain, PDF or plain-text screenplay")
     p.add_argument("-o", "--output", required=True, help="the MP4 film to write")
     p.add_argument("--plan", help="render this (edited) plan JSON instead of planning SCRIPT")
@@ -270,8 +332,21 @@ def register(verbs: Any) -> None:
     p.add_argument("--edl", help="also write the edit as a CMX 3600 EDL to this file")
     p.add_argument("--otio", help="also write the edit as an OpenTimelineIO (.otio) timeline")
     p.add_argument("--job-dir", help="where assets and the job database live (OUTPUT.job)")
-    p.add_argument("--video", default="storyboard", help="video provider (storyboard)")
-    p.add_argument("--voice", default="espeak", help="voice provider (espeak)")
+    p.add_argument(
+        "--providers",
+        type=_names,
+        action="extend",
+        metavar="NAME[,NAME...]",
+        help="providers by name, each placed by what it makes: an image or video provider "
+        "makes the clips, a voice provider the voices (e.g. openai-images,openai-tts)",
+    )
+    p.add_argument(
+        "--video",
+        metavar="NAME",
+        help="clip provider: a video provider, or an image provider (one still per shot) "
+        "(storyboard)",
+    )
+    p.add_argument("--voice", metavar="NAME", help="voice provider (espeak)")
     p.add_argument("-f", "--force", action="store_true", help="overwrite OUTPUT if it exists")
     p.add_argument(
         "--publish",

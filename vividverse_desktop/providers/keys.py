@@ -4,15 +4,17 @@ Keys are never written to files by Vividverse. Headless runs set
 ``VIVIDVERSE_<PROVIDER>_API_KEY`` (e.g. ``VIVIDVERSE_LUMA_API_KEY``).
 
 A provider that needs a key says so by having a ``has_key()`` method
-(:class:`KeyedProvider`); keyless providers have none. :func:`missing_keys` lets a
-render check every chosen provider before it starts.
+(:class:`KeyedProvider`); keyless providers have none. A provider built on others
+(e.g. stills from an image provider) names them with ``wrapped()``
+(:class:`WrappingProvider`), so their keys are checked under their own names.
+:func:`missing_keys` lets a render check every chosen provider before it starts.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Protocol, runtime_checkable
 
 KEYRING_SERVICE = "vividverse"
@@ -26,6 +28,15 @@ class KeyedProvider(Protocol):
 
     def has_key(self) -> bool:
         """Whether a key is at hand (given, in the keyring or in the environment)."""
+        ...
+
+
+@runtime_checkable
+class WrappingProvider(Protocol):
+    """A provider that makes its assets with other providers (whose keys it needs)."""
+
+    def wrapped(self) -> tuple[object, ...]:
+        """The providers this one calls."""
         ...
 
 
@@ -61,12 +72,21 @@ def api_key(provider: str) -> str | None:
 def missing_keys(providers: Iterable[object]) -> list[str]:
     """Names of the ``providers`` that need a key and have none, each once, in order.
 
-    Providers without ``has_key`` (the keyless ones) are never missing anything.
+    Providers without ``has_key`` (the keyless ones) are never missing anything;
+    the providers a wrapping provider calls are checked in its place.
     """
     missing: list[str] = []
-    for provider in providers:
+    for provider in _unwrapped(providers):
         if not isinstance(provider, KeyedProvider) or provider.name in missing:
             continue
         if not provider.has_key():
             missing.append(provider.name)
     return missing
+
+
+def _unwrapped(providers: Iterable[object]) -> Iterator[object]:
+    for provider in providers:
+        if isinstance(provider, WrappingProvider):
+            yield from _unwrapped(provider.wrapped())
+        else:
+            yield provider

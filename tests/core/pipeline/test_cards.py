@@ -21,6 +21,8 @@ from vividverse_desktop.core.pipeline.cards import (
     card_text,
     cards_argv,
     light_of,
+    motion_canvas,
+    motion_filter,
 )
 from vividverse_desktop.core.pipeline.ffmpeg_args import X264, VideoFormat
 from vividverse_desktop.core.screenplay.heading import DayNight, parse_heading
@@ -163,6 +165,23 @@ def test_moving_card_uses_zoompan_over_an_oversized_frame() -> None:
     assert "loop=" not in graph
     assert ":d=48:s=320x180:fps=24" in graph
     assert "x=56:y=38" in graph  # designed margin 16 plus the (400-320)/2, (224-180)/2 border
+
+
+def test_the_motion_canvas_is_a_quarter_larger_and_even() -> None:
+    """720p moves over 1600x900; 160x90 over 200x112 (112.5 rounded down to even)."""
+    assert motion_canvas(HD) == (1600, 900)
+    assert motion_canvas(VideoFormat(160, 90, Fraction(12))) == (200, 112)
+
+
+def test_a_held_picture_is_looped_and_a_moving_one_zoompanned() -> None:
+    """NONE loops one picture to the frame count; a pan is zoompan over exactly that many."""
+    fmt = VideoFormat(160, 90, Fraction(12))
+    assert motion_filter(Motion.NONE, fmt, 5) == "loop=loop=4:size=1:start=0,setpts=N/FRAME_RATE/TB"
+    assert motion_filter(Motion.PAN_RIGHT, fmt, 5) == (
+        "zoompan=z='1.25':x='(iw-iw/zoom)*(0.25+0.5*(on/4))':y='(ih-ih/zoom)/2':d=5:s=160x90:fps=12"
+    )
+    with pytest.raises(ValueError, match="at least one frame"):
+        motion_filter(Motion.PUSH_IN, fmt, 0)
 
 
 def test_rendered_card_has_the_exact_frame_count(

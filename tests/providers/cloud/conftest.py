@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -11,10 +10,10 @@ import httpx
 import pytest
 
 from tests.providers.cloud.fake import FakeService
+from tests.providers.cloud.media import Media, make_media
 from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
 from vividverse_desktop.core.pipeline.plan import build_plan
 from vividverse_desktop.core.screenplay import parse
-from vividverse_desktop.media.ffmpeg import FFmpeg
 from vividverse_desktop.providers.cloud.base import CloudProvider
 from vividverse_desktop.providers.contract import ClipRequest, ImageRequest, VoiceRequest
 from vividverse_desktop.providers.retry import RetryPolicy
@@ -23,29 +22,10 @@ FAST = RetryPolicy(attempts=4, base=0.001, cap=0.002)
 """Real retries with waits too short to notice (sleep is injected anyway)."""
 
 
-@dataclass(frozen=True)
-class Media:
-    """Small files the fakes serve: a PNG still, a one-second H.264 MP4 and raw 24 kHz PCM."""
-
-    png: bytes
-    mp4: bytes
-    pcm: bytes
-
-
 @pytest.fixture(scope="session")
 def media(tmp_path_factory: pytest.TempPathFactory) -> Media:
     """Made once per session with the bundled FFmpeg."""
-    folder = tmp_path_factory.mktemp("media")
-    ffmpeg = FFmpeg()
-    png, mp4, pcm = folder / "still.png", folder / "clip.mp4", folder / "line.pcm"
-    quiet = ("-hide_banner", "-nostdin", "-loglevel", "error", "-y")
-    ffmpeg.run((*quiet, "-f", "lavfi", "-i", "color=c=navy:s=64x36", "-frames:v", "1",
-                str(png)), timeout=30)  # fmt: skip
-    ffmpeg.run((*quiet, "-f", "lavfi", "-i", "testsrc=s=64x36:r=24:d=1", "-c:v", "libx264",
-                "-pix_fmt", "yuv420p", "-preset", "ultrafast", str(mp4)), timeout=30)  # fmt: skip
-    ffmpeg.run((*quiet, "-f", "lavfi", "-i", "sine=f=440:r=24000:d=0.5", "-f", "s16le",
-                "-ac", "1", str(pcm)), timeout=30)  # fmt: skip
-    return Media(png.read_bytes(), mp4.read_bytes(), pcm.read_bytes())
+    return make_media(tmp_path_factory.mktemp("media"))
 
 
 @pytest.fixture

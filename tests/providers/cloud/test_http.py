@@ -171,3 +171,26 @@ def test_a_service_interpreter_reads_errors_first(
     client.interpret = lambda r: None
     with pytest.raises(RateLimited):
         client.call("GET", f"{service.url}/x")
+
+
+def test_threads_starting_at_once_share_one_lazily_made_client() -> None:
+    """Scenes on several threads asking for the client at once all get the same one."""
+    import threading
+
+    client = ServiceClient("svc", headers=dict)
+    start = threading.Barrier(8)
+    seen: list[httpx.Client] = []
+
+    def first_request() -> None:
+        start.wait()
+        seen.append(client.http)
+
+    threads = [threading.Thread(target=first_request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert len({id(made) for made in seen}) == 1
+    finally:
+        client.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import re
 import wave
 from collections.abc import Callable
 from fractions import Fraction
@@ -12,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.providers.cloud.conftest import HD, KEY, Media
-from tests.providers.cloud.fake import FakeService, Reply, Seen, json_reply
+from tests.providers.cloud.fake import FakeService, json_reply
+from tests.providers.cloud.openai_fake import IMAGES, SPEECH, SPEECH_VOICES, serve_openai
 from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
 from vividverse_desktop.providers.cloud.base import CloudProvider
 from vividverse_desktop.providers.cloud.http import ContentRefused, KeyRejected, OutOfCredits
@@ -27,71 +26,12 @@ from vividverse_desktop.providers.contract import (
 )
 
 Build = Callable[..., CloudProvider]
-IMAGES = "/images/generations"
-SPEECH = "/audio/speech"
-
-
-def _error(message: str, status: int, kind: str, code: str | None) -> Reply:
-    return json_reply({"error": {"message": message, "type": kind, "param": None, "code": code}},
-                      status)  # fmt: skip
-
-
-def _authorised(seen: Seen) -> Reply | None:
-    if seen.headers.get("authorization") != f"Bearer {KEY}":
-        return _error("Incorrect API key provided", 401, "invalid_request_error",
-                      "invalid_api_key")  # fmt: skip
-    return None
-
-
-GPT_IMAGE_SIZES = {"1024x1024", "1536x1024", "1024x1536", "auto"}
-SPEECH_VOICES = {"alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage",
-                 "shimmer", "verse"}  # fmt: skip
 
 
 @pytest.fixture
 def openai(service: FakeService, media: Media) -> FakeService:
     """The documented shapes: GPT image models answer b64_json only; speech answers raw PCM."""
-
-    @service.route("POST", IMAGES)
-    def images(seen: Seen, match: re.Match[str]) -> Reply:
-        denied = _authorised(seen)
-        if denied:
-            return denied
-        body = seen.json()
-        if not str(body.get("model", "")).startswith("gpt-image"):
-            return _error("This fake serves GPT image models only", 400, "invalid_request_error",
-                          None)  # fmt: skip
-        if "response_format" in body:
-            return _error("Unknown parameter: 'response_format'.", 400,
-                          "invalid_request_error", "unknown_parameter")  # fmt: skip
-        if body.get("size") not in GPT_IMAGE_SIZES or body.get("quality") not in {
-            "low", "medium", "high", "auto"
-        }:  # fmt: skip
-            return _error("Invalid size or quality", 400, "invalid_request_error", None)
-        if "forbidden" in body["prompt"]:
-            return _error("Your request was rejected by the safety system.", 400,
-                          "image_generation_user_error", "moderation_blocked")  # fmt: skip
-        if "broke" in body["prompt"]:
-            return _error("You exceeded your current quota, please check your plan and "
-                          "billing details.", 429, "insufficient_quota",
-                          "insufficient_quota")  # fmt: skip
-        encoded = base64.b64encode(media.png).decode()
-        return json_reply({"created": 1, "data": [{"b64_json": encoded}],
-                           "usage": {"input_tokens": 10, "output_tokens": 1056}})  # fmt: skip
-
-    @service.route("POST", SPEECH)
-    def speech(seen: Seen, match: re.Match[str]) -> Reply:
-        denied = _authorised(seen)
-        if denied:
-            return denied
-        body = seen.json()
-        if body.get("voice") not in SPEECH_VOICES or len(body.get("input", "")) > 4096:
-            return _error("Invalid voice or input", 400, "invalid_request_error", None)
-        if body.get("response_format") != "pcm":
-            return _error("This fake answers pcm only", 400, "invalid_request_error", None)
-        return Reply(200, media.pcm, {"Content-Type": "audio/pcm"})
-
-    return service
+    return serve_openai(service, media, KEY)
 
 
 def test_an_image_arrives_inline_and_is_probed(

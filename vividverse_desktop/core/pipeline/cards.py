@@ -236,10 +236,9 @@ def card_filter(card: Card, label: str = "v") -> str:
     """The filter chain that draws the card once and repeats it, ending in ``[label]``."""
     fmt, look, layout = card.fmt, card.look, CardLayout.for_format(card.fmt)
     moving = card.motion is not Motion.NONE
-    # A moving card is drawn 1.25x larger so zooms and pans never reveal an edge
-    # and pans can move by whole pixels over the full travel.
-    scale = _MOTION_MARGIN if moving else 1.0
-    width, height = _even(fmt.width * scale), _even(fmt.height * scale)
+    # A moving card is drawn larger (motion_canvas) so zooms and pans never reveal
+    # an edge and pans can move by whole pixels over the full travel.
+    width, height = motion_canvas(fmt) if moving else (fmt.width, fmt.height)
     offset_x, offset_y = (width - fmt.width) // 2, (height - fmt.height) // 2
     m = layout.margin
     # The gradient line must end inside the frame (y1 = height - 1): FFmpeg's gradients
@@ -272,35 +271,47 @@ def card_filter(card: Card, label: str = "v") -> str:
         text(card.fonts.regular, card.texts.action, layout.action_size, layout.action_y),
         text(card.fonts.bold, card.texts.cast, layout.cast_size, fmt.height - m - layout.cast_size),
         TO_BT709,
+        motion_filter(card.motion, fmt, card.frames),
+        "setsar=1",
     ]
-    if moving:
-        parts.append(_zoompan(card))
-    else:
-        parts.append(f"loop=loop={card.frames - 1}:size=1:start=0")
-        parts.append("setpts=N/FRAME_RATE/TB")
-    parts.append("setsar=1")
     return ",".join(parts) + f"[{label}]"
 
 
-def _zoompan(card: Card) -> str:
-    fmt, n = card.fmt, card.frames
-    width = _even(fmt.width * _MOTION_MARGIN)
-    # zoom = width / fmt.width shows the designed frame pixel for pixel; a push starts
-    # 10% wider than that (a sharp downscale) and ends there; pans travel half of the
-    # spare width. ``on`` is the output frame number, so progress runs 0 -> 1.
-    p = f"(on/{max(1, n - 1)})"
+def motion_canvas(fmt: VideoFormat) -> tuple[int, int]:
+    """The (even) size a picture that moves is drawn or scaled to: 1.25x the frame."""
+    return _even(fmt.width * _MOTION_MARGIN), _even(fmt.height * _MOTION_MARGIN)
+
+
+def motion_filter(motion: Motion, fmt: VideoFormat, frames: int) -> str:
+    """Filters turning one picture into exactly ``frames`` frames of ``fmt``.
+
+    ``Motion.NONE`` repeats a ``fmt``-sized picture (``loop``, decoded once; the
+    input's frame rate must be ``fmt``'s). Any other motion reads a picture of
+    :func:`motion_canvas` size and moves a ``fmt``-sized window over it with
+    ``zoompan``: pushes and pulls between the canvas seen pixel for pixel and 10%
+    wider, pans across half of the spare width, at a constant speed.
+    """
+    if frames < 1:
+        raise ValueError(f"a picture needs at least one frame, got {frames}")
+    if motion is Motion.NONE:
+        return f"loop=loop={frames - 1}:size=1:start=0,setpts=N/FRAME_RATE/TB"
+    width, _ = motion_canvas(fmt)
+    # zoom = width / fmt.width shows the canvas pixel for pixel; a push starts 10%
+    # wider than that (a sharp downscale) and ends there. ``on`` is the output frame
+    # number, so progress runs 0 -> 1.
+    p = f"(on/{max(1, frames - 1)})"
     z_end = _number(width / fmt.width)
     z_start = _number(width / fmt.width / 1.1)
     centre_x, centre_y = "(iw-iw/zoom)/2", "(ih-ih/zoom)/2"
-    if card.motion is Motion.PUSH_IN:
+    if motion is Motion.PUSH_IN:
         z, x = f"{z_start}+({z_end}-{z_start})*{p}", centre_x
-    elif card.motion is Motion.PULL_OUT:
+    elif motion is Motion.PULL_OUT:
         z, x = f"{z_end}-({z_end}-{z_start})*{p}", centre_x
-    elif card.motion is Motion.PAN_LEFT:
+    elif motion is Motion.PAN_LEFT:
         z, x = z_end, f"(iw-iw/zoom)*(0.75-0.5*{p})"
     else:
         z, x = z_end, f"(iw-iw/zoom)*(0.25+0.5*{p})"
-    return f"zoompan=z='{z}':x='{x}':y='{centre_y}':d={n}:s={fmt.size}:fps={fmt.rate}"
+    return f"zoompan=z='{z}':x='{x}':y='{centre_y}':d={frames}:s={fmt.size}:fps={fmt.rate}"
 
 
 def _number(value: float) -> str:
@@ -338,15 +349,28 @@ def cards_argv(cards: Sequence[Card], output: Path, x264: X264 | None = None) ->
         chains = [card_filter(card, f"c{n}") for n, card in enumerate(cards)]
         labels = "".join(f"[c{n}]" for n in range(len(cards)))
         graph = ";".join([*chains, f"{labels}concat=n={len(cards)}:v=1:a=0[v]"])
-    encoder = x264 or X264()
     return (
         *global_args(),
+        *clip_output_args(graph, fmt, sum(card.frames for card in cards), output, x264),
+    )
+
+
+def clip_output_args(
+    graph: str, fmt: VideoFormat, frames: int, output: Path, x264: X264 | None = None
+) -> Argv:
+    """The end of every scene-clip command: ``graph``'s ``[v]`` encoded to a video-only MP4.
+
+    Exactly ``frames`` frames at ``fmt``'s rate, H.264 by ``x264`` (the default
+    settings if None); the container is forced to MP4 so ``output`` may end in ``.part``.
+    """
+    encoder = x264 or X264()
+    return (
         "-filter_complex",
         graph,
         "-map",
         "[v]",
         "-frames:v",
-        str(sum(card.frames for card in cards)),
+        str(frames),
         "-r",
         fmt.rate,
         *encoder.args(fmt),

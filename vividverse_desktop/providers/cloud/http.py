@@ -111,19 +111,26 @@ class ServiceClient:
         self.interpret = interpret
         self._http = http
         self._owned = http is None
+        self._lock = threading.Lock()
 
     @property
     def http(self) -> httpx.Client:
-        """The underlying client (made lazily so constructing a provider never touches a key)."""
-        if self._http is None:
-            self._http = httpx.Client(timeout=TIMEOUT, follow_redirects=True)
-        return self._http
+        """The underlying client (made lazily so constructing a provider never touches a key).
+
+        Scenes render on several threads; the lock makes their first requests share one
+        client instead of each making one and leaking all but the last.
+        """
+        with self._lock:
+            if self._http is None:
+                self._http = httpx.Client(timeout=TIMEOUT, follow_redirects=True)
+            return self._http
 
     def close(self) -> None:
         """Close the connection pool (an injected client is the caller's to close)."""
-        if self._http is not None and self._owned:
-            self._http.close()
-            self._http = None
+        with self._lock:
+            if self._http is not None and self._owned:
+                self._http.close()
+                self._http = None
 
     def call(
         self, method: str, url: str, *, refusal: Refusal = _never, **kwargs: Any
