@@ -25,6 +25,7 @@ from vividverse_desktop.render.events import (
     RenderProgress,
     RenderResult,
 )
+from vividverse_desktop.render.jobdb import JobDB
 
 
 def _renderer(job: Path, jobs: int = 2, fail_on: str | None = None) -> Renderer:
@@ -139,7 +140,7 @@ def test_editing_one_scene_re_renders_only_that_scene(tmp_path: Path, plan: Plan
 
 
 def test_editing_a_line_re_speaks_only_that_line(tmp_path: Path, plan: Plan) -> None:
-    """A changed line is spoken again; its scene's audio and one audio chunk are remade."""
+    """A changed line is spoken again; its scene's audio and that scene's AAC segment are remade."""
     _renderer(tmp_path / "job").render(plan, tmp_path / "a.mp4")
     scene = plan.scenes[0]
     line = dataclasses.replace(scene.lines[0], text="You're late.")
@@ -147,7 +148,7 @@ def test_editing_a_line_re_speaks_only_that_line(tmp_path: Path, plan: Plan) -> 
     again = _renderer(tmp_path / "job")
     result = again.render(dataclasses.replace(plan, scenes=scenes), tmp_path / "b.mp4")
     assert _calls(again) == (0, 1)
-    assert result.made == {"voice": 1, "scene_audio": 1, "aac_chunk": 1}
+    assert result.made == {"voice": 1, "scene_audio": 1, "aac_segment": 1}
 
 
 def test_a_failing_provider_is_named_with_scene_and_asset(tmp_path: Path, plan: Plan) -> None:
@@ -264,3 +265,22 @@ def test_identical_scenes_render_side_by_side(tmp_path: Path) -> None:
     result = _renderer(tmp_path / "job", jobs=2).render(plan, tmp_path / "film.mp4")
     assert result.clip_keys[0] == result.clip_keys[1]
     assert len(probe(result.output).chapters) == 2
+
+
+def test_lengthening_a_scene_remakes_only_that_scenes_assets(tmp_path: Path, plan: Plan) -> None:
+    """Scene 1 made 2.2 s longer: one clip, one scene audio, one AAC segment, all scene 1's."""
+    _renderer(tmp_path / "job").render(plan, tmp_path / "a.mp4")
+    longer = dataclasses.replace(plan.scenes[0], duration=plan.scenes[0].duration + 2.2)
+    edited = dataclasses.replace(plan, scenes=(longer, *plan.scenes[1:]))
+    result = _renderer(tmp_path / "job").render(edited, tmp_path / "b.mp4")
+    assert result.made == {"clip": 1, "scene_audio": 1, "aac_segment": 1}
+    with JobDB(tmp_path / "job") as db:
+        assert {row.scene_id for row in db.rows(result.run_id)} == {plan.scenes[0].id}
+    info = probe(result.output)
+    assert ([v.codec for v in info.video], [a.codec for a in info.audio]) == (["h264"], ["aac"])
+    assert [s.codec for s in info.subtitles] == ["mov_text"]
+    frames = count_frames(result.output)
+    assert abs(frames / 12 - edited.duration) <= 1 / 12
+    assert abs(audio_duration(result.output) - frames / 12) <= 1 / 12
+    slots = film_slots([s.duration for s in edited.scenes], TINY)
+    assert [round(c.start * 12) for c in info.chapters] == [s.start_frame for s in slots]

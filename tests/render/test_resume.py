@@ -43,7 +43,7 @@ def _rows(job: Path) -> int:
 
 def _asset_keys(job: Path) -> set[tuple[str, str]]:
     with JobDB(job) as db:
-        return {(r.kind, r.key) for r in db.rows() if r.kind != "aac_chunk"}
+        return {(r.kind, r.key) for r in db.rows()}
 
 
 def _finish(process: subprocess.Popen[bytes]) -> None:

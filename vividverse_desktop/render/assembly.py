@@ -1,11 +1,13 @@
-"""The film from its scenes: audio encoded once (in cached chunks), then a stream-copy stitch.
+"""The film from its scenes: each scene's audio encoded once, joined, then a stream-copy stitch.
 
 The film's loudness is the duration-weighted energy mean of the scenes' measured
 loudness, so an edited scene needs only its own measurement; the gain it implies
 is kept from the previous render while it moves by less than
-:data:`GAIN_HYSTERESIS_DB` (a small edit must not re-encode every chunk). AAC is
-encoded in ~60 s chunks (``core.pipeline.audio_chunk``), each keyed by the scene
-audio it covers, so an edit that keeps the timing re-encodes one chunk or two.
+:data:`GAIN_HYSTERESIS_DB` (a small edit must not re-encode every scene). Each
+scene's audio is encoded to an AAC segment keyed by that audio, the gain and the
+encoding alone (``core.pipeline.audio_segment``); where the segments go is decided
+when joining them, so an edit re-encodes only the scenes whose audio changed, even
+when it moves every later scene.
 """
 
 from __future__ import annotations
@@ -17,13 +19,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vividverse_desktop.core.pipeline.audio_chunk import (
+from vividverse_desktop.core.pipeline.audio_segment import (
     PRIMING,
-    AudioChunk,
-    adts_frames,
-    chunk_argv,
-    film_chunks,
-    kept_frames,
+    SegmentPlacement,
+    place_segments,
+    placed_bytes,
+    segment_argv,
 )
 from vividverse_desktop.core.pipeline.loudness import SILENCE_LUFS, Loudness
 from vividverse_desktop.core.pipeline.plan import Plan
@@ -32,7 +33,6 @@ from vividverse_desktop.core.pipeline.stitch import (
     Chapter,
     EncodedAudio,
     Stitch,
-    concat_list,
     ffmetadata,
     srt,
     stitch_argv,
@@ -91,7 +91,7 @@ def assemble(
     settings, fmt, job = renderer.settings, renderer.settings.fmt, renderer.job_dir
     audio_scenes = [s for s in scenes if s.audio is not None]
     video_scenes = [s for s in scenes if s.clip is not None]
-    if not audio_scenes or not video_scenes:
+    if len(audio_scenes) != len(scenes) or not video_scenes:
         raise RenderError(None, "film", "engine", "the plan has no scene long enough for a frame")
     measured = film_loudness([(s.slot.samples, s.audio.meta.get("lufs")) for s in audio_scenes])  # type: ignore[union-attr]
     stored = db.setting("film_lufs")
@@ -104,34 +104,22 @@ def assemble(
         bitrate=settings.audio_bitrate,
         channels=settings.audio_channels,
     )
-    total = scenes[-1].slot.end_sample
-    chunks = film_chunks(total)
-    report.stage("audio", 0.0, f"encoding the film's audio ({len(chunks)} chunks)")
+    placements = place_segments([s.slot.start_sample for s in scenes], scenes[-1].slot.end_sample)
+    report.stage("audio", 0.0, f"encoding the film's audio ({len(scenes)} scenes)")
     with ThreadPoolExecutor(max_workers=max(1, settings.jobs)) as pool:
         rows = list(
             pool.map(
-                lambda c: _chunk(
-                    renderer,
-                    db,
-                    run_id=run_id,
-                    scenes=audio_scenes,
-                    chunk=c,
-                    total=total,
-                    encoding=encoding,
-                    stop=stop,
-                ),
-                chunks,
+                lambda s: _segment(renderer, db, run_id=run_id, scene=s, plan=plan,
+                                   encoding=encoding, stop=stop),
+                scenes,
             )
-        )
+        )  # fmt: skip
     film_aac = job / "film.aac"
-    joined = asset_key("film_audio", {"chunks": [row.key for row in rows]})
-    if db.setting("film_audio") != joined or not film_aac.is_file():
-        db.set_setting("film_audio", "")
-        with film_aac.open("wb") as sink:
-            for chunk, row in zip(chunks, rows, strict=True):
-                data = (job / row.path).read_bytes()
-                sink.write(b"".join(kept_frames(chunk, adts_frames(data))))
-        db.set_setting("film_audio", joined)
+    _join(
+        db,
+        film_aac,
+        [(p, job / row.path, row.key) for p, row in zip(placements, rows, strict=True)],
+    )
     report.stage("stitch", 0.6, "stitching the film")
     (job / "video.txt").write_text(
         cut_list([(s.clip.path, s.slot.frames) for s in video_scenes], fmt.fps),  # type: ignore[union-attr]
@@ -203,58 +191,56 @@ def assemble(
     )
 
 
-def _chunk(
+def _join(db: JobDB, film_aac: Path, placed: Sequence[tuple[SegmentPlacement, Path, str]]) -> None:
+    """Write the film's ADTS track from the placed segments, unless it is already there."""
+    joined = asset_key("film_audio", {"segments": [[k, p.block, p.packets] for p, _, k in placed]})
+    if db.setting("film_audio") == joined and film_aac.is_file():
+        return
+    db.set_setting("film_audio", "")
+    with film_aac.open("wb") as sink:
+        for placement, path, _ in placed:
+            sink.write(placed_bytes(placement, path.read_bytes()))
+    db.set_setting("film_audio", joined)
+
+
+def _segment(
     renderer: Renderer,
     db: JobDB,
     *,
     run_id: int,
-    scenes: Sequence[SceneOutput],
-    chunk: AudioChunk,
-    total: int,
+    scene: SceneOutput,
+    plan: Plan,
     encoding: AudioEncoding,
     stop: _Stop,
 ) -> AssetRow:
-    """One AAC chunk, from a concat list of just the scene audio its input overlaps."""
-    end = total if chunk.input_end is None else min(total, chunk.input_end)
-    covering = [
-        s for s in scenes if s.slot.start_sample < end and chunk.input_start < s.slot.end_sample
-    ]
-    list_start = covering[0].slot.start_sample
-    key = asset_key("aac_chunk", {
-        "chunk": [chunk.index, chunk.start, chunk.end, None if chunk.end else total],
-        "scenes": [[s.audio.key, s.slot.start_sample] for s in covering],  # type: ignore[union-attr]
+    """One scene's AAC segment: its audio with the film's gain, wherever the scene sits."""
+    audio = scene.audio
+    assert audio is not None
+    key = asset_key("aac_segment", {
+        "audio": audio.key,
         "encoding": [encoding.bitrate, encoding.aac_coder, encoding.channels,
                      encoding.loudness.measured if encoding.loudness else None],
     })  # fmt: skip
     found = db.get(key)
     if found is not None:
         return found
-    job = renderer.job_dir
-    name = f"aac-{key[:24]}"
-    listing = renderer.assets_dir / f"{name}.txt"
-    path = renderer.assets_dir / f"{name}.aac"
+    path = renderer.assets_dir / f"aac-{key[:24]}.aac"
     part = part_path(path)
+    scene_id = plan.scenes[scene.index].id
     try:
-        listing.write_text(
-            concat_list([Path(s.audio.path).name for s in covering]),  # type: ignore[union-attr]
-            encoding="utf-8",
-        )
         renderer.ffmpeg.run(
-            chunk_argv(listing, chunk, part, encoding, list_start=list_start),
+            segment_argv(renderer.job_dir / audio.path, part, encoding),
             timeout=renderer.settings.timeout,
             cancel=stop.event(),
-            cwd=job,
+            cwd=renderer.job_dir,
         )
         os.replace(part, path)
     except FFmpegCancelled as error:
         raise RenderCancelled("the render was cancelled") from error
     except (FFmpegError, OSError) as error:
-        raise RenderError(
-            None, f"audio chunk {chunk.index + 1}", "ffmpeg", _cause(error)
-        ) from error
+        raise RenderError(scene_id, "audio segment", "ffmpeg", _cause(error)) from error
     finally:
         part.unlink(missing_ok=True)
-        listing.unlink(missing_ok=True)
     return db.record(
-        key, kind="aac_chunk", scene_id=None, provider="ffmpeg", path=path, run_id=run_id
+        key, kind="aac_segment", scene_id=scene_id, provider="ffmpeg", path=path, run_id=run_id
     )

@@ -1,11 +1,11 @@
 """The render engine: a plan becomes a film, scene by scene in parallel, resumable.
 
 Per scene (in a bounded thread pool): each voice line from the voice provider,
-the scene's audio (the lines placed at their start samples, 48 kHz PCM, exactly
-the scene's slot), its loudness, and the scene clip from the video provider
-(exactly the slot's frames). Scenes are cut by cumulative time
-(``core.pipeline.mux.film_slots``). Then :mod:`render.assembly` encodes the
-film's audio once, in chunks, and stitches the film by stream copy.
+the scene's audio (the lines placed at their start samples, 48 kHz PCM, as long
+as the scene's longest possible slot), its loudness, and the scene clip from the
+video provider (enough frames for that slot). Scenes are cut by cumulative time
+(``core.pipeline.mux.film_slots``). Then :mod:`render.assembly` encodes each
+scene's audio to AAC, joins the film's track and stitches the film by stream copy.
 
 Every asset is keyed by the hash of its inputs and recorded in the job database
 once verified; a later render (after a crash, a cancel or an edit) reuses every
@@ -33,6 +33,7 @@ from vividverse_desktop.core.pipeline.mux import (
     VoiceCue,
     film_slots,
     scene_audio_argv,
+    scene_samples,
     seconds_to_samples,
 )
 from vividverse_desktop.core.pipeline.plan import Plan, PlanScene, scene_to_json
@@ -311,7 +312,7 @@ class _SceneWork:
         for n, line in enumerate(scene.lines):
             self.check()
             lines.append((self.voice_line(scene, n), seconds_to_samples(line.start)))
-        audio = self.scene_audio(scene, slot, lines) if slot.samples > 0 else None
+        audio = self.scene_audio(scene, lines)
         self.check()
         clip = self.scene_clip(scene, slot) if slot.frames > 0 else None
         cost = sum(row.cost for row, _ in lines) + (clip.cost if clip is not None else 0.0)
@@ -372,12 +373,16 @@ class _SceneWork:
             suffix=".mp4",
         )  # fmt: skip
 
-    def scene_audio(
-        self, scene: PlanScene, slot: SceneSlot, lines: list[tuple[AssetRow, int]]
-    ) -> AssetRow:
+    def scene_audio(self, scene: PlanScene, lines: list[tuple[AssetRow, int]]) -> AssetRow:
+        """The scene's lines placed in silence, as long as its longest possible slot.
+
+        Keyed by the scene alone (never by its place in the film), so a scene that
+        only moves keeps its audio; the join of the film's track cuts it to its slot.
+        """
+        samples = scene_samples(scene.duration, self.r.settings.fmt)
         key = asset_key("scene_audio", {
             "cues": [[row.key, start] for row, start in lines],
-            "samples": slot.samples, "rate": AUDIO_RATE, "engine": ENGINE_VERSION,
+            "samples": samples, "rate": AUDIO_RATE, "engine": ENGINE_VERSION,
         })  # fmt: skip
         found = self.db.get(key)
         if found is not None:
@@ -388,7 +393,7 @@ class _SceneWork:
         cues = [VoiceCue(self.r.job_dir / row.path, start) for row, start in lines]
         listing = part_path(self.r.assets_dir / f"audio-{key[:24]}.txt")
         try:
-            self.run(scene_audio_argv(cues, slot.samples, part))
+            self.run(scene_audio_argv(cues, samples, part))
             os.replace(part, path)
             listing.write_text(concat_list([name]), encoding="utf-8")
             log = self.run(loudness_argv(listing), ok_log=True)
@@ -402,7 +407,7 @@ class _SceneWork:
             listing.unlink(missing_ok=True)
         return self.db.record(
             key, kind="scene_audio", scene_id=scene.id, provider="ffmpeg", path=path,
-            run_id=self.run_id, seconds=slot.samples / AUDIO_RATE, meta={"lufs": lufs},
+            run_id=self.run_id, seconds=samples / AUDIO_RATE, meta={"lufs": lufs},
         )  # fmt: skip
 
     def run(self, args: tuple[str, ...], *, ok_log: bool = False) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 import struct
 import sys
 from array import array
@@ -17,6 +18,7 @@ from vividverse_desktop.core.pipeline.mux import (
     VoiceCue,
     film_slots,
     scene_audio_argv,
+    scene_samples,
     scene_video_argv,
     seconds_to_samples,
 )
@@ -59,6 +61,26 @@ def test_each_scene_audio_matches_its_video_length() -> None:
         assert abs(Fraction(slot.samples, 48_000) - Fraction(slot.frames, 24)) <= Fraction(
             1, 48_000
         )
+
+
+@pytest.mark.parametrize("fmt", [FPS24, VideoFormat(320, 180, Fraction(30000, 1001))])
+def test_scene_audio_length_covers_every_slot_the_scene_can_get(fmt: VideoFormat) -> None:
+    """Wherever a scene sits, its slot fits in scene_samples with at most two frames to spare."""
+    rng = random.Random(5)
+    frame = Fraction(48_000) / Fraction(fmt.fps)
+    for _ in range(300):
+        durations = [rng.uniform(0.0, 40.0) for _ in range(rng.randrange(1, 30))]
+        for slot, duration in zip(film_slots(durations, fmt), durations, strict=True):
+            longest = scene_samples(duration, fmt)
+            assert slot.samples <= longest
+            assert longest - slot.samples <= 2 * frame + 2
+
+
+def test_scene_audio_length_depends_on_the_duration_alone() -> None:
+    """A 2.5 s scene at 24 fps: up to 61 frames, i.e. 122,001 samples; negative is refused."""
+    assert scene_samples(2.5, FPS24) == 61 * 2000 + 1
+    with pytest.raises(ValueError, match="negative"):
+        scene_samples(-1.0, FPS24)
 
 
 def test_negative_duration_is_refused() -> None:

@@ -3,20 +3,23 @@
 The film is cut by cumulative time (DESIGN §9): scene *k* starts at frame
 ``round(T_k * fps)`` where ``T_k`` is the planned start time, so rounding never
 accumulates, and its audio starts at the sample that lines up with that frame.
-A scene therefore yields two files of exactly matching length:
+A scene yields two files:
 
 - a video-only H.264 clip, normalised (size, fps, SAR 1, yuv420p), and
 - 48 kHz stereo 16-bit PCM with the voice lines placed at their start samples and
-  silence everywhere else, in a Sun ``.au`` file.
+  silence everywhere else, in a Sun ``.au`` file, as long as the longest slot the
+  scene's duration can get (:func:`scene_samples`), so that it does not depend on
+  where the scene sits; the join of the film's audio cuts it to the slot.
 
-The film's audio is encoded once, in the stitch, from the scene audio files; no
-scene encodes AAC (DESIGN §9). Scene audio is ``.au`` rather than WAV because the
-concat demuxer opens each WAV in ~30-50 ms (1.7 s for 60 scenes) but an ``.au`` in
-~2 ms, with the same exact samples.
+Each scene's audio is encoded to AAC on its own and the film's track is joined
+from those segments (``core.pipeline.audio_segment``). Scene audio is ``.au``
+rather than WAV because FFmpeg opens an ``.au`` in ~2 ms and a WAV in ~30-50 ms,
+with the same exact samples.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -84,6 +87,25 @@ def film_slots(
         )
         frame_cut, sample_cut = next_frame, next_sample
     return tuple(slots)
+
+
+def scene_samples(
+    duration: float | Fraction, fmt: VideoFormat, sample_rate: int = AUDIO_RATE
+) -> int:
+    """Samples of the longest slot :func:`film_slots` can give a scene of ``duration``.
+
+    It depends on the scene alone, not on where the scene sits: render a scene's
+    audio this long and cut it to its slot when joining, and moving the scene (an
+    earlier scene changed length) never makes its audio again. A slot has at most
+    ``floor(duration * fps) + 1`` frames and at most one sample more than those
+    frames last.
+    """
+    seconds = Fraction(duration)
+    if seconds < 0:
+        raise ValueError("a scene cannot have a negative duration")
+    fps = Fraction(fmt.fps)
+    frames = math.floor(seconds * fps) + 1
+    return math.floor(frames * sample_rate / fps) + 1
 
 
 @dataclass(frozen=True, slots=True)

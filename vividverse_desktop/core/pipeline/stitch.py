@@ -184,7 +184,7 @@ class EncodedAudio:
     """A film audio track already encoded: the stitch copies it.
 
     Either an M4A from :func:`film_audio_argv` (``adts_priming`` 0) or an ADTS stream
-    joined from chunks (``core.pipeline.audio_chunk``), whose leading encoder delay
+    joined from scene segments (``core.pipeline.audio_segment``), whose leading encoder delay
     of ``adts_priming`` samples the stitch removes by shifting the input back.
     """
 
