@@ -4,14 +4,17 @@ Run ``.venv/bin/python -m bench.sync``. For each database (SQLite, and PostgreSQ
 a throwaway cluster can be started): a server process on 127.0.0.1, one device that
 saved 10,000 scores offline syncs them (push, then the pull of its own changes), and a
 second, fresh device pulls them all. Printed: seconds per phase, the goal ratio for
-push + pull (goal <= 5 s), and the check that the server holds each score exactly once
-and both devices hash the same as what was saved.
+push + pull (goal <= 5 s), the CPU seconds the server process and the client (this
+process) spent on push + pull, the load average, and the check that the server holds
+each score exactly once and both devices hash the same as what was saved. On a busy
+machine the wall times stretch; the CPU seconds much less.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -38,6 +41,10 @@ class SyncTimes:
     server_rows: int
     server_distinct: int
     hashes_match: bool
+    server_cpu: float = 0.0
+    """CPU seconds of the server process during push + pull."""
+    client_cpu: float = 0.0
+    """CPU seconds of the client (this process) during push + pull."""
 
     @property
     def push_pull(self) -> float:
@@ -67,8 +74,17 @@ def _events(validator_id: str, version_id: str, count: int) -> list[object]:
     ]
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def _server(data_dir: Path, database_url: str) -> Iterator[str]:
+def _server(data_dir: Path, database_url: str) -> Iterator[tuple[str, int]]:
     from tests.sync.process import ServerProcess, free_port, server_environment
 
     port = free_port()
@@ -80,8 +96,9 @@ def _server(data_dir: Path, database_url: str) -> Iterator[str]:
                "--log-level", "warning"]  # fmt: skip
     server = ServerProcess(command, env, port)
     server.start()
+    assert server.process is not None
     try:
-        yield server.url
+        yield server.url, server.process.pid
     finally:
         server.stop()
 
@@ -125,7 +142,7 @@ async def _run(label: str, work: Path, database_url: str, count: int) -> SyncTim
 
     keyring.set_keyring(NoKeyring())  # type: ignore[no-untyped-call]  # the bench never touches the user's real keyring
     url = database_url or f"sqlite:///{work / 'server' / 'sync-server.sqlite3'}"
-    with _server(work / "server", database_url) as base_url:
+    with _server(work / "server", database_url) as (base_url, pid):
         validator_id, version_id = prepare_studio(base_url)
         events = _events(validator_id, version_id, count)
         with LocalStore.open(work / "first.sqlite3") as first:
@@ -136,8 +153,11 @@ async def _run(label: str, work: Path, database_url: str, count: int) -> SyncTim
             async with SyncClient(base_url) as client:
                 await client.login("vera", PASSWORD)
                 clock = _Clock()
+                server_cpu, client_cpu = _cpu_seconds(pid), time.process_time()
                 report = await synchronize(first, client, on_progress=clock)
                 ended = time.perf_counter()
+                server_cpu = _cpu_seconds(pid) - server_cpu
+                client_cpu = time.process_time() - client_cpu
             if not (report.clean and report.accepted == count and first.outbox() == ()):
                 raise RuntimeError(f"the push did not settle every score: {report.summary()}")
             first_events = first.score_events()
@@ -151,7 +171,18 @@ async def _run(label: str, work: Path, database_url: str, count: int) -> SyncTim
         rows, distinct = _server_counts(url)
     match = digest(events) == digest(first_events) == digest(second_events)  # type: ignore[arg-type]
     push = clock.pushed_at - clock.started
-    return SyncTimes(label, saved, push, ended - clock.pushed_at, pull_fresh, rows, distinct, match)
+    return SyncTimes(
+        label,
+        saved,
+        push,
+        ended - clock.pushed_at,
+        pull_fresh,
+        rows,
+        distinct,
+        match,
+        server_cpu,
+        client_cpu,
+    )
 
 
 def _databases(stack: ExitStack, wanted: list[str]) -> list[tuple[str, str]]:
@@ -182,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.events:,} score events, one validator, default batch and page sizes")
     header = (
         f"{'database':<11} {'save':>6} {'push':>6} {'pull own':>8} {'push+pull':>9} "
-        f"{'goal/ours':>9} {'fresh pull':>10}  check"
+        f"{'goal/ours':>9} {'cpu srv':>7} {'cpu cli':>7} {'fresh pull':>10}  check"
     )
     with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="vv-bench-sync-") as tmp:
         rows: list[SyncTimes] = []
@@ -200,9 +231,12 @@ def main(argv: list[str] | None = None) -> int:
             failures += not exact
             print(
                 f"{t.database:<11} {t.save:>5.2f}s {t.push:>5.2f}s {t.pull_back:>7.2f}s "
-                f"{t.push_pull:>8.2f}s {GOAL_S / t.push_pull:>8.2f}x {t.pull_fresh:>9.2f}s  {check}"
+                f"{t.push_pull:>8.2f}s {GOAL_S / t.push_pull:>8.2f}x {t.server_cpu:>6.2f}s "
+                f"{t.client_cpu:>6.2f}s {t.pull_fresh:>9.2f}s  {check}"
             )
     print("save = writing the scores offline (not timed by the goal); goal: push + pull <= 5 s")
+    print("cpu srv / cli = CPU seconds of the server process / this client during push + pull")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 1 if failures else 0
 
 

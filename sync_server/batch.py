@@ -1,12 +1,20 @@
-"""One push batch in progress: the pusher, its USNs, caches, and the per-op results."""
+"""One push batch: what is read from it before the transaction, and the batch in progress.
+
+:class:`PreparedPush` holds what needs no database (op ids and event ids as UUIDs,
+payload hashes), computed before the writing transaction starts so that the
+transaction, which writers take in turn, stays short. :class:`Batch` is the pusher,
+its USNs, look-up caches and the rows collected for bulk inserts.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from sync_server import models, score_store
@@ -14,7 +22,67 @@ from sync_server.accounts import Account
 from sync_server.score_store import VersionInfo
 from sync_server.usn import UsnSequence
 from vividverse_desktop.core.scoring import ScoreEvent
-from vividverse_desktop.core.wire import Conflict, ConflictReason, Op, Outcome, PushResult
+from vividverse_desktop.core.wire import (
+    Conflict,
+    ConflictReason,
+    Op,
+    Outcome,
+    PushResult,
+    RefusedOp,
+)
+
+# Core statements on the tables: a batch's rows go in as one executemany each, without
+# the ORM's per-row bookkeeping.
+_SCORES = cast(Table, models.ScoreEvent.__table__)
+_OPS = cast(Table, models.SyncOp.__table__)
+_INSERT_SCORES = insert(_SCORES)
+_INSERT_OPS = insert(_OPS)
+_KNOWN_OPS = select(_OPS.c.op_id, _OPS.c.payload_sha256, _OPS.c.user_id, _OPS.c.usn).where(
+    _OPS.c.op_id.in_(bindparam("ids", expanding=True))
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedPush:
+    """The ops of one push with what they need that no database holds."""
+
+    items: tuple[Op | RefusedOp, ...]
+    op_keys: dict[str, uuid.UUID]
+    """Each op id as a UUID."""
+    digests: tuple[str | None, ...]
+    """Each item's ``payload_sha256`` (``None`` for a refused item), in ``items`` order."""
+    event_keys: dict[str, uuid.UUID]
+    """Each score event id as a UUID."""
+    version_keys: dict[str, uuid.UUID | None]
+    """Each script version id scores name, as a UUID; ``None`` when it is not one."""
+
+    @classmethod
+    def of(cls, items: Sequence[Op | RefusedOp]) -> PreparedPush:
+        """Read ``items`` (as :func:`read_push` returns them); no database needed."""
+        op_keys: dict[str, uuid.UUID] = {}
+        digests: list[str | None] = []
+        event_keys: dict[str, uuid.UUID] = {}
+        version_keys: dict[str, uuid.UUID | None] = {}
+        for item in items:
+            if not isinstance(item, Op):
+                digests.append(None)
+                continue
+            digests.append(item.payload_sha256)
+            if item.op_id not in op_keys:
+                op_keys[item.op_id] = uuid.UUID(item.op_id)
+            body = item.body
+            if isinstance(body, ScoreEvent):
+                event_keys[body.id] = uuid.UUID(body.id)
+                if body.script_version_id not in version_keys:
+                    version_keys[body.script_version_id] = _uuid_or_none(body.script_version_id)
+        return cls(tuple(items), op_keys, tuple(digests), event_keys, version_keys)
+
+
+def _uuid_or_none(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
 
 
 @dataclass(slots=True)
@@ -24,20 +92,57 @@ class Batch:
     session: Session
     account: Account
     usns: UsnSequence
+    received_at: datetime = field(default_factory=models.utc_now)
     touched_scripts: set[uuid.UUID] = field(default_factory=set)
     versions: dict[uuid.UUID, VersionInfo | None] = field(default_factory=dict)
+    version_keys: dict[str, uuid.UUID | None] = field(default_factory=dict)
+    event_keys: dict[str, uuid.UUID] = field(default_factory=dict)
     score_ids: set[uuid.UUID] = field(default_factory=set)
     new_scores: dict[uuid.UUID, tuple[ScoreEvent, int]] = field(default_factory=dict)
     score_rows: list[dict[str, Any]] = field(default_factory=list)
     op_rows: list[dict[str, Any]] = field(default_factory=list)
 
+    def known_ops(self, op_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[str, uuid.UUID, int]]:
+        """``op_id -> (payload_sha256, user_id, usn)`` of the ids already applied."""
+        wanted = list(op_ids)
+        connection = self.session.connection()
+        held: dict[uuid.UUID, tuple[str, uuid.UUID, int]] = {}
+        for start in range(0, len(wanted), 500):
+            rows = connection.execute(_KNOWN_OPS, {"ids": wanted[start : start + 500]})
+            held.update((row[0], (row[1], row[2], row[3])) for row in rows)
+        return held
+
+    def look_up_scores(self, prepared: PreparedPush) -> None:
+        """Look up the versions and stored event ids the push's scores name (one query each)."""
+        self.event_keys.update(prepared.event_keys)
+        self.version_keys.update(prepared.version_keys)
+        targets = {key for key in self.version_keys.values() if key is not None}
+        found = score_store.versions_info(self.session, targets)
+        self.versions.update({target: found.get(target) for target in targets})
+        self.score_ids.update(score_store.stored_score_ids(self.session, self.event_keys.values()))
+
+    def event_key(self, event_id: str) -> uuid.UUID:
+        """A score event's id (canonical, as the wire reads it) as a UUID, parsed once."""
+        key = self.event_keys.get(event_id)
+        if key is None:
+            key = self.event_keys[event_id] = uuid.UUID(event_id)
+        return key
+
+    def version_key(self, version_id: str) -> uuid.UUID | None:
+        """``version_id`` as a UUID (parsed once per batch), or ``None`` if it is not one."""
+        if version_id not in self.version_keys:
+            self.version_keys[version_id] = _uuid_or_none(version_id)
+        return self.version_keys[version_id]
+
     def write_pending(self) -> None:
         """Insert the rows collected so far in bulk (one statement per table)."""
+        if self.score_rows or self.op_rows:
+            self.session.flush()  # rows the ORM holds go first: the new ones may refer to them
         if self.score_rows:
-            self.session.execute(insert(models.ScoreEvent), self.score_rows)
+            self.session.connection().execute(_INSERT_SCORES, self.score_rows)
             self.score_rows = []
         if self.op_rows:
-            self.session.execute(insert(models.SyncOp), self.op_rows)
+            self.session.connection().execute(_INSERT_OPS, self.op_rows)
             self.op_rows = []
 
     def version(self, version_id: uuid.UUID) -> VersionInfo | None:

@@ -8,7 +8,7 @@ of :func:`make_engine`. The schema is only ever created by alembic (``upgrade he
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from sync_server.writer_turn import WriterTurn
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 WRITE_OPTION = "vividverse_write"
@@ -90,6 +92,10 @@ class Database:
         self._writers = sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
+        # SQLite has one writer at a time anyway: writers queue for their turn (see
+        # writer_turn) instead of polling. PostgreSQL writers run side by side.
+        self._writer_turn = _writer_turn(self.engine)
+        self._write_turn: AbstractContextManager[object] = self._writer_turn or nullcontext()
 
     def migrate(self) -> None:
         """Upgrade the schema to head."""
@@ -97,8 +103,11 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A writing session in one transaction: committed on success, rolled back on error."""
-        with self._writers() as session, session.begin():
+        """A writing session in one transaction: committed on success, rolled back on error.
+
+        On SQLite writers take turns: one transaction at a time, across processes too.
+        """
+        with self._write_turn, self._writers() as session, session.begin():
             yield session
 
     @contextmanager
@@ -108,5 +117,17 @@ class Database:
             yield session
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (and the writers' lock file)."""
         self.engine.dispose()
+        if self._writer_turn is not None:
+            self._writer_turn.close()
+
+
+def _writer_turn(engine: Engine) -> WriterTurn | None:
+    """The turn SQLite writers take; with a lock file beside a database file."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return WriterTurn()
+    return WriterTurn(Path(f"{database}.writer-lock"))

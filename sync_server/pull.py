@@ -27,9 +27,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Table, select
 from sqlalchemy.orm import Session
 
 from sync_server import models
@@ -39,7 +39,7 @@ from sync_server.records import (
     blind_version,
     movie_record,
     note_record,
-    score_record,
+    score_change,
     script_record,
     user_record,
     version_record,
@@ -47,14 +47,40 @@ from sync_server.records import (
 from vividverse_desktop.core.wire import Change, PullResponse, Record
 from vividverse_desktop.core.workflow import Role, Status
 
+_SCORES = cast(Table, models.ScoreEvent.__table__)
+_SCORE_COLUMNS = select(
+    _SCORES.c.id,
+    _SCORES.c.script_version_id,
+    _SCORES.c.validator_id,
+    _SCORES.c.criteria,
+    _SCORES.c.overall,
+    _SCORES.c.verdict,
+    _SCORES.c.confidence,
+    _SCORES.c.comments,
+    _SCORES.c.scene_ref,
+    _SCORES.c.created_at,
+    _SCORES.c.device_id,
+    _SCORES.c.usn,
+)
+"""Score events are read as plain rows (the bulk of most pulls): no ORM objects."""
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One table a user pulls from: the rows they may see, and how each becomes a record."""
+    """One table a user pulls from: the rows they may see, and how each becomes a change.
+
+    ``query`` selects ORM objects, or plain rows when ``rows`` is set.
+    """
 
     query: Select[Any]
     usn: Any
-    record: Callable[[Any], Record]
+    change: Callable[[Any], Change]
+    rows: bool = False
+
+
+def _of(record: Callable[[Any], Record]) -> Callable[[Any], Change]:
+    """The change of an ORM row, through its wire record."""
+    return lambda row: Change.of(record(row), row.usn)
 
 
 def _sources(account: Account) -> list[Source]:
@@ -64,16 +90,16 @@ def _sources(account: Account) -> list[Source]:
     users = select(models.User)
     if role is not Role.ADMIN:
         users = users.where(models.User.id == account.id)
-    sources = [Source(users, models.User.usn, user_record)]
+    sources = [Source(users, models.User.usn, _of(user_record))]
     if role is Role.WRITER:
         sources.append(
             Source(scripts.where(models.Script.author_id == account.id), models.Script.usn,
-                   script_record)
+                   _of(script_record))
         )  # fmt: skip
         owned = select(models.Script.id).where(models.Script.author_id == account.id)
         sources.append(
             Source(versions.where(models.ScriptVersion.script_id.in_(owned)),
-                   models.ScriptVersion.usn, version_record)
+                   models.ScriptVersion.usn, _of(version_record))
         )  # fmt: skip
         return sources
     if role is Role.VALIDATOR:
@@ -82,39 +108,39 @@ def _sources(account: Account) -> list[Source]:
         )
         return [
             *sources,
-            Source(scripts, models.Script.usn, lambda row: blind_script(script_record(row))),
+            Source(scripts, models.Script.usn, _of(lambda row: blind_script(script_record(row)))),
             Source(
                 versions.where(models.ScriptVersion.script_id.in_(pending)),
                 models.ScriptVersion.usn,
-                lambda row: blind_version(version_record(row)),
+                _of(lambda row: blind_version(version_record(row))),
             ),
             Source(
-                select(models.ScoreEvent).where(models.ScoreEvent.validator_id == account.id),
-                models.ScoreEvent.usn,
-                score_record,
+                _SCORE_COLUMNS.where(_SCORES.c.validator_id == account.id),
+                _SCORES.c.usn,
+                score_change,
+                rows=True,
             ),
         ]
     sources += [
-        Source(scripts, models.Script.usn, script_record),
-        Source(versions, models.ScriptVersion.usn, version_record),
-        Source(select(models.Movie), models.Movie.usn, movie_record),
-        Source(select(models.ReviewNote), models.ReviewNote.usn, note_record),
+        Source(scripts, models.Script.usn, _of(script_record)),
+        Source(versions, models.ScriptVersion.usn, _of(version_record)),
+        Source(select(models.Movie), models.Movie.usn, _of(movie_record)),
+        Source(select(models.ReviewNote), models.ReviewNote.usn, _of(note_record)),
     ]
     if role is Role.ADMIN:
-        sources.append(Source(select(models.ScoreEvent), models.ScoreEvent.usn, score_record))
+        sources.append(Source(_SCORE_COLUMNS, _SCORES.c.usn, score_change, rows=True))
     return sources
 
 
 def pull_page(session: Session, account: Account, since: int, limit: int) -> PullResponse:
     """The changes ``account`` may see with ``since < usn``, at most ``limit``, in usn order."""
-    found: list[tuple[int, Any, Callable[[Any], Record]]] = []
+    found: list[tuple[int, Any, Callable[[Any], Change]]] = []
     for source in _sources(account):
-        rows = session.scalars(
-            source.query.where(source.usn > since).order_by(source.usn).limit(limit + 1)
-        ).all()
-        found.extend((row.usn, row, source.record) for row in rows)
+        query = source.query.where(source.usn > since).order_by(source.usn).limit(limit + 1)
+        rows = session.execute(query).all() if source.rows else session.scalars(query).all()
+        found.extend((row.usn, row, source.change) for row in rows)
     found.sort(key=lambda item: item[0])
     page = found[:limit]
-    changes = tuple(Change.of(make(row), usn) for usn, row, make in page)
+    changes = tuple(change(row) for _usn, row, change in page)
     next_since = changes[-1].usn if changes else since
     return PullResponse(changes, next_since, has_more=len(found) > limit)

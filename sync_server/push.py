@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from sync_server import models, score_store
 from sync_server.accounts import Account
-from sync_server.batch import Batch, accepted, conflict, refused, stale
+from sync_server.batch import Batch, PreparedPush, accepted, conflict, refused, stale
 from sync_server.movie_store import note_op, progress_op
 from sync_server.records import script_record
 from sync_server.score_store import SCORABLE, Stored
@@ -64,35 +64,30 @@ def measure(fountain_text: str) -> dict[str, Any] | str:
         return f"fountainText: line {exc.line}: {exc.message}"
 
 
-def apply_push(session: Session, account: Account, items: Sequence[Op | RefusedOp]) -> PushResponse:
-    """Apply the ops of one push as ``account``, in order, in the caller's transaction."""
+def apply_push(
+    session: Session, account: Account, items: PreparedPush | Sequence[Op | RefusedOp]
+) -> PushResponse:
+    """Apply the ops of one push as ``account``, in order, in the caller's transaction.
+
+    ``items`` may be prepared beforehand (:meth:`PreparedPush.of`), outside the
+    transaction, which then does only what needs the database.
+    """
+    prepared = items if isinstance(items, PreparedPush) else PreparedPush.of(items)
     usns = UsnSequence(session).lock()
     batch = Batch(session, account, usns)
-    ops = [item for item in items if isinstance(item, Op)]
-    op_ids = [uuid.UUID(op.op_id) for op in ops]
-    known: dict[uuid.UUID, tuple[str, uuid.UUID, int]] = {
-        row.op_id: (row.payload_sha256, row.user_id, row.usn)
-        for row in session.scalars(select(models.SyncOp).where(models.SyncOp.op_id.in_(op_ids)))
-    }
-    scores = [op.body for op in ops if isinstance(op.body, ScoreEvent)]
-    score_ids = [uuid.UUID(event.id) for event in scores]
-    if scores:
-        # Look everything up before the first insert: a query would flush each pending row.
-        targets = {uuid.UUID(event.script_version_id) for event in scores}
-        found = score_store.versions_info(session, targets)
-        batch.versions.update({target: found.get(target) for target in targets})
-        batch.score_ids.update(
-            session.scalars(select(models.ScoreEvent.id).where(models.ScoreEvent.id.in_(score_ids)))
-        )
+    keys = prepared.op_keys
+    known = batch.known_ops(keys.values())
+    if prepared.event_keys:
+        batch.look_up_scores(prepared)
     results: list[PushResult] = []
-    for item in items:
+    for item, digest in zip(prepared.items, prepared.digests, strict=True):
         if isinstance(item, RefusedOp):
             unreadable = item.result()
             if unreadable is not None:
                 results.append(unreadable)
             continue
-        key = uuid.UUID(item.op_id)
-        digest = item.payload_sha256
+        assert digest is not None
+        key = keys[item.op_id]
         held = known.get(key)
         if held is not None:
             if held[:2] == (digest, account.id):
@@ -118,7 +113,7 @@ def apply_push(session: Session, account: Account, items: Sequence[Op | RefusedO
                 "kind": item.kind.value,
                 "payload_sha256": digest,
                 "usn": result.usn,
-                "received_at": models.utc_now(),
+                "received_at": batch.received_at,
             }
             batch.op_rows.append(row)
             known[key] = (digest, account.id, result.usn)
@@ -154,12 +149,13 @@ def _score(batch: Batch, op: Op, event: ScoreEvent) -> PushResult:
     problem = check_event_limits(event)
     if problem is not None:
         return refused(op, Outcome.INVALID, problem)
-    version = batch.version(uuid.UUID(event.script_version_id))
+    version_key = batch.version_key(event.script_version_id)
+    version = None if version_key is None else batch.version(version_key)
     if version is None:
         return refused(op, Outcome.INVALID, f"no script version {event.script_version_id}")
     if version.status not in SCORABLE:
         return refused(op, Outcome.INVALID, f"the script is {version.status}: it takes no scores")
-    event_id = uuid.UUID(event.id)
+    event_id = batch.event_key(event.id)
     if event_id in batch.new_scores:  # sent twice in this batch under two op ids
         first, usn = batch.new_scores[event_id]
         outcome, held = (Stored.DUPLICATE if first == event else Stored.CONFLICT), first
@@ -167,7 +163,8 @@ def _score(batch: Batch, op: Op, event: ScoreEvent) -> PushResult:
         outcome, held = score_store.store_score(batch.session, batch.usns, event)
         usn = held.usn or 0
     else:
-        outcome, held, usn = Stored.ACCEPTED, event, _insert_score(batch, event)
+        outcome, held = Stored.ACCEPTED, event
+        usn = _insert_score(batch, event, event_id, version.version_id)
         batch.new_scores[event_id] = (event, usn)
     if outcome is Stored.CONFLICT:
         return conflict(
@@ -182,14 +179,17 @@ def _score(batch: Batch, op: Op, event: ScoreEvent) -> PushResult:
     return accepted(op, usn)
 
 
-def _insert_score(batch: Batch, event: ScoreEvent) -> int:
-    # The id is known to be new: the row joins the batch's bulk insert.
+def _insert_score(
+    batch: Batch, event: ScoreEvent, event_id: uuid.UUID, version_id: uuid.UUID
+) -> int:
+    # The id is known to be new: the row joins the batch's bulk insert. The validator
+    # is the pusher (checked by the caller).
     usn = batch.usns.take()
     batch.score_rows.append(
         {
-            "id": uuid.UUID(event.id),
-            "script_version_id": uuid.UUID(event.script_version_id),
-            "validator_id": uuid.UUID(event.validator_id),
+            "id": event_id,
+            "script_version_id": version_id,
+            "validator_id": batch.account.id,
             "criteria": dict(event.criteria),
             "overall": event.overall,
             "verdict": None if event.verdict is None else event.verdict.value,
@@ -198,7 +198,7 @@ def _insert_score(batch: Batch, event: ScoreEvent) -> int:
             "scene_ref": event.scene_ref,
             "created_at": event.created_at,
             "device_id": event.device_id,
-            "received_at": models.utc_now(),
+            "received_at": batch.received_at,
             "usn": usn,
         }
     )

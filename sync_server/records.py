@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import uuid
 from types import MappingProxyType
+from typing import Any
 
 from sync_server import models
 from vividverse_desktop.core.scoring import ScoreEvent, Verdict
 from vividverse_desktop.core.screenplay.title_page import read_title_page
 from vividverse_desktop.core.wire import (
+    Change,
+    Entity,
     MovieRecord,
     ReviewNoteRecord,
     ScriptRecord,
@@ -83,6 +86,30 @@ def score_record(row: models.ScoreEvent) -> ScoreEvent:
         device_id=row.device_id or "server",
         usn=row.usn,
     )
+
+
+def score_change(row: Any) -> Change:
+    """The pull change of a stored score event, from a row of its columns (id ... usn).
+
+    The same wire data as ``Change.of(score_record(row), row.usn)``, without building the
+    event: stored events were checked when they were accepted.
+    """
+    event_id = str(row.id)
+    data = {
+        "id": event_id,
+        "scriptVersionId": str(row.script_version_id),
+        "validatorId": str(row.validator_id),
+        "criteria": dict(row.criteria),
+        "overall": row.overall,
+        "verdict": row.verdict,
+        "confidence": row.confidence,
+        "comments": row.comments,
+        "sceneRef": row.scene_ref,
+        "createdAt": row.created_at.isoformat(),
+        "deviceId": row.device_id or "server",
+        "usn": row.usn,
+    }
+    return Change(row.usn, Entity.SCORE_EVENT, event_id, MappingProxyType(data))
 
 
 def movie_record(row: models.Movie) -> MovieRecord:

@@ -15,9 +15,9 @@ import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, Uuid, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from sync_server import models
@@ -25,10 +25,60 @@ from sync_server.models import utc_now
 from sync_server.records import score_record
 from sync_server.usn import UsnSequence
 from vividverse_desktop.core.scoring import Leaderboard, ScoreEvent, Verdict, build_leaderboard
-from vividverse_desktop.core.workflow import Role, Status, is_validation_complete, transition
+from vividverse_desktop.core.workflow import (
+    VALIDATION_QUORUM,
+    Role,
+    Status,
+    is_validation_complete,
+    transition,
+)
 
 SCORABLE = frozenset(Status) - {Status.DRAFT}
 """Statuses in which a script's versions accept scores (a withdrawn draft does not)."""
+
+_SCRIPTS = cast(Table, models.Script.__table__)
+_VERSIONS = cast(Table, models.ScriptVersion.__table__)
+_SCORES = cast(Table, models.ScoreEvent.__table__)
+
+_DISTINCT_VALIDATORS = text(
+    """
+    WITH RECURSIVE seen(validator_id, k) AS (
+        SELECT (SELECT validator_id FROM score_events WHERE script_version_id = :version
+                ORDER BY validator_id LIMIT 1), 1
+        UNION ALL
+        SELECT (SELECT e.validator_id FROM score_events AS e
+                WHERE e.script_version_id = :version AND e.validator_id > seen.validator_id
+                ORDER BY e.validator_id LIMIT 1),
+               k + 1
+        FROM seen WHERE seen.validator_id IS NOT NULL AND k < :cap
+    )
+    SELECT count(validator_id) FROM seen
+    """
+).bindparams(bindparam("version", type_=Uuid()))
+"""How many validators scored a version, counted up to ``cap``: one index seek each
+(a loose index scan), however many events the version holds."""
+
+_VERSIONS_INFO = (
+    select(_VERSIONS.c.id, _SCRIPTS.c.id, _SCRIPTS.c.author_id, _SCRIPTS.c.status, _VERSIONS.c.n)
+    .join(_SCRIPTS, _SCRIPTS.c.id == _VERSIONS.c.script_id)
+    .where(_VERSIONS.c.id.in_(bindparam("ids", expanding=True)))
+)
+_NEWEST = (
+    select(_VERSIONS.c.script_id, func.max(_VERSIONS.c.n).label("n"))
+    .where(_VERSIONS.c.script_id.in_(bindparam("scripts", expanding=True)))
+    .group_by(_VERSIONS.c.script_id)
+    .subquery()
+)
+_PENDING_NEWEST = (
+    select(_SCRIPTS.c.id, _VERSIONS.c.id)
+    .join(_NEWEST, _NEWEST.c.script_id == _SCRIPTS.c.id)
+    .join(
+        _VERSIONS, (_VERSIONS.c.script_id == _NEWEST.c.script_id) & (_VERSIONS.c.n == _NEWEST.c.n)
+    )
+    .where(_SCRIPTS.c.status == Status.PENDING_VALIDATION.value)
+)
+"""Each PendingValidation script among ``scripts`` with its newest version."""
+_STORED_IDS = select(_SCORES.c.id).where(_SCORES.c.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,18 +106,12 @@ def versions_info(
     """The versions among ``version_ids`` that exist, with their scripts' author and status."""
     wanted = sorted(set(version_ids))
     found: dict[uuid.UUID, VersionInfo] = {}
+    if not wanted:
+        return found
+    session.flush()  # the rows added so far are part of the answer
+    connection = session.connection()
     for start in range(0, len(wanted), 500):
-        rows = session.execute(
-            select(
-                models.ScriptVersion.id,
-                models.Script.id,
-                models.Script.author_id,
-                models.Script.status,
-                models.ScriptVersion.n,
-            )
-            .join(models.Script, models.Script.id == models.ScriptVersion.script_id)
-            .where(models.ScriptVersion.id.in_(wanted[start : start + 500]))
-        )
+        rows = connection.execute(_VERSIONS_INFO, {"ids": wanted[start : start + 500]})
         for row in rows:
             found[row[0]] = VersionInfo(row[0], row[1], row[2], Status(row[3]), row[4])
     return found
@@ -76,6 +120,17 @@ def versions_info(
 def version_info(session: Session, version_id: uuid.UUID) -> VersionInfo | None:
     """The version ``version_id`` with its script's author and status, or ``None``."""
     return versions_info(session, [version_id]).get(version_id)
+
+
+def stored_score_ids(session: Session, event_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    """The ids among ``event_ids`` that a stored score event holds."""
+    wanted = list(event_ids)
+    connection = session.connection()
+    found: set[uuid.UUID] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(connection.scalars(_STORED_IDS, {"ids": chunk}))
+    return found
 
 
 def latest_version(session: Session, script_id: uuid.UUID) -> VersionInfo | None:
@@ -143,40 +198,23 @@ def settle_quorum(session: Session, usns: UsnSequence, script_ids: Iterable[uuid
     """Mark each PendingValidation script Validated once its newest version has a quorum.
 
     The move is the system's (``workflow.transition`` with ``Role.SYSTEM``); the
-    script's revision and usn advance so clients pull the new status.
+    script's revision and usn advance so clients pull the new status. One look-up per
+    batch finds the pending scripts' newest versions; each is then counted once.
     """
     wanted = sorted(set(script_ids))
     if not wanted:
         return
     session.flush()
-    pending = {
-        script.id: script
-        for script in session.scalars(
-            select(models.Script).where(
-                models.Script.id.in_(wanted),
-                models.Script.status == Status.PENDING_VALIDATION.value,
-            )
+    connection = session.connection()
+    pending = connection.execute(_PENDING_NEWEST, {"scripts": wanted}).all()
+    for script_id, version_id in sorted(pending, key=lambda row: row[0]):
+        count = connection.scalar(
+            _DISTINCT_VALIDATORS, {"version": version_id, "cap": VALIDATION_QUORUM}
         )
-    }
-    if not pending:
-        return
-    version = models.ScriptVersion
-    newest = (
-        select(version.script_id, func.max(version.n).label("n"))
-        .where(version.script_id.in_(sorted(pending)))
-        .group_by(version.script_id)
-        .subquery()
-    )
-    counts = session.execute(
-        select(version.script_id, func.count(func.distinct(models.ScoreEvent.validator_id)))
-        .join(newest, (newest.c.script_id == version.script_id) & (newest.c.n == version.n))
-        .join(models.ScoreEvent, models.ScoreEvent.script_version_id == version.id)
-        .group_by(version.script_id)
-    )
-    for script_id, count in sorted(counts, key=lambda row: row[0]):
-        if not is_validation_complete(count):
+        if not is_validation_complete(count or 0):
             continue
-        script = pending[script_id]
+        script = session.get(models.Script, script_id)
+        assert script is not None
         script.status = transition(script.status, Status.VALIDATED, Role.SYSTEM).value
         script.revision += 1
         script.updated_at = utc_now()

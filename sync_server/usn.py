@@ -7,10 +7,17 @@ RETURNING`` works on both SQLite (3.35+) and PostgreSQL.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import cast
+
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from sync_server.models import UsnCounter
+
+_COUNTER = cast(Table, UsnCounter.__table__)
+# Core statements on the table (not the mapped class): no ORM bookkeeping per batch.
+_READ = select(_COUNTER.c.value).where(_COUNTER.c.id == 1).with_for_update()
+_WRITE = update(_COUNTER).where(_COUNTER.c.id == 1).values(value=bindparam("last"))
 
 
 def next_usns(session: Session, count: int = 1) -> range:
@@ -44,9 +51,7 @@ class UsnSequence:
     def lock(self) -> UsnSequence:
         """Lock the counter row and read its value (once per transaction)."""
         if self._last is None:
-            value = self._session.scalar(
-                select(UsnCounter.value).where(UsnCounter.id == 1).with_for_update()
-            )
+            value = self._session.connection().scalar(_READ)
             if value is None:
                 raise RuntimeError("the usn_counter row is missing; migrate the database")
             self._last = self._stored = int(value)
@@ -64,10 +69,5 @@ class UsnSequence:
         """Write the last USN handed out back to the counter row."""
         if self._last is None or self._last == self._stored:
             return
-        self._session.execute(
-            update(UsnCounter)
-            .where(UsnCounter.id == 1)
-            .values(value=self._last)
-            .execution_options(synchronize_session=False)
-        )
+        self._session.connection().execute(_WRITE, {"last": self._last})
         self._stored = self._last
