@@ -129,3 +129,34 @@ def test_render_can_export_the_edit_as_an_otio_timeline(script: Path, tmp_path: 
     video = timeline.video_tracks()[0]
     assert len(video) == len(list(parse(script.read_text(encoding="utf-8")).scenes()))
     assert video.duration().value > 0
+
+
+def test_plan_narrate_adds_the_narrators_lines(script: Path, tmp_path: Path) -> None:
+    """`plan --narrate` writes each action paragraph as a line of the narrator."""
+    out = tmp_path / "plan.json"
+    assert main(["plan", str(script), "-o", str(out), "--narrate"]) == 0
+    first = json.loads(out.read_text(encoding="utf-8"))["scenes"][0]
+    spoken = [(line["speaker"], line["text"]) for line in first["lines"]]
+    assert spoken == [
+        ("(narrator)", "Fog rolls in. MARA waits under a lamp."),
+        ("MARA", "He's late."),
+    ]
+
+
+def test_render_narrate_speaks_and_subtitles_the_action(script: Path, tmp_path: Path) -> None:
+    """A narrated film subtitles the action as spoken words, and runs longer than a silent one."""
+    quiet, narrated = tmp_path / "quiet.mp4", tmp_path / "narrated.mp4"
+    assert main(["render", str(script), "-o", str(quiet), *TINY]) == 0
+    assert main(["render", str(script), "-o", str(narrated), "--narrate", *TINY]) == 0
+    subtitles = (tmp_path / "narrated.mp4.job" / "film.srt").read_text(encoding="utf-8")
+    assert "\nFog rolls in. MARA waits under a lamp.\n" in subtitles
+    assert "\nMARA: He's late.\n" in subtitles
+    assert probe(narrated).duration > probe(quiet).duration
+
+
+def test_narrate_with_an_edited_plan_is_a_usage_error(script: Path, tmp_path: Path) -> None:
+    """An edited plan already says who speaks: --narrate cannot change it."""
+    plan, film = tmp_path / "plan.json", tmp_path / "film.mp4"
+    assert main(["plan", str(script), "-o", str(plan)]) == 0
+    assert main(["render", str(script), "-o", str(film), "--plan", str(plan), "--narrate"]) == 2
+    assert not film.exists()

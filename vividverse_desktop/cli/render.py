@@ -35,14 +35,14 @@ if TYPE_CHECKING:
     from vividverse_desktop.render.events import RenderProgress, RenderResult
 
 
-def _plan_for(script: str) -> Plan:
+def _plan_for(script: str, *, narrate: bool = False) -> Plan:
     from vividverse_desktop.cli.screenplay import _load
     from vividverse_desktop.core.pipeline.plan import build_plan
 
     screenplay, _ = _load(script)
     if not screenplay.scenes():
         raise CliError(f"{script}: no scenes to render (no scene headings found)")
-    return build_plan(screenplay)
+    return build_plan(screenplay, narrate=narrate)
 
 
 def _read_plan(path_text: str) -> Plan:
@@ -65,7 +65,7 @@ def cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
     """Write the render plan of a screenplay as JSON."""
     from vividverse_desktop.core.pipeline.plan import plan_to_json
 
-    plan = _plan_for(args.script)
+    plan = _plan_for(args.script, narrate=args.narrate)
     text = json.dumps(plan_to_json(plan), ensure_ascii=False, indent=2) + "\n"
     write_output(args.output, text, force=args.force, source=args.script)
     if args.output != "-":
@@ -203,7 +203,11 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError(f"{output.parent}: no such directory")
     if output.exists() and not (args.force or args.resume):
         raise CliError(f"{output}: already exists (use --force to overwrite)")
-    plan = _read_plan(args.plan) if args.plan else _plan_for(args.script)
+    if args.plan and args.narrate:
+        raise CliError(
+            "--narrate plans the script: with --plan, plan it with --narrate first", EXIT_USAGE
+        )
+    plan = _read_plan(args.plan) if args.plan else _plan_for(args.script, narrate=args.narrate)
     registry = load_registry()
     for broken in registry.broken:
         print(f"warning: provider {broken.name} skipped: {broken.reason}", file=sys.stderr)
@@ -305,6 +309,11 @@ def register(verbs: Any) -> None:
     p.add_argument("script", help="a Fountain, PDF or plain-text screenplay")
     p.add_argument("-o", "--output", required=True, help="the plan JSON to write (- for stdout)")
     p.add_argument("-f", "--force", action="store_true", help="overwrite OUTPUT if it exists")
+    p.add_argument(
+        "--narrate",
+        action="store_true",
+        help="a narrator reads the action aloud (scenes grow to fit the narration)",
+    )
     p.set_defaults(func=cmd_plan)
 
     p = verbs.add_parser(
@@ -318,6 +327,11 @@ def register(verbs: Any) -> None:
     p.add_argument("script", help="a Fountain, PDF or plain-text screenplay")
     p.add_argument("-o", "--output", required=True, help="the MP4 film to write")
     p.add_argument("--plan", help="render this (edited) plan JSON instead of planning SCRIPT")
+    p.add_argument(
+        "--narrate",
+        action="store_true",
+        help="a narrator reads the action aloud (scenes grow to fit the narration)",
+    )
     p.add_argument("--jobs", type=_positive, default=None, help="scenes rendered at once")
     p.add_argument(
         "--resume",
