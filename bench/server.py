@@ -30,21 +30,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from starlette.applications import Starlette
-
 READ_GOAL_RPS = 1500.0
 READ_GOAL_P99_MS = 25.0
 PUSH_GOAL_BPS = 200.0
 BATCH = 50
 PASSWORD = "correct horse battery"
-
-
-def app_from_environ() -> Starlette:
-    """The app for uvicorn's ``--factory``: settings from the VIVIDVERSE_* environment."""
-    from sync_server.app import create_app
-    from sync_server.settings import Settings
-
-    return create_app(Settings.from_environ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,10 +204,10 @@ def _uvicorn(data_dir: Path, workers: int) -> Iterator[tuple[str, int]]:
         VIVIDVERSE_JWT_SECRET="s" * 48,
         PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p),
     )
+    # The server's own entry point: it binds a TCP_NODELAY-capable socket for N workers.
     command = [
-        sys.executable, "-m", "uvicorn", "--factory", "bench.server:app_from_environ",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--log-level", "warning", "--no-access-log",
+        sys.executable, "-m", "sync_server", "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(workers), "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
     server = ServerProcess(command, env, port)
     server.start()
@@ -307,12 +297,6 @@ def main(argv: list[str] | None = None) -> int:
                 f"{load.server_cpu * 1e3 / max(1, load.requests):>8.2f} "
                 f"{load.generator_cpu * 1e3 / max(1, load.requests):>4.2f}  {ratio}"
             )
-    if any(w > 1 for w in args.workers or [1, 2]):
-        print(
-            "note: uvicorn --workers N (N > 1) binds the socket without IPPROTO_TCP, so accepted "
-            "connections keep Nagle on and keep-alive replies wait ~40 ms for a delayed ACK "
-            "(Kludex/uvicorn#3149); the multi-worker figures include that."
-        )
     print("cpu ms/req: CPU per request of the server process(es) (srv) and the generator (gen)")
     return 1 if failed else 0
 

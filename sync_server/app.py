@@ -31,6 +31,7 @@ from sync_server.errors import (
     handle_http_error,
     handle_unexpected_error,
 )
+from sync_server.identity import AccountReader
 from sync_server.openapi import Operation, build_document, document_route
 from sync_server.passwords import PasswordHasher, password_problem
 from sync_server.settings import Settings, SettingsError
@@ -74,11 +75,14 @@ def create_app(settings: Settings) -> Starlette:
         throttle=LoginThrottle(settings.login_max_failures, settings.login_window_seconds),
     )
 
+    account_reader = AccountReader(database.engine)
+
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         try:
             yield
         finally:
+            account_reader.close()
             database.dispose()
 
     app = Starlette(
@@ -103,8 +107,23 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
     )
     app.state.context = context
+    app.state.account_reader = account_reader
     app.state.files = files.open_files(storage, settings.file_limits)
     return app
+
+
+def app_from_environ() -> Starlette:
+    """The app for settings from the VIVIDVERSE_* environment (uvicorn's ``--factory``).
+
+    Each server worker process calls this; the database must already be migrated when
+    several start at once (``python -m sync_server --workers N`` does that first).
+    """
+    return create_app(Settings.from_environ())
+
+
+def embedded_app_from_environ() -> Starlette:
+    """:func:`app_from_environ` keeping a generated JWT secret in the data directory."""
+    return create_app(Settings.from_environ(embedded=True))
 
 
 OPERATIONS = [

@@ -3,7 +3,8 @@
 Every authenticated request presents ``Authorization: Bearer <access token>``. The token
 must be a valid HS256 access token, and the account it names must exist, be enabled and
 still be at the token's ``token_version``; otherwise the answer is 401. Role checks
-(:func:`require_role`) answer 403.
+(:func:`require_role`) answer 403. The account is read from the database on every request
+(:mod:`sync_server.identity`), so a revocation holds from the very next request.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sync_server import accounts
 from sync_server.accounts import Account, Rotation, UsernameTaken
 from sync_server.context import ServerContext, context_of
 from sync_server.errors import ApiError
+from sync_server.identity import AccountReader
 from sync_server.models import SELF_SERVICE_ROLES, USER_ROLES
 from sync_server.openapi import Operation
 from sync_server.passwords import MIN_PASSWORD_CHARS, password_problem
@@ -64,10 +66,17 @@ async def current_user(request: Request) -> Account:
         claims = context.tokens.read_access(token)
     except TokenError as exc:
         raise unauthorized(f"invalid access token: {exc}") from None
-    account = await context.read(lambda session: accounts.account_by_id(session, claims.user_id))
+    account = await account_reader_of(request).account(claims.user_id)
     if account is None or account.disabled or account.token_version != claims.token_version:
         raise unauthorized("this session has ended; sign in again")
     return account
+
+
+def account_reader_of(request: Request) -> AccountReader:
+    """The :class:`AccountReader` of the app serving ``request``."""
+    reader = request.app.state.account_reader
+    assert isinstance(reader, AccountReader)
+    return reader
 
 
 def require_role(account: Account, *roles: Role) -> None:
@@ -176,7 +185,7 @@ async def refresh(request: Request) -> Response:
         claims = context.tokens.read_refresh(body["refresh_token"])
     except TokenError as exc:
         raise unauthorized(f"invalid refresh token: {exc}") from None
-    account = await context.read(lambda session: accounts.account_by_id(session, claims.user_id))
+    account = await account_reader_of(request).account(claims.user_id)
     if account is None or account.disabled or account.token_version != claims.token_version:
         raise unauthorized("this session has ended; sign in again")
     new_jti = uuid.uuid4().hex
