@@ -17,7 +17,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from vividverse_desktop.core.scoring.errors import ScoringError
@@ -168,11 +168,14 @@ class Rubric:
     criteria: tuple[Criterion, ...]
     overall: Criterion
     name: str = "default"
+    _names: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.criteria:
             raise ScoringError("a rubric needs at least one criterion", "criteria")
         names = [c.name for c in self.criteria]
+        # Read for every score of every push: made once (the rubric is frozen).
+        object.__setattr__(self, "_names", tuple(names))
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ScoringError(f"duplicate criteria: {', '.join(duplicates)}", "criteria")
@@ -182,7 +185,7 @@ class Rubric:
     @property
     def names(self) -> tuple[str, ...]:
         """Criterion machine names, in rubric order."""
-        return tuple(c.name for c in self.criteria)
+        return self._names
 
     def criterion(self, name: str) -> Criterion:
         """The criterion (or the Overall, for ``"overall"``) called ``name``; KeyError if none."""
