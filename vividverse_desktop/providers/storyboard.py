@@ -31,7 +31,7 @@ from vividverse_desktop.core.pipeline.cards import (
 )
 from vividverse_desktop.core.screenplay.heading import SceneHeading
 from vividverse_desktop.media.ffmpeg import FFmpeg, FFmpegCancelled, FFmpegError
-from vividverse_desktop.media.probe import ProbeError, probe
+from vividverse_desktop.providers.clipcheck import verify_clip
 from vividverse_desktop.providers.contract import (
     ClipRequest,
     Modality,
@@ -172,17 +172,7 @@ class StoryboardCards:
 
     def verify(self, path: Path, request: Request) -> float:
         """Probe the clip: one H.264 video stream of the requested size."""
-        clip = _expect_clip(request)
-        try:
-            info = probe(path, ffmpeg=self.ffmpeg)
-        except ProbeError as error:
-            raise ProviderError(f"the clip is not readable media: {error.message}") from error
-        if not info.video or info.video[0].codec != "h264":
-            raise ProviderError("the clip has no H.264 video stream")
-        stream = info.video[0]
-        if (stream.width, stream.height) != (clip.fmt.width, clip.fmt.height):
-            raise ProviderError(f"the clip is {stream.width}x{stream.height}, not {clip.fmt.size}")
-        return float(clip.fmt.seconds(sum(clip.shot_frames)))
+        return verify_clip(path, _expect_clip(request), self.ffmpeg)
 
 
 def _segmentable(cards: list[Card], clip: ClipRequest, segment: int) -> bool:
