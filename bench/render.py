@@ -113,6 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=120)
     parser.add_argument("--size", default="1280x720")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="render into this folder and keep it (for bench.stitch)",
+    )
     args = parser.parse_args(argv)
     width, height = (int(n) for n in args.size.split("x"))
     fmt = VideoFormat(width, height, Fraction(24))
@@ -124,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
         f"planned {plan.duration / 60:.1f} min; {fmt.size} @ 24 fps, {args.jobs} workers, "
         f"{os.cpu_count()} CPUs"
     )
-    with tempfile.TemporaryDirectory(prefix="vv-bench-render-") as folder:
+    with tempfile.TemporaryDirectory(prefix="vv-bench-render-") as scratch:
+        folder = str(args.keep) if args.keep is not None else scratch
+        Path(folder).mkdir(parents=True, exist_ok=True)
         job = Path(folder) / "job"
         settings = RenderSettings(fmt=fmt, jobs=args.jobs)
         renderer = Renderer(job, StoryboardCards(), LocalSpeech(), settings)

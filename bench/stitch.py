@@ -14,6 +14,11 @@ then in the same run:
 Prints both join times (the copy as the median of three runs), each as speed
 against real time, their ratio by wall and by CPU time (goal >= 50x), and the
 A/V drift at the end of the stitched film (goal <= 1 frame).
+
+With ``--job DIR`` (a job kept by ``python -m bench.render --keep DIR``, i.e.
+``DIR/job``) it instead times the render's final stitch of that film both ways,
+alternately: the scene clips as MP4s through the concat demuxer, and as Annex B
+byte ranges (what the render does with x264 ``ultrafast``); wall and CPU time each.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import resource
 import tempfile
 import time
@@ -28,6 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
+from vividverse_desktop.core.pipeline.audio_segment import PRIMING
 from vividverse_desktop.core.pipeline.ffmpeg_args import (
     X264,
     Argv,
@@ -46,6 +53,7 @@ from vividverse_desktop.core.pipeline.mux import (
 from vividverse_desktop.core.pipeline.stitch import (
     AudioEncoding,
     Chapter,
+    EncodedAudio,
     Stitch,
     concat_list,
     ffmetadata,
@@ -53,7 +61,7 @@ from vividverse_desktop.core.pipeline.stitch import (
 )
 from vividverse_desktop.media.ffmpeg import FFmpeg
 from vividverse_desktop.media.probe import audio_duration, count_frames
-from vividverse_desktop.providers.cutlist import copy_concat_argv
+from vividverse_desktop.providers.cutlist import copy_concat_argv, cut_list
 
 TIMEOUT = 900.0
 COPY_RUNS = 3
@@ -136,6 +144,38 @@ def _timed(ffmpeg: FFmpeg, args: Argv, cwd: Path) -> tuple[float, float]:
     return time.perf_counter() - started, _children_cpu() - cpu
 
 
+def _job_ab(job: Path, runs: int) -> None:
+    """Time a kept render job's stitch from MP4 clips (concat demuxer) and from Annex B ranges."""
+    ffmpeg = FFmpeg()
+    fps = Fraction(24)
+    bounds = [
+        int(n)
+        for n in re.findall(r"^(?:START|END)=(\d+)$", (job / "chapters.txt").read_text(), re.M)
+    ]
+    clips = re.findall(r"^\* FROM CLIP NAME: (.+\.mp4)$", (job / "film.edl").read_text(), re.M)
+    frames = [end - start for start, end in zip(bounds[::2], bounds[1::2], strict=True)]
+    entries = [(str(Path(c).relative_to(job)), n) for c, n in zip(clips, frames, strict=True)]
+    (job / "video-concat.txt").write_text(cut_list(entries, fps), encoding="utf-8")
+    film = job / "bench-film.mp4"
+    audio = EncodedAudio(job / "film.aac", adts_priming=PRIMING)
+
+    def stitch(video_list: str, rate: Fraction | None) -> Stitch:
+        return Stitch(job / video_list, audio, film, job / "chapters.txt", job / "film.srt",
+                      video_rate=rate)  # fmt: skip
+
+    ways = {
+        "concat demuxer of MP4 clips": stitch("video-concat.txt", None),
+        "Annex B byte ranges": stitch("video.txt", fps),
+    }
+    print(f"{len(entries)} clips, {sum(frames)} frames; load average {os.getloadavg()[0]:.1f}")
+    for _ in range(runs):
+        for label, way in ways.items():
+            wall, cpu = _timed(ffmpeg, stitch_argv(way), job)
+            print(f"  {label}: {wall:.2f} s, CPU {cpu:.2f} s ({count_frames(film)} frames)")
+    print(f"load average {os.getloadavg()[0]:.1f} after")
+    film.unlink(missing_ok=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the stitch benchmark and print its figures; exit 0."""
     parser = argparse.ArgumentParser(prog="python -m bench.stitch", description=__doc__)
@@ -148,7 +188,11 @@ def main(argv: list[str] | None = None) -> int:
         "--source", choices=sorted(SOURCES), default="card",
         help="scene pictures: storyboard-like cards (default) or busy footage",
     )  # fmt: skip
+    parser.add_argument("--job", type=Path, help="A/B the stitch of a kept bench.render job")
     args = parser.parse_args(argv)
+    if args.job is not None:
+        _job_ab(args.job, COPY_RUNS)
+        return 0
     width, height = (int(n) for n in args.size.split("x"))
     fmt = VideoFormat(width, height, Fraction(24))
     ffmpeg = FFmpeg()

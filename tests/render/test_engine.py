@@ -108,6 +108,21 @@ def test_providers_are_called_once_per_asset(rendered, plan: Plan) -> None:  # t
     assert _calls(renderer)[1] == lines
 
 
+def test_the_film_picture_is_read_as_byte_ranges_of_annexb_clips(rendered) -> None:  # type: ignore[no-untyped-def]
+    """Each scene's Annex B clip is cut where its slot's frames end; the film has every frame."""
+    renderer, result, _ = rendered
+    lines = (renderer.job_dir / "video.txt").read_text().splitlines()
+    with JobDB(renderer.job_dir) as db:
+        streams = {row.path: row for row in db.rows() if row.kind == "annexb"}
+    assert len(lines) == len(streams) == 3
+    for line, (start, end) in zip(lines, result.chapters, strict=True):
+        name = line.rsplit(":", 1)[1]
+        kept, offsets = int(line.split(",")[5]), streams[name].meta["frames"]
+        assert len(offsets) >= end - start
+        assert kept == [*offsets, streams[name].meta["bytes"]][end - start]
+    assert count_frames(result.output) == result.frames
+
+
 def test_rendering_again_reuses_every_asset(tmp_path: Path, plan: Plan) -> None:
     """A second render of an unchanged plan calls no provider and gives the same film."""
     first = _renderer(tmp_path / "job").render(plan, tmp_path / "a.mp4")

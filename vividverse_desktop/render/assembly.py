@@ -8,6 +8,12 @@ scene's audio is encoded to an AAC segment keyed by that audio, the gain and the
 encoding alone (``core.pipeline.audio_segment``); where the segments go is decided
 when joining them, so an edit re-encodes only the scenes whose audio changed, even
 when it moves every later scene.
+
+Without B-frames (x264 ``ultrafast``) each scene clip is also kept as an Annex B
+H.264 stream with its frames' byte offsets (made once per clip), and the stitch
+reads the film's picture as byte ranges of those streams: one raw H.264 input, which
+FFmpeg 9 copies with a quarter of the thread wake-ups of the concat demuxer's MP4s
+(~3.3 s instead of ~4.7 s for a two-hour film). Other presets use the concat list.
 """
 
 from __future__ import annotations
@@ -33,6 +39,9 @@ from vividverse_desktop.core.pipeline.stitch import (
     Chapter,
     EncodedAudio,
     Stitch,
+    access_units,
+    annexb_argv,
+    byte_range_list,
     ffmetadata,
     srt,
     stitch_argv,
@@ -106,7 +115,12 @@ def assemble(
     )
     placements = place_segments([s.slot.start_sample for s in scenes], scenes[-1].slot.end_sample)
     report.stage("audio", 0.0, f"encoding the film's audio ({len(scenes)} scenes)")
+    byte_ranges = settings.x264.preset == "ultrafast"  # no B-frames: frame n is packet n
     with ThreadPoolExecutor(max_workers=max(1, settings.jobs)) as pool:
+        streams = [
+            pool.submit(_annexb, renderer, db, run_id=run_id, scene=s, plan=plan, stop=stop)
+            for s in (video_scenes if byte_ranges else ())
+        ]
         rows = list(
             pool.map(
                 lambda s: _segment(renderer, db, run_id=run_id, scene=s, plan=plan,
@@ -114,6 +128,7 @@ def assemble(
                 scenes,
             )
         )  # fmt: skip
+        annexb = [future.result() for future in streams]
     film_aac = job / "film.aac"
     _join(
         db,
@@ -121,10 +136,17 @@ def assemble(
         [(p, job / row.path, row.key) for p, row in zip(placements, rows, strict=True)],
     )
     report.stage("stitch", 0.6, "stitching the film")
-    (job / "video.txt").write_text(
-        cut_list([(s.clip.path, s.slot.frames) for s in video_scenes], fmt.fps),  # type: ignore[union-attr]
-        encoding="utf-8",
-    )
+    if byte_ranges:
+        ranges = [
+            (row.path, _prefix(row, s.slot.frames))
+            for row, s in zip(annexb, video_scenes, strict=True)
+        ]
+        (job / "video.txt").write_text(byte_range_list(ranges), encoding="utf-8")
+    else:
+        (job / "video.txt").write_text(
+            cut_list([(s.clip.path, s.slot.frames) for s in video_scenes], fmt.fps),  # type: ignore[union-attr]
+            encoding="utf-8",
+        )
     chapters = [
         Chapter(f"{plan.scenes[s.index].id}. {plan.scenes[s.index].heading}", s.slot.start_frame,
                 s.slot.end_frame)
@@ -155,6 +177,7 @@ def assemble(
         part,
         chapters=job / "chapters.txt",
         subtitles=subtitles,
+        video_rate=fmt.fps if byte_ranges else None,
     )
     frames = scenes[-1].slot.end_frame
     try:
@@ -173,7 +196,8 @@ def assemble(
         part.unlink(missing_ok=True)
     made: dict[str, int] = {}
     for row in db.rows(run_id):
-        made[row.kind] = made.get(row.kind, 0) + 1
+        if row.kind != "annexb":  # a clip's bytes repackaged, not a new asset
+            made[row.kind] = made.get(row.kind, 0) + 1
     used = [s.clip for s in video_scenes] + [s.audio for s in audio_scenes]
     return RenderResult(
         output=output,
@@ -201,6 +225,50 @@ def _join(db: JobDB, film_aac: Path, placed: Sequence[tuple[SegmentPlacement, Pa
         for placement, path, _ in placed:
             sink.write(placed_bytes(placement, path.read_bytes()))
     db.set_setting("film_audio", joined)
+
+
+def _prefix(stream: AssetRow, frames: int) -> int:
+    """Bytes of an Annex B clip holding its first ``frames`` frames."""
+    offsets: list[int] = stream.meta["frames"]
+    if frames > len(offsets):
+        raise RenderError(
+            stream.scene_id, "film stitch", "engine", "the clip is shorter than its slot"
+        )
+    return offsets[frames] if frames < len(offsets) else int(stream.meta["bytes"])
+
+
+def _annexb(
+    renderer: Renderer, db: JobDB, *, run_id: int, scene: SceneOutput, plan: Plan, stop: _Stop
+) -> AssetRow:
+    """The scene clip as an Annex B H.264 stream, with each frame's byte offset (once per clip)."""
+    clip = scene.clip
+    assert clip is not None
+    key = asset_key("annexb", {"clip": clip.key})
+    found = db.get(key)
+    if found is not None:
+        return found
+    path = renderer.assets_dir / f"annexb-{key[:24]}.h264"
+    part = part_path(path)
+    scene_id = plan.scenes[scene.index].id
+    try:
+        renderer.ffmpeg.run(
+            annexb_argv(renderer.job_dir / clip.path, part),
+            timeout=renderer.settings.timeout,
+            cancel=stop.event(),
+            cwd=renderer.job_dir,
+        )
+        stream = part.read_bytes()
+        os.replace(part, path)
+    except FFmpegCancelled as error:
+        raise RenderCancelled("the render was cancelled") from error
+    except (FFmpegError, OSError) as error:
+        raise RenderError(scene_id, "annex b clip", "ffmpeg", _cause(error)) from error
+    finally:
+        part.unlink(missing_ok=True)
+    return db.record(
+        key, kind="annexb", scene_id=scene_id, provider="ffmpeg", path=path, run_id=run_id,
+        meta={"frames": access_units(stream), "bytes": len(stream)},
+    )  # fmt: skip
 
 
 def _segment(

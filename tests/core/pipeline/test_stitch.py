@@ -21,12 +21,16 @@ from vividverse_desktop.core.pipeline.mux import (
 )
 from vividverse_desktop.core.pipeline.progress import Progress
 from vividverse_desktop.core.pipeline.stitch import (
+    BYTE_RANGE_PROTOCOLS,
     AudioEncoding,
     Chapter,
     EncodedAudio,
     Stitch,
     Subtitle,
     UnsafeMediaName,
+    access_units,
+    annexb_argv,
+    byte_range_list,
     concat_list,
     ffmetadata,
     film_audio_argv,
@@ -347,3 +351,75 @@ def test_card_and_provider_clips_share_one_format_for_stream_copy(
     decoded = ffmpeg.run(("-v", "error", "-i", str(joined), "-f", "null", "-"), timeout=30)
     assert decoded.stderr == ""
     assert count_frames(joined) == 36
+
+
+def _nal(kind: int, payload: bytes, *, long_code: bool = False) -> bytes:
+    return (b"\x00\x00\x00\x01" if long_code else b"\x00\x00\x01") + bytes([0x60 | kind]) + payload
+
+
+def test_access_units_start_at_parameter_sets_or_first_slice() -> None:
+    """A frame starts at the SPS/PPS/SEI before its first slice; later slices join it."""
+    idr = _nal(7, b"\x42\x00", long_code=True) + _nal(8, b"\xce") + _nal(5, b"\x88\x10")
+    second = _nal(1, b"\x9a\x01")
+    split = _nal(6, b"\x05\x01") + _nal(1, b"\x9a\x02") + _nal(1, b"\x2a\x03")
+    stream = idr + second + split
+    assert access_units(stream) == [0, len(idr), len(idr) + len(second)]
+
+
+def test_byte_range_list_keeps_a_prefix_of_each_safe_file() -> None:
+    """Each line reads bytes [0, length) of one file; unsafe names and empty ranges are refused."""
+    text = byte_range_list([("assets/a.h264", 120), ("b.h264", 7)])
+    assert text.splitlines() == [
+        "subfile,,start,0,end,120,,:assets/a.h264",
+        "subfile,,start,0,end,7,,:b.h264",
+    ]
+    with pytest.raises(UnsafeMediaName):
+        byte_range_list([("../a.h264", 10)])
+    with pytest.raises(ValueError, match="at least one byte"):
+        byte_range_list([("a.h264", 0)])
+
+
+def test_stitch_reads_annexb_ranges_as_one_raw_h264_input() -> None:
+    """With a video rate the clips are one H.264 input limited to file, concatf and subfile."""
+    stitch = Stitch(
+        Path("r.txt"), EncodedAudio(Path("a.m4a")), Path("f.mp4"), video_rate=Fraction(24)
+    )
+    args = stitch_argv(stitch)
+    first = args.index("-i")
+    assert args[first - 6 : first + 2] == (
+        "-protocol_whitelist", BYTE_RANGE_PROTOCOLS, "-f", "h264",
+        "-framerate", "24/1", "-i", "concatf:./r.txt",
+    )  # fmt: skip
+    assert "concat" not in args
+    assert args[args.index("-c:v") + 1] == "copy"
+
+
+def test_film_from_annexb_ranges_cuts_exact_frames_in_sync(
+    tmp_path: Path, ffmpeg: FFmpeg, tiny: VideoFormat
+) -> None:
+    """Longer clips cut by bytes at frame starts give the planned frames, chapters and sync."""
+    slots = _prepare_job(ffmpeg, tmp_path, tiny)
+    track = tmp_path / "film-audio.m4a"
+    ffmpeg.run(film_audio_argv(tmp_path / "audio.txt", track), timeout=60)
+    ranges = []
+    for slot, heading in zip(slots, HEADINGS, strict=True):
+        longer = _render_scene(
+            ffmpeg, tmp_path, tiny, 10 + slot.index, heading=heading, frames=slot.frames + 3
+        )
+        name = longer.replace(".mp4", ".h264")
+        ffmpeg.run(annexb_argv(tmp_path / longer, tmp_path / name), timeout=30)
+        offsets = access_units((tmp_path / name).read_bytes())
+        assert len(offsets) == slot.frames + 3
+        ranges.append((name, offsets[slot.frames]))
+    (tmp_path / "ranges.txt").write_text(byte_range_list(ranges))
+    film = tmp_path / "film.mp4"
+    stitch = Stitch(
+        tmp_path / "ranges.txt",
+        EncodedAudio(track),
+        film,
+        chapters=tmp_path / "chapters.txt",
+        subtitles=tmp_path / "film.srt",
+        video_rate=tiny.fps,
+    )
+    ffmpeg.run(stitch_argv(stitch), timeout=60, cwd=tmp_path)
+    _assert_film(film, slots, float(tiny.fps))
