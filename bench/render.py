@@ -124,11 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     fmt = VideoFormat(width, height, Fraction(24))
     text = feature_script(args.pages)
     plan = build_plan(parse(text))
+    defaults = RenderSettings()
     lines = sum(len(s.lines) for s in plan.scenes)
     print(
         f"script: {args.pages} pages, {len(plan.scenes)} scenes, {lines} lines, "
         f"planned {plan.duration / 60:.1f} min; {fmt.size} @ 24 fps, {args.jobs} workers, "
-        f"{os.cpu_count()} CPUs"
+        f"{os.cpu_count()} CPUs; AAC {'stereo' if defaults.audio_channels == 2 else 'mono'} "
+        f"{defaults.audio_bitrate}"
     )
     with tempfile.TemporaryDirectory(prefix="vv-bench-render-") as scratch:
         folder = str(args.keep) if args.keep is not None else scratch

@@ -160,3 +160,13 @@ def test_narrate_with_an_edited_plan_is_a_usage_error(script: Path, tmp_path: Pa
     assert main(["plan", str(script), "-o", str(plan)]) == 0
     assert main(["render", str(script), "-o", str(film), "--plan", str(plan), "--narrate"]) == 2
     assert not film.exists()
+
+
+def test_films_are_48khz_stereo_aac_unless_mono_is_asked(script: Path, tmp_path: Path) -> None:
+    """The default track is 48 kHz stereo AAC; --mono makes it one channel."""
+    stereo, mono = tmp_path / "stereo.mp4", tmp_path / "mono.mp4"
+    assert main(["render", str(script), "-o", str(stereo), *TINY]) == 0
+    assert main(["render", str(script), "-o", str(mono), "--mono", *TINY]) == 0
+    for film, channels in ((stereo, 2), (mono, 1)):
+        (audio,) = probe(film).audio
+        assert (audio.codec, audio.sample_rate, audio.channels) == ("aac", 48000, channels)
