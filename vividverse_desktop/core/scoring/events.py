@@ -20,6 +20,7 @@ such an event's ``effective_overall`` is the unrounded mean of its criteria.
 
 from __future__ import annotations
 
+import re
 import statistics
 import uuid
 from collections.abc import Iterable, Mapping
@@ -51,7 +52,13 @@ def _text(data: Mapping[str, Any], key: str, *, optional: bool = False) -> str |
     return value
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+"""A UUID's text exactly as ``str(uuid.UUID(...))`` writes it."""
+
+
 def _event_id(value: object, field_name: str = "id") -> str:
+    if type(value) is str and _CANONICAL_UUID.fullmatch(value):
+        return value  # already what str(uuid.UUID(value)) would give
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, str):
@@ -70,6 +77,18 @@ def _optional_verdict(value: object) -> Verdict | None:
     if value is None or isinstance(value, Verdict):
         return value
     return Verdict.parse(value)
+
+
+def _checked_criteria(criteria: object) -> Mapping[str, int]:
+    """Criterion scores as the constructor keeps them (no rubric): a read-only copy."""
+    if not isinstance(criteria, Mapping) or not criteria:
+        raise ScoringError("must score at least one criterion", "criteria")
+    checked: dict[str, int] = {}
+    for key, value in criteria.items():
+        if not isinstance(key, str) or key == OVERALL:
+            raise ScoringError("is not a criterion name", f"criteria.{key}")
+        checked[key] = whole_number(value, SCORE_MIN, SCORE_MAX, f"criteria.{key}")
+    return MappingProxyType(checked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,14 +121,7 @@ class ScoreEvent:
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 raise ScoringError("must be a non-empty string", name)
-        if not isinstance(self.criteria, Mapping) or not self.criteria:
-            raise ScoringError("must score at least one criterion", "criteria")
-        checked: dict[str, int] = {}
-        for key, value in self.criteria.items():
-            if not isinstance(key, str) or key == OVERALL:
-                raise ScoringError("is not a criterion name", f"criteria.{key}")
-            checked[key] = whole_number(value, SCORE_MIN, SCORE_MAX, f"criteria.{key}")
-        object.__setattr__(self, "criteria", MappingProxyType(checked))
+        object.__setattr__(self, "criteria", _checked_criteria(self.criteria))
         overall = _optional_whole(self.overall, SCORE_MIN, SCORE_MAX, "overall")
         object.__setattr__(self, "overall", overall)
         object.__setattr__(self, "verdict", _optional_verdict(self.verdict))
@@ -179,40 +191,86 @@ class ScoreEvent:
         """An event from its JSON object (camelCase keys, as ``to_json`` writes).
 
         With a ``rubric`` the criteria are canonicalised and must be exactly the
-        rubric's; with ``None`` any criterion names are kept as given.
+        rubric's; with ``None`` any criterion names are kept as given. Refuses what the
+        constructor refuses, with the same ``ScoringError``.
         """
-        if not isinstance(data, Mapping):
+        # Every field is checked here once, in the order in which reading and then the
+        # constructor would find a fault, so the event is built without checking again.
+        if type(data) is not dict and not isinstance(data, Mapping):
             raise ScoringError("a score event must be a JSON object")
+        get = data.get
+        trusted: Mapping[str, int] | None = None
         if rubric is None:
-            criteria = data.get("criteria")
-            if not isinstance(criteria, Mapping):
+            given = get("criteria")
+            if not isinstance(given, Mapping):
                 raise ScoringError("must be an object of criterion -> score", "criteria")
         else:
-            criteria = rubric.validate_criteria(data.get("criteria"))
-        created = data.get("createdAt")
+            given = rubric.validate_criteria(get("criteria"))
+            if type(rubric) is Rubric:  # its contract: exactly its names, each 1..10
+                trusted = MappingProxyType(given)
+        created = get("createdAt")
         try:
             created_at = datetime.fromisoformat(created) if isinstance(created, str) else None
         except ValueError:
             created_at = None
         if created_at is None:
             raise ScoringError(f"must be an ISO 8601 timestamp, not {created!r}", "createdAt")
-        comments = data.get("comments", "")
-        return cls(
-            id=_event_id(data.get("id")),
-            script_version_id=_text(data, "scriptVersionId") or "",
-            validator_id=_text(data, "validatorId") or "",
-            criteria=dict(criteria),
-            overall=_optional_whole(data.get("overall"), SCORE_MIN, SCORE_MAX, "overall"),
-            verdict=_optional_verdict(data.get("verdict")),
-            confidence=_optional_whole(
-                data.get("confidence"), CONFIDENCE_MIN, CONFIDENCE_MAX, "confidence"
-            ),
-            comments="" if comments is None else comments,
-            scene_ref=data.get("sceneRef"),
-            created_at=created_at,
-            device_id=_text(data, "deviceId") or "",
-            usn=data.get("usn"),
+        event_id = _event_id(get("id"))
+        script_version_id = _text(data, "scriptVersionId") or ""
+        validator_id = _text(data, "validatorId") or ""
+        criteria = dict(given) if trusted is None else trusted
+        overall = _optional_whole(get("overall"), SCORE_MIN, SCORE_MAX, "overall")
+        verdict = _optional_verdict(get("verdict"))
+        confidence = _optional_whole(
+            get("confidence"), CONFIDENCE_MIN, CONFIDENCE_MAX, "confidence"
         )
+        comments = get("comments", "")
+        if comments is None:
+            comments = ""
+        scene_ref = get("sceneRef")
+        device_id = _text(data, "deviceId") or ""
+        usn = get("usn")
+        # What the constructor checks beyond the above:
+        if trusted is None:
+            criteria = _checked_criteria(criteria)
+        if not isinstance(comments, str):
+            raise ScoringError("must be a string", "comments")
+        if scene_ref is not None and not isinstance(scene_ref, str):
+            raise ScoringError("must be a string or null", "sceneRef")
+        if created_at.utcoffset() is None:
+            raise ScoringError("must be a timezone-aware datetime", "createdAt")
+        if usn is not None and (isinstance(usn, bool) or not isinstance(usn, int)):
+            raise ScoringError("must be an integer or null", "usn")
+        if cls is not ScoreEvent:  # a subclass may check more: let its constructor run
+            return cls(
+                id=event_id,
+                script_version_id=script_version_id,
+                validator_id=validator_id,
+                criteria=criteria,
+                overall=overall,
+                verdict=verdict,
+                confidence=confidence,
+                comments=comments,
+                scene_ref=scene_ref,
+                created_at=created_at,
+                device_id=device_id,
+                usn=usn,
+            )
+        event = object.__new__(cls)
+        put = object.__setattr__
+        put(event, "id", event_id)
+        put(event, "script_version_id", script_version_id)
+        put(event, "validator_id", validator_id)
+        put(event, "criteria", criteria)
+        put(event, "overall", overall)
+        put(event, "verdict", verdict)
+        put(event, "confidence", confidence)
+        put(event, "comments", comments)
+        put(event, "scene_ref", scene_ref)
+        put(event, "created_at", created_at)
+        put(event, "device_id", device_id)
+        put(event, "usn", usn)
+        return event
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,12 @@ class Verdict(enum.StrEnum):
     @classmethod
     def parse(cls, value: object, field: str = "verdict") -> Verdict:
         """The verdict named by ``value`` (any letter case); ``ScoringError`` otherwise."""
+        if type(value) is str:
+            found = _VERDICT_BY_TEXT.get(value)
+            if found is None:
+                found = _VERDICT_BY_TEXT.get(value.strip().lower())
+            if found is not None:
+                return found
         if isinstance(value, str):
             for verdict in cls:
                 if verdict.value.lower() == value.strip().lower():
@@ -51,8 +57,17 @@ class Verdict(enum.StrEnum):
         raise ScoringError(f"must be one of {choices}, not {value!r}", field)
 
 
+_VERDICT_BY_TEXT: dict[str, Verdict] = {
+    **{verdict.value: verdict for verdict in Verdict},
+    **{verdict.value.lower(): verdict for verdict in Verdict},
+}
+"""Each verdict by its wire string and by that string in lower case."""
+
+
 def whole_number(value: object, low: int, high: int, field: str) -> int:
     """``value`` as an int in ``[low, high]``; integral floats are accepted, bools are not."""
+    if type(value) is int and low <= value <= high:
+        return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ScoringError(f"must be a whole number from {low} to {high}, not {value!r}", field)
     if isinstance(value, float):
@@ -217,21 +232,29 @@ class Rubric:
         a criterion given twice (under two spellings), a missing criterion or a value
         that is not a whole number from 1 to 10.
         """
-        if not isinstance(scores, Mapping):
+        if type(scores) is not dict and not isinstance(scores, Mapping):
             raise ScoringError("must be an object of criterion -> score", field)
+        names = self.names
+        plain = type(self) is Rubric  # a subclass may spell names its own way
         found: dict[str, int] = {}
         for key, value in scores.items():
-            name = self.canonical_name(key) if isinstance(key, str) else None
+            if plain and type(key) is str and key in names:  # a machine name: no look-up
+                name: str | None = key
+            else:
+                name = self.canonical_name(key) if isinstance(key, str) else None
             if name is None:
-                known = ", ".join(self.names)
+                known = ", ".join(names)
                 raise ScoringError(f"unknown criterion {key!r} (known: {known})", f"{field}.{key}")
             if name in found:
                 raise ScoringError("given more than once", f"{field}.{name}")
-            found[name] = whole_number(value, SCORE_MIN, SCORE_MAX, f"{field}.{name}")
-        missing = [n for n in self.names if n not in found]
+            if type(value) is int and SCORE_MIN <= value <= SCORE_MAX:
+                found[name] = value
+            else:
+                found[name] = whole_number(value, SCORE_MIN, SCORE_MAX, f"{field}.{name}")
+        missing = [n for n in names if n not in found]
         if missing:
             raise ScoringError(f"missing criteria: {', '.join(missing)}", field)
-        return {n: found[n] for n in self.names}
+        return {n: found[n] for n in names}
 
     def to_json(self) -> dict[str, Any]:
         """The rubric as a JSON object (the inverse of ``from_json``)."""

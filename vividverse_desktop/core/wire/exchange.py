@@ -132,12 +132,15 @@ class Outcome(enum.StrEnum):
     @property
     def settled(self) -> bool:
         """Whether the op is on the server and may leave the client's outbox."""
-        return self in (Outcome.ACCEPTED, Outcome.DUPLICATE)
+        return self in _SETTLED
 
     @property
     def http_status(self) -> int:
         """The HTTP status this outcome stands for."""
         return {"conflict": 409, "forbidden": 403, "invalid": 422}.get(self.value, 200)
+
+
+_SETTLED = frozenset({Outcome.ACCEPTED, Outcome.DUPLICATE})
 
 
 class ConflictReason(enum.StrEnum):

@@ -10,10 +10,11 @@ import enum
 import hashlib
 import json
 import math
+import re
 import uuid
 from collections.abc import Collection, Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -49,12 +50,22 @@ def join(where: str, key: str | int) -> str:
     return f"{where}.{key}" if where else key
 
 
+_CANONICAL_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+"""The encoder ``json.dumps`` would build for canonical JSON, built once (it holds no state)."""
+
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+"""A UUID's text exactly as ``str(uuid.UUID(...))`` writes it."""
+
+_MEMBERS: dict[type[enum.Enum], dict[object, enum.Enum]] = {}
+"""Per enum class, its members by value (the first member holding a value wins)."""
+
+
 def canonical_json(value: Any) -> bytes:
     """``value`` as canonical JSON: sorted keys, no spaces, UTF-8, no NaN or infinity."""
     try:
-        text = json.dumps(
-            value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-        )
+        text = _CANONICAL_ENCODER.encode(value)
     except (TypeError, ValueError) as exc:
         raise WireError(f"cannot be written as JSON: {exc}") from None
     return text.encode("utf-8")
@@ -75,7 +86,7 @@ class Reader:
     """Typed access to the fields of one JSON object; unknown fields are refused."""
 
     def __init__(self, data: object, where: str, allowed: Collection[str]) -> None:
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):
             raise WireError("must be a JSON object", where or None)
         for key in data:
             if key not in allowed:
@@ -114,7 +125,10 @@ class Reader:
 
     def identifier(self, key: str) -> str:
         """A required UUID, returned in canonical lowercase form."""
-        return parse_uuid(self.data.get(key), self.path(key))
+        value = self.data.get(key)
+        if type(value) is str and _CANONICAL_UUID.fullmatch(value):
+            return value  # the common case, without making the path an error would name
+        return parse_uuid(value, self.path(key))
 
     def optional_identifier(self, key: str) -> str | None:
         """A UUID or ``None`` when absent or null."""
@@ -169,6 +183,10 @@ class Reader:
     def choice(self, key: str, kind: type[E]) -> E:
         """A required member of the string enum ``kind``, by value."""
         value = self.data.get(key)
+        if type(value) is str:  # hashable for sure: look it up instead of scanning
+            found = _members(kind).get(value)
+            if found is not None:
+                return cast(E, found)
         for member in kind:
             if member.value == value:
                 return member
@@ -196,8 +214,23 @@ class Reader:
         return value
 
 
+def _members(kind: type[enum.Enum]) -> dict[object, enum.Enum]:
+    members = _MEMBERS.get(kind)
+    if members is None:
+        members = {}
+        for member in kind:
+            try:
+                members.setdefault(member.value, member)
+            except TypeError:  # an unhashable value: found by the scan in ``choice``
+                continue
+        _MEMBERS[kind] = members
+    return members
+
+
 def parse_uuid(value: object, where: str) -> str:
     """``value`` as a canonical UUID string; ``WireError`` naming ``where`` otherwise."""
+    if type(value) is str and _CANONICAL_UUID.fullmatch(value):
+        return value  # already what str(uuid.UUID(value)) would give
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, str) and len(value) <= 64:

@@ -9,9 +9,11 @@ is what tells a retry of the same op from a different op reusing the id.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from typing import Any
 
 from vividverse_desktop.core.scoring import DEFAULT_RUBRIC, Rubric, ScoreEvent, ScoringError
@@ -320,6 +322,50 @@ def _body_json(body: Body) -> dict[str, Any]:
     return body.to_json()
 
 
+_OP_FIELDS = ("opId", "kind", "payload", "createdAt")
+
+
+@functools.lru_cache(maxsize=64)
+def _criteria_layout(names: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """Criteria named ``names`` in canonical JSON: the members with ``%d`` for each
+    score, and the names in the order of those members (sorted)."""
+    ordered = tuple(sorted(names))
+    members = ",".join(encode_basestring(name).replace("%", "%%") + ":%d" for name in ordered)
+    return members, ordered
+
+
+def _json_int(value: int | None) -> str:
+    return "null" if value is None else int.__repr__(value)
+
+
+def _score_op_json(event: ScoreEvent) -> bytes:
+    """``canonical_json({"kind": "score", "payload": event.payload()})``, written directly.
+
+    The event's constructor guarantees the types (text, whole numbers, ``None``), so each
+    value is written as ``json.dumps`` writes it: strings by the same escaping function,
+    keys sorted, no spaces.
+    """
+    text = encode_basestring
+    given = event.criteria
+    members, names = _criteria_layout(tuple(given))
+    criteria = members % tuple(map(given.__getitem__, names))
+    verdict = "null" if event.verdict is None else text(event.verdict)  # a StrEnum: its value
+    scene_ref = "null" if event.scene_ref is None else text(event.scene_ref)
+    return (
+        f'{{"kind":"score","payload":{{"comments":{text(event.comments)}'
+        f',"confidence":{_json_int(event.confidence)}'
+        f',"createdAt":{text(event.created_at.isoformat())}'
+        f',"criteria":{{{criteria}}}'
+        f',"deviceId":{text(event.device_id)}'
+        f',"id":{text(event.id)}'
+        f',"overall":{_json_int(event.overall)}'
+        f',"sceneRef":{scene_ref}'
+        f',"scriptVersionId":{text(event.script_version_id)}'
+        f',"validatorId":{text(event.validator_id)}'
+        f',"verdict":{verdict}}}}}'
+    ).encode()
+
+
 def _score_from_json(data: object, where: str, rubric: Rubric | None) -> ScoreEvent:
     if isinstance(data, Mapping) and "usn" in data:
         raise WireError("is assigned by the server, never pushed", join(where, "usn"))
@@ -389,6 +435,9 @@ class Op:
     @property
     def payload_sha256(self) -> str:
         """SHA-256 of canonical JSON ``{"kind", "payload"}``: equal exactly for the same op."""
+        body = self.body
+        if type(body) is ScoreEvent:  # the most frequent op: written without json.dumps
+            return sha256_hex(_score_op_json(body))
         return sha256_hex(canonical_json({"kind": self.kind.value, "payload": self.payload()}))
 
     def to_json(self) -> dict[str, Any]:
@@ -403,7 +452,7 @@ class Op:
     @classmethod
     def from_json(cls, data: object, where: str = "", rubric: Rubric | None = DEFAULT_RUBRIC) -> Op:
         """Parse and check an op; a score's criteria must fit ``rubric`` unless it is None."""
-        read = Reader(data, where, ("opId", "kind", "payload", "createdAt"))
+        read = Reader(data, where, _OP_FIELDS)
         op_id = read.identifier("opId")
         kind = read.choice("kind", OpKind)
         at = read.path("payload")
@@ -421,4 +470,15 @@ class Op:
             body = MovieProgress.from_json(raw, at)
         else:
             body = ScriptMetadata.from_json(raw, at)
-        return cls(op_id, kind, body, read.timestamp("createdAt"))
+        created_at = read.timestamp("createdAt")
+        if cls is not Op:
+            return cls(op_id, kind, body, created_at)
+        # Everything the constructor checks holds already: a canonical id, the body that
+        # ``kind`` reads, an aware time. Build the op without checking again.
+        op = object.__new__(cls)
+        put = object.__setattr__
+        put(op, "op_id", op_id)
+        put(op, "kind", kind)
+        put(op, "body", body)
+        put(op, "created_at", created_at)
+        return op
