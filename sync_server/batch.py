@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from sync_server import models, score_store
 from sync_server.accounts import Account
+from sync_server.push_rows import RenderedRows, RowWriter, op_row, row_writer, score_row
 from sync_server.score_store import VersionInfo
 from sync_server.usn import UsnSequence
 from vividverse_desktop.core.scoring import ScoreEvent
@@ -35,8 +36,6 @@ from vividverse_desktop.core.wire import (
 # the ORM's per-row bookkeeping.
 _SCORES = cast(Table, models.ScoreEvent.__table__)
 _OPS = cast(Table, models.SyncOp.__table__)
-_INSERT_SCORES = insert(_SCORES)
-_INSERT_OPS = insert(_OPS)
 _KNOWN_OPS = select(_OPS.c.op_id, _OPS.c.payload_sha256, _OPS.c.user_id, _OPS.c.usn).where(
     _OPS.c.op_id.in_(bindparam("ids", expanding=True))
 )
@@ -99,8 +98,64 @@ class Batch:
     event_keys: dict[str, uuid.UUID] = field(default_factory=dict)
     score_ids: set[uuid.UUID] = field(default_factory=set)
     new_scores: dict[uuid.UUID, tuple[ScoreEvent, int]] = field(default_factory=dict)
-    score_rows: list[dict[str, Any]] = field(default_factory=list)
-    op_rows: list[dict[str, Any]] = field(default_factory=list)
+    score_rows: list[list[Any]] = field(default_factory=list)
+    """Rendered score rows not inserted yet."""
+    op_rows: list[list[Any]] = field(default_factory=list)
+    """Rendered op rows not inserted yet."""
+    rendered: RenderedRows | None = None
+    """The rows of the push being applied, rendered before the transaction (if they were)."""
+    writer: RowWriter = field(init=False)
+    """Renders rows for this session's database."""
+    account_text: str = field(init=False)
+    """The account's id as the wire spells it."""
+
+    def __post_init__(self) -> None:
+        self.writer = row_writer(self.session.get_bind().dialect)
+        self.account_text = str(self.account.id)
+        if self.rendered is not None and self.rendered.dialect is not self.writer.dialect:
+            self.rendered = None  # rendered for another database: render again here
+
+    def of(self, account: Account, rendered: RenderedRows | None = None) -> Batch:
+        """The same batch in progress (caches, rows, USNs), applying ``account``'s ops."""
+        return replace(self, account=account, rendered=rendered)
+
+    def add_score(
+        self, op_id: str, event: ScoreEvent, event_id: uuid.UUID, version_id: uuid.UUID
+    ) -> int:
+        """Queue ``event`` (pushed by the account as op ``op_id``) for insertion; its usn."""
+        usn = self.usns.take()
+        writer = self.writer
+        template = None if self.rendered is None else self.rendered.scores.get(op_id)
+        if template is None:
+            row = score_row(
+                event,
+                event_id=event_id,
+                version_id=version_id,
+                validator_id=self.account.id,
+                received_at=self.received_at,
+                usn=usn,
+            )
+            self.score_rows.append(writer.scores.render(row))
+        else:
+            self.score_rows.append(writer.score(template, usn))
+        return usn
+
+    def add_op(self, op: Op, key: uuid.UUID, digest: str, usn: int) -> None:
+        """Record ``op`` (id ``key``) as applied under ``usn``."""
+        writer = self.writer
+        template = None if self.rendered is None else self.rendered.ops.get(key)
+        if template is None:
+            row = op_row(
+                op,
+                key=key,
+                user_id=self.account.id,
+                digest=digest,
+                received_at=self.received_at,
+                usn=usn,
+            )
+            self.op_rows.append(writer.ops.render(row))
+        else:
+            self.op_rows.append(writer.op(template, usn))
 
     def known_ops(self, op_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[str, uuid.UUID, int]]:
         """``op_id -> (payload_sha256, user_id, usn)`` of the ids already applied."""
@@ -112,10 +167,11 @@ class Batch:
             held.update((row[0], (row[1], row[2], row[3])) for row in rows)
         return held
 
-    def look_up_scores(self, prepared: PreparedPush) -> None:
-        """Look up the versions and stored event ids the push's scores name (one query each)."""
-        self.event_keys.update(prepared.event_keys)
-        self.version_keys.update(prepared.version_keys)
+    def look_up_scores(self, pushes: Iterable[PreparedPush]) -> None:
+        """Look up the versions and stored event ids the pushes' scores name (one query each)."""
+        for prepared in pushes:
+            self.event_keys.update(prepared.event_keys)
+            self.version_keys.update(prepared.version_keys)
         targets = {key for key in self.version_keys.values() if key is not None}
         found = score_store.versions_info(self.session, targets)
         self.versions.update({target: found.get(target) for target in targets})
@@ -136,14 +192,16 @@ class Batch:
 
     def write_pending(self) -> None:
         """Insert the rows collected so far in bulk (one statement per table)."""
-        if self.score_rows or self.op_rows:
-            self.session.flush()  # rows the ORM holds go first: the new ones may refer to them
+        if not (self.score_rows or self.op_rows):
+            return
+        self.session.flush()  # rows the ORM holds go first: the new ones may refer to them
+        connection = self.session.connection()
         if self.score_rows:
-            self.session.connection().execute(_INSERT_SCORES, self.score_rows)
-            self.score_rows = []
+            self.writer.scores.run(connection, self.score_rows)
+            self.score_rows.clear()
         if self.op_rows:
-            self.session.connection().execute(_INSERT_OPS, self.op_rows)
-            self.op_rows = []
+            self.writer.ops.run(connection, self.op_rows)
+            self.op_rows.clear()
 
     def version(self, version_id: uuid.UUID) -> VersionInfo | None:
         """The version with its script's status (looked up once per batch)."""

@@ -32,16 +32,12 @@ class ServerContext:
     leaderboard: LeaderboardCache = field(default_factory=LeaderboardCache)
 
     async def write(self, work: Callable[[Session], T]) -> T:
-        """Run ``work`` in one writing transaction on a worker thread."""
-        return await run_in_threadpool(self._in_transaction, work)
+        """Run ``work`` in a writing transaction on a worker thread (:meth:`Database.write`)."""
+        return await run_in_threadpool(self.database.write, work)
 
     async def read(self, work: Callable[[Session], T]) -> T:
         """Run read-only ``work`` in one transaction on a worker thread."""
         return await run_in_threadpool(self._in_snapshot, work)
-
-    def _in_transaction(self, work: Callable[[Session], T]) -> T:
-        with self.database.transaction() as session:
-            return work(session)
 
     def _in_snapshot(self, work: Callable[[Session], T]) -> T:
         with self.database.snapshot() as session:

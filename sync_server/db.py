@@ -7,25 +7,31 @@ of :func:`make_engine`. The schema is only ever created by alembic (``upgrade he
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from sync_server.group_commit import GroupCommit
 from sync_server.writer_turn import WriterTurn
+
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 WRITE_OPTION = "vividverse_write"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout."""
+def make_engine(url: str, *, connections: int = 40) -> Engine:
+    """An engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout.
+
+    A SQLite file's engine keeps up to ``connections`` open connections.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         if parsed.drivername == "postgresql":
@@ -36,8 +42,7 @@ def make_engine(url: str) -> Engine:
     pooling: dict[str, int] = {}
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # Room for every worker thread that may hold a connection at once.
-        pooling = {"pool_size": 20, "max_overflow": 20}
+        pooling = {"pool_size": (connections + 1) // 2, "max_overflow": connections // 2}
     engine = create_engine(url, connect_args={"timeout": 30}, **pooling)
 
     @event.listens_for(engine, "connect")
@@ -50,6 +55,7 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         # FULL: a commit the server acknowledged survives power loss, not only a crash.
         cursor.execute("PRAGMA synchronous=FULL")
+
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -82,7 +88,14 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        # Room for every worker thread that may hold a connection at once.
         self.engine = make_engine(url)
+        # SQLite writers take turns (see writer_turn), so one connection serves them all
+        # and its page cache stays warm: a connection drops its whole cache when it
+        # finds that another one has written since its last transaction.
+        self.write_engine = self.engine
+        if _writer_turn_file(self.engine) is not None:
+            self.write_engine = make_engine(url, connections=1)
         readers = self.engine
         if self.engine.dialect.name == "postgresql":
             # One snapshot for the whole read: a pull that reads several tables must not
@@ -90,12 +103,29 @@ class Database:
             readers = self.engine.execution_options(isolation_level="REPEATABLE READ")
         self._readers = sessionmaker(readers, expire_on_commit=False)
         self._writers = sessionmaker(
-            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+            self.write_engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
         # SQLite has one writer at a time anyway: writers queue for their turn (see
         # writer_turn) instead of polling. PostgreSQL writers run side by side.
         self._writer_turn = _writer_turn(self.engine)
         self._write_turn: AbstractContextManager[object] = self._writer_turn or nullcontext()
+        self.group_commit = GroupCommit(self._transaction_in_turn, lambda: self._write_turn)
+
+    def write(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in a writing transaction; its result once that has committed.
+
+        On SQLite, whose writers take turns anyway, writes that arrive together commit
+        together (see :mod:`group_commit`); each is still all or nothing.
+        """
+        if self._writer_turn is None:  # PostgreSQL: writers run side by side
+            with self.transaction() as session:
+                return work(session)
+        return self.group_commit.run(work)
+
+    @property
+    def dialect(self) -> Dialect:
+        """The SQL dialect of writing transactions (rows are rendered for it)."""
+        return self.write_engine.dialect
 
     def migrate(self) -> None:
         """Upgrade the schema to head."""
@@ -107,7 +137,13 @@ class Database:
 
         On SQLite writers take turns: one transaction at a time, across processes too.
         """
-        with self._write_turn, self._writers() as session, session.begin():
+        with self._write_turn, self._transaction_in_turn() as session:
+            yield session
+
+    @contextmanager
+    def _transaction_in_turn(self) -> Iterator[Session]:
+        """:meth:`transaction` for a caller that holds the writers' turn already."""
+        with self._writers() as session, session.begin():
             yield session
 
     @contextmanager
@@ -119,6 +155,8 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection (and the writers' lock file)."""
         self.engine.dispose()
+        if self.write_engine is not self.engine:
+            self.write_engine.dispose()
         if self._writer_turn is not None:
             self._writer_turn.close()
 
@@ -127,7 +165,14 @@ def _writer_turn(engine: Engine) -> WriterTurn | None:
     """The turn SQLite writers take; with a lock file beside a database file."""
     if engine.dialect.name != "sqlite":
         return None
+    return WriterTurn(_writer_turn_file(engine))
+
+
+def _writer_turn_file(engine: Engine) -> Path | None:
+    """The lock file beside a SQLite database file; ``None`` for any other database."""
     database = engine.url.database or ""
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return WriterTurn()
-    return WriterTurn(Path(f"{database}.writer-lock"))
+    if engine.dialect.name != "sqlite" or database in ("", ":memory:"):
+        return None
+    if database.startswith("file:"):
+        return None
+    return Path(f"{database}.writer-lock")

@@ -207,10 +207,11 @@ class SyncOp(Base):
     __tablename__ = "sync_ops"
 
     op_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    # Looked up by op_id alone and never pulled: no other index (each costs every push).
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(32))
     payload_sha256: Mapped[str] = mapped_column(String(64))
-    usn: Mapped[int] = mapped_column(BigInteger, index=True)
+    usn: Mapped[int] = mapped_column(BigInteger)
     received_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 

@@ -45,11 +45,11 @@ class Field:
     maximum: float | None = None
 
 
-async def read_object(request: Request, *, allow_nul: bool = False) -> dict[str, Any]:
+async def read_object(request: Request, *, allow_unstorable: bool = False) -> dict[str, Any]:
     """The request body parsed as a JSON object; 400 if it is not one.
 
-    Strings holding U+0000 are refused (422) unless ``allow_nul``: then the caller must
-    check with :func:`nul_problem` before storing anything.
+    Strings that no database stores (see :func:`text_problem`) are refused (422) unless
+    ``allow_unstorable``: then the caller must check before storing anything.
     """
     raw = await request.body()
     if not raw.strip():
@@ -60,25 +60,44 @@ async def read_object(request: Request, *, allow_nul: bool = False) -> dict[str,
         raise ApiError(400, "invalid_json", f"the request body is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "the request body must be a JSON object")
-    problem = None if allow_nul or b"\\u0000" not in raw else nul_problem(data)
+    problem = None if allow_unstorable or not may_hold_unstorable(raw) else text_problem(data)
     if problem is not None:
         raise ApiError(422, "invalid_body", [problem])
     return data
 
 
-def nul_problem(value: Any) -> dict[str, Any] | None:
-    """Where a string in ``value`` holds U+0000, which no database stores; else ``None``."""
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""U+0000, and surrogate code points, which are no characters (UTF-8 cannot hold them)."""
+_ESCAPED_UNSTORABLE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+"""How a JSON text (valid UTF-8) spells them: only as escapes."""
+
+
+def may_hold_unstorable(raw: bytes) -> bool:
+    """Whether the JSON text ``raw`` may hold a string :func:`text_problem` refuses.
+
+    A surrogate escape may also be half of a valid pair, hence "may".
+    """
+    return _ESCAPED_UNSTORABLE.search(raw) is not None
+
+
+def text_problem(value: Any) -> dict[str, Any] | None:
+    """Where a string in ``value`` holds what no database stores; else ``None``.
+
+    That is U+0000, or a surrogate code point (half of a UTF-16 pair, alone).
+    """
     stack: list[tuple[str, Any]] = [("", value)]
     while stack:
         path, item = stack.pop()
         if isinstance(item, str):
-            at = item.find("\x00")
-            if at >= 0:
-                return {
-                    "field": path,
-                    "message": "must not contain NUL (U+0000) characters",
-                    "line": item.count("\n", 0, at) + 1,
-                }
+            found = _UNSTORABLE.search(item)
+            if found is not None:
+                at = found.start()
+                message = (
+                    "must not contain NUL (U+0000) characters"
+                    if found.group() == "\x00"
+                    else "must not contain unpaired surrogates (U+D800-U+DFFF)"
+                )
+                return {"field": path, "message": message, "line": item.count("\n", 0, at) + 1}
         elif isinstance(item, dict):
             for key, child in item.items():
                 stack.append((f"{path}.{key}" if path else str(key), key))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -29,7 +30,9 @@ from sqlalchemy.orm import Session
 from sync_server import models, score_store
 from sync_server.accounts import Account
 from sync_server.batch import Batch, PreparedPush, accepted, conflict, refused, stale
+from sync_server.group_commit import MergedWork
 from sync_server.movie_store import note_op, progress_op
+from sync_server.push_rows import RenderedRows
 from sync_server.records import script_record
 from sync_server.score_store import SCORABLE, Stored
 from sync_server.scores import check_event_limits
@@ -72,13 +75,49 @@ def apply_push(
     ``items`` may be prepared beforehand (:meth:`PreparedPush.of`), outside the
     transaction, which then does only what needs the database.
     """
-    prepared = items if isinstance(items, PreparedPush) else PreparedPush.of(items)
+    return apply_pushes(session, [(account, items)])[0]
+
+
+def apply_pushes(
+    session: Session,
+    pushes: Sequence[tuple[Account, PreparedPush | Sequence[Op | RefusedOp]]],
+    rendered: Sequence[RenderedRows | None] = (),
+) -> list[PushResponse]:
+    """Apply several pushes in the caller's transaction, in order; one response each.
+
+    Each push sees what the ones before it applied, as if they had been sent one after
+    another as a single batch: ids are looked up once for all of them, rows are
+    inserted in bulk and the quorum is settled once, at the end. ``rendered`` may hold
+    each push's rows, rendered beforehand (:meth:`RenderedRows.of`).
+    """
+    prepared = [
+        items if isinstance(items, PreparedPush) else PreparedPush.of(items)
+        for _account, items in pushes
+    ]
+    if not prepared:
+        return []
     usns = UsnSequence(session).lock()
-    batch = Batch(session, account, usns)
+    shared = Batch(session, pushes[0][0], usns)
+    known = shared.known_ops(key for push in prepared for key in push.op_keys.values())
+    if any(push.event_keys for push in prepared):
+        shared.look_up_scores(prepared)
+    rows = list(rendered) or [None] * len(prepared)
+    responses = [
+        _apply_items(shared.of(account, push_rows), push, known)
+        for (account, _items), push, push_rows in zip(pushes, prepared, rows, strict=True)
+    ]
+    shared.write_pending()
+    score_store.settle_quorum(session, usns, shared.touched_scripts)
+    usns.store()
+    return responses
+
+
+def _apply_items(
+    batch: Batch, prepared: PreparedPush, known: dict[uuid.UUID, tuple[str, uuid.UUID, int]]
+) -> PushResponse:
+    """The results of one push's ops; ``known`` holds every op id applied so far."""
+    account = batch.account
     keys = prepared.op_keys
-    known = batch.known_ops(keys.values())
-    if prepared.event_keys:
-        batch.look_up_scores(prepared)
     results: list[PushResult] = []
     for item, digest in zip(prepared.items, prepared.digests, strict=True):
         if isinstance(item, RefusedOp):
@@ -107,21 +146,28 @@ def apply_push(
         result = apply_op(batch, item)
         if result.outcome.settled:
             assert result.usn is not None
-            row = {
-                "op_id": key,
-                "user_id": account.id,
-                "kind": item.kind.value,
-                "payload_sha256": digest,
-                "usn": result.usn,
-                "received_at": batch.received_at,
-            }
-            batch.op_rows.append(row)
+            batch.add_op(item, key, digest, result.usn)
             known[key] = (digest, account.id, result.usn)
         results.append(result)
-    batch.write_pending()
-    score_store.settle_quorum(session, usns, batch.touched_scripts)
-    usns.store()
     return PushResponse(tuple(results))
+
+
+@dataclass(frozen=True, slots=True)
+class PushWork(MergedWork[PushResponse]):
+    """One push as a writing job; pushes waiting together are applied in one pass."""
+
+    account: Account
+    prepared: PreparedPush
+    rendered: RenderedRows | None = None
+
+    @classmethod
+    def run_all(cls, session: Session, jobs: Sequence[PushWork]) -> list[PushResponse]:
+        """Apply the pushes of ``jobs`` in order (:func:`apply_pushes`)."""
+        return apply_pushes(
+            session,
+            [(job.account, job.prepared) for job in jobs],
+            [job.rendered for job in jobs],
+        )
 
 
 def apply_op(batch: Batch, op: Op) -> PushResult:
@@ -144,7 +190,7 @@ def _score(batch: Batch, op: Op, event: ScoreEvent) -> PushResult:
     account = batch.account
     if account.role is not Role.VALIDATOR:
         return refused(op, Outcome.FORBIDDEN, f"only validators score; you are {account.role}")
-    if event.validator_id != str(account.id):
+    if event.validator_id != batch.account_text:
         return refused(op, Outcome.FORBIDDEN, "a score must be your own (validatorId)")
     problem = check_event_limits(event)
     if problem is not None:
@@ -164,7 +210,7 @@ def _score(batch: Batch, op: Op, event: ScoreEvent) -> PushResult:
         usn = held.usn or 0
     else:
         outcome, held = Stored.ACCEPTED, event
-        usn = _insert_score(batch, event, event_id, version.version_id)
+        usn = batch.add_score(op.op_id, event, event_id, version.version_id)
         batch.new_scores[event_id] = (event, usn)
     if outcome is Stored.CONFLICT:
         return conflict(
@@ -177,32 +223,6 @@ def _score(batch: Batch, op: Op, event: ScoreEvent) -> PushResult:
         return PushResult(op.op_id, Outcome.DUPLICATE, usn=usn)
     batch.touched_scripts.add(version.script_id)
     return accepted(op, usn)
-
-
-def _insert_score(
-    batch: Batch, event: ScoreEvent, event_id: uuid.UUID, version_id: uuid.UUID
-) -> int:
-    # The id is known to be new: the row joins the batch's bulk insert. The validator
-    # is the pusher (checked by the caller).
-    usn = batch.usns.take()
-    batch.score_rows.append(
-        {
-            "id": event_id,
-            "script_version_id": version_id,
-            "validator_id": batch.account.id,
-            "criteria": dict(event.criteria),
-            "overall": event.overall,
-            "verdict": None if event.verdict is None else event.verdict.value,
-            "confidence": event.confidence,
-            "comments": event.comments,
-            "scene_ref": event.scene_ref,
-            "created_at": event.created_at,
-            "device_id": event.device_id,
-            "received_at": batch.received_at,
-            "usn": usn,
-        }
-    )
-    return usn
 
 
 def _submit(batch: Batch, op: Op, body: ScriptSubmission) -> PushResult:

@@ -14,14 +14,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sync_server import payload
 from sync_server.auth import current_user
 from sync_server.batch import PreparedPush
 from sync_server.context import context_of
 from sync_server.errors import ApiError
+from sync_server.models import utc_now
 from sync_server.openapi import Operation, Param
-from sync_server.payload import nul_problem, read_object
+from sync_server.payload import read_object
 from sync_server.pull import pull_page
-from sync_server.push import apply_push
+from sync_server.push import PushWork
+from sync_server.push_rows import RenderedRows
 from vividverse_desktop.core.wire import (
     MAX_PULL_PAGE,
     MAX_PUSH_OPS,
@@ -40,34 +43,35 @@ from vividverse_desktop.core.wire.fields import parse_integer
 async def push(request: Request) -> Response:
     """POST /api/sync/push {deviceId, ops}: apply a batch in one transaction."""
     account = await current_user(request)
-    data = await read_object(request, allow_nul=True)
-    # JSON spells U+0000 only as the escape \u0000: a body without it holds no NUL.
-    may_hold_nul = b"\\u0000" in await request.body()
+    data = await read_object(request, allow_unstorable=True)
+    may_hold_unstorable = payload.may_hold_unstorable(await request.body())
     try:
         _device_id, items = read_push(data)
     except WireError as exc:
         raise ApiError(
             422, "invalid_body", [{"field": exc.field or "", "message": exc.message}]
         ) from None
-    if may_hold_nul:
-        if nul_problem(data.get("deviceId")) is not None:
-            raise ApiError(422, "invalid_body", [nul_problem(data.get("deviceId"))])
-        items = tuple(_without_nul(item) for item in items)
-    prepared = PreparedPush.of(items)  # hashes and ids: no need to hold the writers' turn
-    response = await context_of(request).write(
-        lambda session: apply_push(session, account, prepared)
-    )
+    if may_hold_unstorable:
+        problem = payload.text_problem(data.get("deviceId"))
+        if problem is not None:
+            raise ApiError(422, "invalid_body", [problem])
+        items = tuple(_storable(item) for item in items)
+    # Hashes, ids and rows need no database: done before the writers' turn.
+    prepared = PreparedPush.of(items)
+    context = context_of(request)
+    rendered = RenderedRows.of(prepared, account, context.database.dialect, utc_now())
+    response = await context.write(PushWork(account, prepared, rendered))
     return JSONResponse(response.to_json())
 
 
-def _without_nul(item: Op | RefusedOp) -> Op | RefusedOp:
-    """``item``, or an invalid refusal when a string of its payload holds U+0000.
+def _storable(item: Op | RefusedOp) -> Op | RefusedOp:
+    """``item``, or an invalid refusal when a string of its payload cannot be stored.
 
     One such op must not block the whole batch (the client would retry it forever).
     """
     if isinstance(item, RefusedOp):
         return item
-    problem = nul_problem(item.payload())
+    problem = payload.text_problem(item.payload())
     if problem is None:
         return item
     where = f"payload.{problem['field']}"

@@ -102,7 +102,9 @@ def test_sqlite_writer_waits_for_its_turn_without_a_connection(
     first_in, release = threading.Event(), threading.Event()
     order: list[str] = []
     for database in databases:
-        sql_event.listen(database.engine, "checkout", lambda *_: order.append("connection taken"))
+        sql_event.listen(
+            database.write_engine, "checkout", lambda *_: order.append("connection taken")
+        )
 
     def first() -> None:
         with first_db.transaction() as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 
 import httpx
@@ -102,6 +103,35 @@ async def test_unreadable_screenplay_is_422_with_the_line(client: httpx.AsyncCli
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["line"] == 3
+
+
+async def test_text_with_a_lone_surrogate_is_422_with_the_line(client: httpx.AsyncClient) -> None:
+    """Half a UTF-16 pair (no character at all) is refused, naming the field and line."""
+    token = (await signed_in(client, "ada"))["access_token"]
+    body = json.dumps({"title": "Bad", "fountain_text": "INT. A - DAY\n\nok \ud800"})
+    response = await client.post(
+        "/api/scripts",
+        content=body,
+        headers=bearer(token) | {"content-type": "application/json"},
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"][0]
+    assert (detail["field"], detail["line"]) == ("fountain_text", 3)
+    assert "surrogate" in detail["message"]
+
+
+async def test_a_valid_surrogate_pair_is_kept(client: httpx.AsyncClient) -> None:
+    """An emoji escaped as a surrogate pair is one character and is stored as sent."""
+    token = (await signed_in(client, "ada"))["access_token"]
+    body = json.dumps({"title": "Smile \U0001f600", "fountain_text": SCRIPT}, ensure_ascii=True)
+    assert "\\ud83d" in body
+    response = await client.post(
+        "/api/scripts",
+        content=body,
+        headers=bearer(token) | {"content-type": "application/json"},
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["title"] == "Smile \U0001f600"
 
 
 async def test_missing_text_is_422(client: httpx.AsyncClient) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -354,16 +355,23 @@ async def test_scores_on_a_withdrawn_draft_are_invalid(client: httpx.AsyncClient
     assert "Draft" in result.message
 
 
-async def test_op_with_a_nul_character_is_invalid_alone(client: httpx.AsyncClient) -> None:
-    """A NUL in one op's text (no database stores it) refuses that op, not the batch."""
+@pytest.mark.parametrize(
+    "comments", ["fine\x00print", "half a pair: \ud800"], ids=["nul", "lone-surrogate"]
+)
+async def test_op_with_unstorable_text_is_invalid_alone(
+    client: httpx.AsyncClient, comments: str
+) -> None:
+    """A NUL or a lone surrogate in one op's text (no database stores it) refuses that op only."""
     writer = await _device(client, "ada")
     submission = await _submitted(writer)
     validator = await _device(client, "val1", "validator")
     bad = Op.of(score(validator, submission.version_id)).to_json()
-    bad["payload"]["comments"] = "fine\x00print"
+    bad["payload"]["comments"] = comments
     good = Op.of(score(validator, submission.version_id)).to_json()
-    body = {"deviceId": "device-1", "ops": [bad, good]}
-    response = await client.post("/api/sync/push", json=body, headers=validator.headers)
+    body = json.dumps({"deviceId": "device-1", "ops": [bad, good]}, ensure_ascii=True)
+    headers = validator.headers | {"content-type": "application/json"}
+    response = await client.post("/api/sync/push", content=body, headers=headers)
+    assert response.status_code == 200, response.text
     results = PushResponse.from_json(response.json()).results
     assert [r.outcome.value for r in results] == ["invalid", "accepted"]
     assert "comments" in results[0].message
