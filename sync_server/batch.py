@@ -12,9 +12,8 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from sync_server import models, score_store
@@ -32,15 +31,9 @@ from vividverse_desktop.core.wire import (
     RefusedOp,
 )
 
+
 # Core statements on the tables: a batch's rows go in as one executemany each, without
 # the ORM's per-row bookkeeping.
-_SCORES = cast(Table, models.ScoreEvent.__table__)
-_OPS = cast(Table, models.SyncOp.__table__)
-_KNOWN_OPS = select(_OPS.c.op_id, _OPS.c.payload_sha256, _OPS.c.user_id, _OPS.c.usn).where(
-    _OPS.c.op_id.in_(bindparam("ids", expanding=True))
-)
-
-
 @dataclass(frozen=True, slots=True)
 class PreparedPush:
     """The ops of one push with what they need that no database holds."""
@@ -159,13 +152,8 @@ class Batch:
 
     def known_ops(self, op_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[str, uuid.UUID, int]]:
         """``op_id -> (payload_sha256, user_id, usn)`` of the ids already applied."""
-        wanted = list(op_ids)
-        connection = self.session.connection()
-        held: dict[uuid.UUID, tuple[str, uuid.UUID, int]] = {}
-        for start in range(0, len(wanted), 500):
-            rows = connection.execute(_KNOWN_OPS, {"ids": wanted[start : start + 500]})
-            held.update((row[0], (row[1], row[2], row[3])) for row in rows)
-        return held
+        rows = self.writer.known_ops.find(self.session.connection(), list(op_ids))
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
     def look_up_scores(self, pushes: Iterable[PreparedPush]) -> None:
         """Look up the versions and stored event ids the pushes' scores name (one query each)."""
@@ -175,7 +163,10 @@ class Batch:
         targets = {key for key in self.version_keys.values() if key is not None}
         found = score_store.versions_info(self.session, targets)
         self.versions.update({target: found.get(target) for target in targets})
-        self.score_ids.update(score_store.stored_score_ids(self.session, self.event_keys.values()))
+        stored = self.writer.stored_scores.find(
+            self.session.connection(), list(self.event_keys.values())
+        )
+        self.score_ids.update(row[0] for row in stored)
 
     def event_key(self, event_id: str) -> uuid.UUID:
         """A score event's id (canonical, as the wire reads it) as a UUID, parsed once."""

@@ -91,3 +91,59 @@ class BulkInsert:
 def bulk_insert(table: Table, dialect: Dialect) -> BulkInsert:
     """The :class:`BulkInsert` of ``table`` for ``dialect`` (made once)."""
     return BulkInsert(table, dialect)
+
+
+class KeyLookup:
+    """The rows of a table whose key column holds one of many values, at the driver level.
+
+    What an expanding ``IN`` through SQLAlchemy does, without compiling the statement
+    anew for each count of values: keys are rendered with the key column's bind
+    processor and the columns read back with their result processors.
+    """
+
+    def __init__(
+        self,
+        table: Table,
+        key: str,
+        columns: Sequence[str],
+        dialect: Dialect,
+        keys_per_statement: int = 500,
+    ) -> None:
+        placeholder = _PLACEHOLDERS.get(dialect.paramstyle)
+        if placeholder is None:
+            raise ValueError(f"paramstyle {dialect.paramstyle} is not supported")
+        quote = dialect.identifier_preparer.quote
+        self._placeholder = placeholder
+        key_type = table.columns[key].type.dialect_impl(dialect)
+        self._render_key = key_type.bind_processor(dialect)
+        self._readers = tuple(
+            table.columns[name].type.dialect_impl(dialect).result_processor(dialect, None)
+            for name in columns
+        )
+        self._head = (
+            f"SELECT {', '.join(quote(table.columns[name].name) for name in columns)} "
+            f"FROM {quote(table.name)} WHERE {quote(table.columns[key].name)} IN ("
+        )
+        self._per_statement = max(1, keys_per_statement)
+
+    def find(self, connection: Connection, keys: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """The rows whose key is among ``keys`` (each column as SQLAlchemy reads it)."""
+        render = self._render_key
+        rendered = [key if render is None else render(key) for key in keys]
+        found: list[tuple[Any, ...]] = []
+        readers = self._readers
+        for start in range(0, len(rendered), self._per_statement):
+            chunk = rendered[start : start + self._per_statement]
+            rows = connection.exec_driver_sql(self._statement(len(chunk)), tuple(chunk))
+            for row in rows:
+                found.append(
+                    tuple(
+                        value if read is None or value is None else read(value)
+                        for read, value in zip(readers, row, strict=True)
+                    )
+                )
+        return found
+
+    @functools.lru_cache(maxsize=8)  # noqa: B019 - a handful of chunk sizes per lookup
+    def _statement(self, keys: int) -> str:
+        return self._head + ", ".join([self._placeholder] * keys) + ")"

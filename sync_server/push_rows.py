@@ -18,7 +18,7 @@ from sqlalchemy.engine import Dialect
 
 from sync_server import models
 from sync_server.accounts import Account
-from sync_server.bulk import BulkInsert, bulk_insert
+from sync_server.bulk import BulkInsert, KeyLookup, bulk_insert
 from vividverse_desktop.core.scoring import ScoreEvent
 from vividverse_desktop.core.wire import Op
 
@@ -63,12 +63,18 @@ def op_row(
 
 
 class RowWriter:
-    """Rendered rows for one dialect, with their USN filled in."""
+    """Rendered rows for one dialect, with their USN filled in; the look-ups of a push."""
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
         self.scores: BulkInsert = bulk_insert(SCORES, dialect)
         self.ops: BulkInsert = bulk_insert(OPS, dialect)
+        self.known_ops = KeyLookup(
+            OPS, "op_id", ("op_id", "payload_sha256", "user_id", "usn"), dialect
+        )
+        """Applied ops by id: ``(op_id, payload_sha256, user_id, usn)``."""
+        self.stored_scores = KeyLookup(SCORES, "id", ("id",), dialect)
+        """Stored score events by id: ``(id,)``."""
         self._score_usn = self.scores.position("usn")
         self._op_usn = self.ops.position("usn")
 

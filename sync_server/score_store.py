@@ -78,7 +78,6 @@ _PENDING_NEWEST = (
     .where(_SCRIPTS.c.status == Status.PENDING_VALIDATION.value)
 )
 """Each PendingValidation script among ``scripts`` with its newest version."""
-_STORED_IDS = select(_SCORES.c.id).where(_SCORES.c.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,17 +119,6 @@ def versions_info(
 def version_info(session: Session, version_id: uuid.UUID) -> VersionInfo | None:
     """The version ``version_id`` with its script's author and status, or ``None``."""
     return versions_info(session, [version_id]).get(version_id)
-
-
-def stored_score_ids(session: Session, event_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
-    """The ids among ``event_ids`` that a stored score event holds."""
-    wanted = list(event_ids)
-    connection = session.connection()
-    found: set[uuid.UUID] = set()
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        found.update(connection.scalars(_STORED_IDS, {"ids": chunk}))
-    return found
 
 
 def latest_version(session: Session, script_id: uuid.UUID) -> VersionInfo | None:

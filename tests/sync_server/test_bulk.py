@@ -12,7 +12,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects import sqlite
 
 from sync_server import models
-from sync_server.bulk import BulkInsert
+from sync_server.bulk import BulkInsert, KeyLookup
 from sync_server.db import Database
 
 SCORES = cast(Table, models.ScoreEvent.__table__)
@@ -136,5 +136,34 @@ def test_a_renderer_with_fixed_values_renders_like_render(tmp_path: Path) -> Non
         rest = {key: value for key, value in row.items() if key not in fixed}
         assert render(rest) == bulk.render(row)
         assert render(rest) is not render(rest)  # each row is a list of its own
+    finally:
+        database.dispose()
+
+
+@pytest.mark.parametrize("keys_per_statement", [2, 500])
+def test_a_key_lookup_finds_the_rows_sqlalchemy_finds(
+    database_url: str, keys_per_statement: int
+) -> None:
+    """Rows found by key among many read back as SQLAlchemy reads them; unknown keys are absent."""
+    database = Database(database_url)
+    database.migrate()
+    try:
+        version_id = _version(database)
+        with database.snapshot() as session:
+            validator_id = session.scalars(select(models.User.id)).one()
+        rows = [_row(version_id, validator_id, usn) for usn in (10, 11, 12)]
+        with database.transaction() as session:
+            session.connection().execute(insert(SCORES), rows)
+        lookup = KeyLookup(
+            SCORES, "id", ("id", "validator_id", "usn"), database.dialect, keys_per_statement
+        )
+        wanted = [rows[0]["id"], uuid.uuid4(), rows[2]["id"], uuid.uuid4(), uuid.uuid4()]
+        with database.snapshot() as session:
+            found = lookup.find(session.connection(), wanted)
+        assert sorted(found, key=lambda row: row[2]) == [
+            (rows[0]["id"], validator_id, 10),
+            (rows[2]["id"], validator_id, 12),
+        ]
+        assert all(isinstance(row[0], uuid.UUID) for row in found)
     finally:
         database.dispose()
