@@ -6,6 +6,9 @@ batch acknowledged is on disk); a load generator in a second process (bare HTTP/
 keep-alive connections: httpx costs ~3 ms of CPU per request and would measure itself)
 keeps ``--readers`` connections busy with ``GET /api/auth/me`` for ``--seconds``, then
 ``--pushers`` connections busy with ``POST /api/sync/push`` of 50 new scores each.
+Connections open one at a time, each used once before the next opens, as desktops
+arrive; with several workers, how the connections fell to them is printed (each
+worker's share of the CPU): a worker that serves more connections forms bigger groups.
 Printed: requests/s, p50/p99 latency and the ratios to the goals (>= 1,500 reads/s
 with p99 <= 25 ms; >= 200 push batches/s). The load generator shares the machine's
 cores with the server, so the figures are a lower bound on what the server alone does.
@@ -49,6 +52,8 @@ class Load:
     """CPU seconds the load generator itself used."""
     server_cpu: float = 0.0
     """CPU seconds the server process(es) used during the run."""
+    worker_cpu: tuple[float, ...] = ()
+    """CPU seconds of each worker process (``--workers N`` > 1), the busiest first."""
 
     @property
     def rate(self) -> float:
@@ -126,8 +131,16 @@ def _head(method: str, path: str, token: str, length: int | None = None) -> byte
 async def _drive(plan: LoadPlan) -> Load:
     latencies: list[float] = []
     counts = {"ok": 0, "errors": 0}
-    connections = [await _Connection.open(plan.url) for _ in range(plan.connections)]
     read_head = _head("GET", "/api/auth/me", plan.token)
+    connections = []
+    for _ in range(plan.connections):
+        # One request on each connection before the next opens: connections arrive one at
+        # a time, as desktops do. Opened in one burst, they would all wait in the accept
+        # queue together and one worker process would take them all.
+        connection = await _Connection.open(plan.url)
+        if await connection.request(read_head) != 200:
+            raise RuntimeError("the server refused the load generator's token")
+        connections.append(connection)
     cpu_started = time.process_time()
     deadline = time.perf_counter() + plan.seconds
     started = time.perf_counter()
@@ -161,9 +174,17 @@ def _generate(plan: LoadPlan, results: Any) -> None:
     results.put(asyncio.run(_drive(plan)))
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` and its direct children (Linux /proc)."""
-    total = 0.0
+def _split(load: Load) -> str:
+    """``; split 52/48%``: each worker's share of the workers' CPU, when there are several."""
+    total = sum(load.worker_cpu)
+    if len(load.worker_cpu) < 2 or total <= 0:
+        return ""
+    return "; split " + "/".join(f"{cpu * 100 / total:.0f}" for cpu in load.worker_cpu) + "%"
+
+
+def _cpu_by_process(pid: int) -> dict[int, float]:
+    """User + system CPU seconds of process ``pid`` and of each direct child (Linux /proc)."""
+    found: dict[int, float] = {}
     tick = os.sysconf("SC_CLK_TCK")
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -171,12 +192,12 @@ def _cpu_seconds(pid: int) -> float:
         except OSError:
             continue
         if int(stat.parent.name) == pid or int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+            found[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return found
 
 
 def _load_in_child(plan: LoadPlan, server_pid: int) -> Load:
-    before = _cpu_seconds(server_pid)
+    before = _cpu_by_process(server_pid)
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
     child = context.Process(target=_generate, args=(plan, results))
@@ -187,7 +208,14 @@ def _load_in_child(plan: LoadPlan, server_pid: int) -> Load:
         child.join(timeout=30)
         if child.is_alive():
             child.kill()
-    return replace(load, server_cpu=_cpu_seconds(server_pid) - before)
+    used = {
+        pid: seconds - before.get(pid, 0.0) for pid, seconds in _cpu_by_process(server_pid).items()
+    }
+    # The children that served (uvicorn's supervisor may keep a helper that does not).
+    children = [cpu for pid, cpu in used.items() if pid != server_pid]
+    serving = [cpu for cpu in children if cpu > 0.02 * sum(children)]
+    workers = tuple(sorted(serving, reverse=True))
+    return replace(load, server_cpu=sum(used.values()), worker_cpu=workers)
 
 
 # --- the server -----------------------------------------------------------------------
@@ -296,8 +324,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"{load.percentile(0.99):>8.1f} {load.errors:>6}  "
                 f"{load.server_cpu * 1e3 / max(1, load.requests):>8.2f} "
                 f"{load.generator_cpu * 1e3 / max(1, load.requests):>4.2f}  {ratio}"
+                f"{_split(load)}"
             )
     print("cpu ms/req: CPU per request of the server process(es) (srv) and the generator (gen)")
+    print("split: each worker's share of the workers' CPU (how the connections fell to them)")
     return 1 if failed else 0
 
 
