@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import uvicorn
 
-    from sync_server.app import create_app
+    from sync_server.app import SWITCH_INTERVAL_S, create_app
     from sync_server.settings import Settings, SettingsError
 
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
@@ -69,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"vividverse-sync-server: {exc}", file=sys.stderr)
         return 2
     if args.workers == 1:
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
         uvicorn.run(
             app,
             host=args.host,
