@@ -71,10 +71,15 @@ async def _device(client: httpx.AsyncClient, name: str, role: str = "writer") ->
 
 def score(validator: Device, version_id: str, value: int = 7) -> ScoreEvent:
     """A score event as a validator's desktop makes it offline."""
+    return score_by(validator.user_id, version_id, value)
+
+
+def score_by(validator_id: str, version_id: str, value: int = 7) -> ScoreEvent:
+    """A score event of the validator with this user id."""
     return ScoreEvent(
         id=str(uuid.uuid4()),
         script_version_id=version_id,
-        validator_id=validator.user_id,
+        validator_id=validator_id,
         criteria=dict.fromkeys(DEFAULT_RUBRIC.names, value),
         overall=value,
         verdict=None,
