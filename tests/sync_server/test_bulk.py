@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, cast
@@ -18,8 +20,18 @@ from sync_server.db import Database
 SCORES = cast(Table, models.ScoreEvent.__table__)
 
 
-def _version(database: Database) -> uuid.UUID:
-    """A user, a script and a version for score rows to refer to."""
+@contextmanager
+def _migrated(url: str) -> Iterator[Database]:
+    database = Database(url)
+    database.migrate()
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+def _version(database: Database) -> tuple[uuid.UUID, uuid.UUID]:
+    """A validator, a script and a version for score rows to refer to: (version, validator)."""
     now = datetime.now(UTC)
     user = models.User(
         username="val", display_name="Val", role="validator", password_hash="x", usn=1
@@ -41,7 +53,7 @@ def _version(database: Database) -> uuid.UUID:
         )
         session.add(version)
         session.flush()
-        return version.id
+        return version.id, user.id
 
 
 def _row(version_id: uuid.UUID, validator_id: uuid.UUID, usn: int) -> dict[str, Any]:
@@ -68,12 +80,8 @@ def test_bulk_rows_read_back_like_rows_inserted_by_sqlalchemy(
     database_url: str, rows_per_statement: int
 ) -> None:
     """Every column of a bulk-inserted row reads back equal to the same row inserted by Core."""
-    database = Database(database_url)
-    database.migrate()
-    try:
-        version_id = _version(database)
-        with database.snapshot() as session:
-            validator_id = session.scalars(select(models.User.id)).one()
+    with _migrated(database_url) as database:
+        version_id, validator_id = _version(database)
         by_core = [_row(version_id, validator_id, usn) for usn in (10, 11, 12)]
         by_bulk = [dict(row, id=uuid.uuid4()) for row in by_core]
         bulk = BulkInsert(SCORES, database.dialect, rows_per_statement=rows_per_statement)
@@ -90,18 +98,12 @@ def test_bulk_rows_read_back_like_rows_inserted_by_sqlalchemy(
             assert [getattr(a, c) for c in columns] == [getattr(b, c) for c in columns]
             assert b.created_at == bulk_row["created_at"]
             assert b.criteria == bulk_row["criteria"]
-    finally:
-        database.dispose()
 
 
 def test_bulk_rows_are_stored_in_the_same_text_as_sqlalchemy_stores_them(tmp_path: Path) -> None:
     """On SQLite the stored values (uuids, timestamps, JSON) are the very same text."""
-    database = Database(f"sqlite:///{tmp_path / 'bulk.sqlite3'}")
-    database.migrate()
-    try:
-        version_id = _version(database)
-        with database.snapshot() as session:
-            validator_id = session.scalars(select(models.User.id)).one()
+    with _migrated(f"sqlite:///{tmp_path / 'bulk.sqlite3'}") as database:
+        version_id, validator_id = _version(database)
         core_row = _row(version_id, validator_id, 10)
         bulk_row = dict(core_row, id=uuid.uuid4())
         bulk = BulkInsert(SCORES, database.dialect)
@@ -114,8 +116,6 @@ def test_bulk_rows_are_stored_in_the_same_text_as_sqlalchemy_stores_them(tmp_pat
         assert len(raw) == 2
         assert raw[0][1:] == raw[1][1:]
         assert raw[1][0] == bulk_row["id"].hex
-    finally:
-        database.dispose()
 
 
 def test_a_dialect_with_another_parameter_style_is_refused() -> None:
@@ -127,8 +127,7 @@ def test_a_dialect_with_another_parameter_style_is_refused() -> None:
 
 def test_a_renderer_with_fixed_values_renders_like_render(tmp_path: Path) -> None:
     """Values fixed once for many rows come out as render gives them row by row."""
-    database = Database(f"sqlite:///{tmp_path / 'render.sqlite3'}")
-    try:
+    with _migrated(f"sqlite:///{tmp_path / 'render.sqlite3'}") as database:
         bulk = BulkInsert(SCORES, database.dialect)
         row = _row(uuid.uuid4(), uuid.uuid4(), 7)
         fixed = {"received_at": row["received_at"], "validator_id": row["validator_id"]}
@@ -136,8 +135,6 @@ def test_a_renderer_with_fixed_values_renders_like_render(tmp_path: Path) -> Non
         rest = {key: value for key, value in row.items() if key not in fixed}
         assert render(rest) == bulk.render(row)
         assert render(rest) is not render(rest)  # each row is a list of its own
-    finally:
-        database.dispose()
 
 
 @pytest.mark.parametrize("keys_per_statement", [2, 500])
@@ -145,12 +142,8 @@ def test_a_key_lookup_finds_the_rows_sqlalchemy_finds(
     database_url: str, keys_per_statement: int
 ) -> None:
     """Rows found by key among many read back as SQLAlchemy reads them; unknown keys are absent."""
-    database = Database(database_url)
-    database.migrate()
-    try:
-        version_id = _version(database)
-        with database.snapshot() as session:
-            validator_id = session.scalars(select(models.User.id)).one()
+    with _migrated(database_url) as database:
+        version_id, validator_id = _version(database)
         rows = [_row(version_id, validator_id, usn) for usn in (10, 11, 12)]
         with database.transaction() as session:
             session.connection().execute(insert(SCORES), rows)
@@ -165,5 +158,3 @@ def test_a_key_lookup_finds_the_rows_sqlalchemy_finds(
             (rows[2]["id"], validator_id, 12),
         ]
         assert all(isinstance(row[0], uuid.UUID) for row in found)
-    finally:
-        database.dispose()
