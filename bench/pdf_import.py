@@ -23,7 +23,7 @@ def _script_pdf() -> tuple[bytes, int]:
     from bench.scriptgen import feature_script
     from vividverse_desktop.core.screenplay.fountain import parse
     from vividverse_desktop.core.screenplay.pagination import paginate
-    from vividverse_desktop.core.screenplay.pdf_export import render_pdf
+    from vividverse_desktop.media.pdf_export import render_pdf
 
     size = TARGET_PAGES
     screenplay = parse(feature_script(pages=size, seed=1))

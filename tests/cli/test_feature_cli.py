@@ -27,7 +27,7 @@ import pytest
 from bench.scriptgen import ScriptTruth, feature_script_with_truth, page_tolerance
 from vividverse_desktop.cli import main
 from vividverse_desktop.core.screenplay.fountain import parse
-from vividverse_desktop.core.screenplay.pdf_export import render_pdf
+from vividverse_desktop.media.pdf_export import render_pdf
 
 PAGES = 120
 # Seed 2 prints scene numbers in the margins, which the importer must not take for text.

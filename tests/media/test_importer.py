@@ -9,8 +9,8 @@ import pytest
 from vividverse_desktop.core.screenplay.errors import ScreenplayError
 from vividverse_desktop.core.screenplay.fountain import parse
 from vividverse_desktop.core.screenplay.model import ElementKind
-from vividverse_desktop.core.screenplay.pdf_export import render_pdf
 from vividverse_desktop.media.importer import load_screenplay, sniff
+from vividverse_desktop.media.pdf_export import render_pdf
 
 FOUNTAIN = """\
 Title: Tide

@@ -20,8 +20,8 @@ from tests.reporting import report
 from vividverse_desktop.core.screenplay.errors import ScreenplayError
 from vividverse_desktop.core.screenplay.fountain import parse
 from vividverse_desktop.core.screenplay.model import DualSide, ElementKind, Screenplay
-from vividverse_desktop.core.screenplay.pdf_export import render_pdf
 from vividverse_desktop.media.pdf import import_pdf, page_runs, read_pdf
+from vividverse_desktop.media.pdf_export import render_pdf
 from vividverse_desktop.media.sandbox import Limits
 
 K = ElementKind

@@ -20,8 +20,8 @@ from vividverse_desktop.core.screenplay.model import (
     Style,
 )
 from vividverse_desktop.core.screenplay.pagination import paginate
-from vividverse_desktop.core.screenplay.pdf_export import render_pdf
 from vividverse_desktop.core.screenplay.stats import compute
+from vividverse_desktop.media.pdf_export import render_pdf
 
 K = ElementKind
 TITLE_PAGE = {

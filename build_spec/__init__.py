@@ -1,0 +1,1 @@
+"""Build and check tooling (bootstrap, the import-linter contract types of pyproject)."""
