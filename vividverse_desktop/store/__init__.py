@@ -6,7 +6,7 @@ or an explicit path). ORM objects never leave this package.
 
 from __future__ import annotations
 
-from vividverse_desktop.store.changes import Changes, Subject
+from vividverse_desktop.core.changes import Changes, Subject
 from vividverse_desktop.store.engine import StoreError
 from vividverse_desktop.store.local import LocalStore
 from vividverse_desktop.store.location import DATA_DIR_ENV, data_dir, store_path

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from vividverse_desktop.core.changes import ChangeLog, Subject
 from vividverse_desktop.core.scoring import ScoreEvent
 from vividverse_desktop.core.wire import (
     MovieProgress,
@@ -21,7 +22,6 @@ from vividverse_desktop.core.wire import (
     ScriptSubmission,
 )
 from vividverse_desktop.core.workflow import Status
-from vividverse_desktop.store.changes import ChangeLog, Subject
 from vividverse_desktop.store.engine import StoreError
 from vividverse_desktop.store.rows import fill_score, score_from_row
 from vividverse_desktop.store.schema import (

@@ -14,6 +14,7 @@ from types import TracebackType
 from sqlalchemy import func, select
 from sqlalchemy.exc import DatabaseError
 
+from vividverse_desktop.core.changes import ChangeLog, Changes, Subject
 from vividverse_desktop.core.scoring import ScoreEvent, current_scores
 from vividverse_desktop.core.wire import (
     MAX_PUSH_OPS,
@@ -32,7 +33,6 @@ from vividverse_desktop.core.wire import (
 )
 from vividverse_desktop.core.workflow import Status
 from vividverse_desktop.store import outbox as outbox_ops
-from vividverse_desktop.store.changes import ChangeLog, Changes, Subject
 from vividverse_desktop.store.effects import apply_op
 from vividverse_desktop.store.engine import (
     StoreError,

@@ -17,6 +17,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
+from vividverse_desktop.core.changes import ChangeLog, Subject
 from vividverse_desktop.core.wire import (
     Conflict,
     ConflictReason,
@@ -33,7 +34,6 @@ from vividverse_desktop.core.wire import (
     entity_of,
     new_id,
 )
-from vividverse_desktop.store.changes import ChangeLog, Subject
 from vividverse_desktop.store.effects import apply_op
 from vividverse_desktop.store.engine import StoreError
 from vividverse_desktop.store.rows import TABLES

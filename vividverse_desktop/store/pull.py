@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from vividverse_desktop.core.changes import ChangeLog, Subject
 from vividverse_desktop.core.wire import Change, Entity, PullResponse
-from vividverse_desktop.store.changes import ChangeLog, Subject
 from vividverse_desktop.store.rows import TABLES
 from vividverse_desktop.store.schema import SyncStateRow
 

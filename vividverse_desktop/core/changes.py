@@ -1,4 +1,8 @@
-"""What a store mutation changed, so views refresh only what they show (STYLE.md)."""
+"""What a mutation changed, so views refresh only what they show (STYLE.md).
+
+The store's mutators and a sync return :class:`Changes`; the studio layer passes them on
+and the GUI's change hub tells the views. Pure: ids per subject, nothing else.
+"""
 
 from __future__ import annotations
 
