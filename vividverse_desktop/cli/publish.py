@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from vividverse_desktop.cli.common import EXIT_USAGE, CliError
 from vividverse_desktop.cli.sync import SERVER_ENV, USER_ENV, sign_in
+from vividverse_desktop.core.capabilities import Action, Capabilities
 
 if TYPE_CHECKING:
     from vividverse_desktop.core.pipeline.plan import Plan
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from vividverse_desktop.render.publish import Publication
     from vividverse_desktop.sync import SyncClient
 
-PUBLISHERS = ("editor", "admin")
 """Roles the server lets report renders and upload films."""
 
 
@@ -140,7 +140,7 @@ async def _publish(
 
 def _check_role(client: SyncClient) -> None:
     user = client.user
-    if user is not None and user.role.value not in PUBLISHERS:
+    if user is not None and not Capabilities.of(user.roles).can(Action.PUBLISH_MOVIE):
         raise CliError(
             f"{user.username} is a {user.role.value} on {client.server_url}: "
             "only editors and admins publish films"

@@ -43,7 +43,14 @@ from vividverse_desktop.store.engine import (
 )
 from vividverse_desktop.store.location import store_path
 from vividverse_desktop.store.outbox import ConflictEntry, OutboxEntry
-from vividverse_desktop.store.pull import DEVICE_ID, apply_page, last_usn, set_state, state
+from vividverse_desktop.store.pull import (
+    DEVICE_ID,
+    apply_page,
+    last_usn,
+    pull_scope,
+    set_state,
+    state,
+)
 from vividverse_desktop.store.rows import (
     TABLES,
     fill_user,
@@ -113,6 +120,11 @@ class LocalStore:
         """The USN the next pull asks for changes after (0 before the first pull)."""
         with reading(self.engine) as session:
             return last_usn(session)
+
+    def pull_scope(self) -> str | None:
+        """The scope the last pull ran under (``None`` before one)."""
+        with reading(self.engine) as session:
+            return pull_scope(session)
 
     # --- mutators ---------------------------------------------------------------------
 
@@ -191,11 +203,14 @@ class LocalStore:
             outbox_ops.settle(session, results, log)
         return log.freeze()
 
-    def apply_pull(self, page: PullResponse) -> Changes:
-        """Apply a pulled page and advance the cursor, in one transaction; idempotent."""
+    def apply_pull(self, page: PullResponse, *, rescope: bool = False) -> Changes:
+        """Apply a pulled page and advance the cursor, in one transaction; idempotent.
+
+        ``rescope``: the page is part of a pull again from 0 under a new scope (see
+        ``store.pull``)."""
         log = ChangeLog()
         with writing(self.engine) as session:
-            apply_page(session, page, log)
+            apply_page(session, page, log, rescope=rescope)
         return log.freeze()
 
     def discard(self, op_id: str) -> Changes:

@@ -346,17 +346,21 @@ def _detail(response: httpx.Response) -> str:
 
 
 def _user(data: object) -> UserRecord | None:
-    """A user from the server's account JSON (snake_case) or a wire ``UserRecord``."""
+    """A user from the server's account JSON (snake_case) or a wire ``UserRecord``;
+    without ``roles`` (an older server) the user holds ``role`` alone."""
     if not isinstance(data, dict):
         return None
     try:
         role = Role(str(data.get("role")))
+        listed = data.get("roles")
+        roles = frozenset(Role(str(name)) for name in listed) if isinstance(listed, list) else None
         return UserRecord(
             id=str(data["id"]),
             username=str(data["username"]),
             display_name=str(data.get("display_name") or data.get("displayName") or ""),
-            role=role,
+            role=Role.primary(roles) if roles else role,
             disabled=bool(data.get("disabled", False)),
+            roles=roles or frozenset({role}),
         )
     except (KeyError, ValueError):
         return None

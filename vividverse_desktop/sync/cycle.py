@@ -5,8 +5,9 @@ edits are not mistaken for stale. Batches go one at a time, in outbox order; a r
 written to the store while the next batch is with the server (that batch never holds
 ops still waiting for their reply to be written), and always before the sync ends, even
 when it fails. Each pulled page is applied in one transaction with its cursor, while the
-next page is fetched. Store calls run on worker threads, so an event loop shared with a
-GUI never waits on SQLite.
+next page is fetched; a pull under a new scope (the user's roles changed) starts from 0.
+Store calls run on worker threads, so an event loop shared with a GUI never waits on
+SQLite.
 A failure part-way (``SyncError``) loses nothing: ops the server never named stay
 pending and the pull cursor only moves with applied pages. The error carries the
 partial :class:`SyncReport` as ``report``.
@@ -172,11 +173,21 @@ async def _pull(
     store: LocalStore, client: SyncClient, page_size: int | None, tally: _Tally
 ) -> None:
     """Pull pages from the stored cursor until the server has no more; the next page is
-    fetched while the current one is applied (each page in its own transaction)."""
+    fetched while the current one is applied (each page in its own transaction).
+
+    When the first page names another scope than the last pull's (the user's roles
+    changed), the pull starts again from 0 in ``rescope`` mode (see ``store.pull``)."""
     since = await asyncio.to_thread(store.last_usn)
     page = await client.pull(since, page_size)
+    rescope = False
+    held_scope = await asyncio.to_thread(store.pull_scope)
+    if since > 0 and page.scope is not None and page.scope != held_scope:
+        # What the user may see changed (a role granted): records they may now see can
+        # be older than the cursor, so pull everything again.
+        since, rescope = 0, True
+        page = await client.pull(0, page_size)
     while True:
-        applying = asyncio.ensure_future(asyncio.to_thread(store.apply_pull, page))
+        applying = asyncio.ensure_future(asyncio.to_thread(store.apply_pull, page, rescope=rescope))
         fetching: asyncio.Future[PullResponse] | None = None
         if page.has_more and page.next_since > since:
             fetching = asyncio.ensure_future(client.pull(page.next_since, page_size))
