@@ -60,7 +60,7 @@ def _keep_an_admin(session: Session, user_id: uuid.UUID) -> None:
     target = accounts.account_by_id(session, user_id)
     if (
         target is not None
-        and target.role is Role.ADMIN
+        and Role.ADMIN in target.roles
         and not target.disabled
         and accounts.enabled_admin_count(session) <= 1
     ):
