@@ -104,6 +104,33 @@ class SyncClient:
 
     # --- session ----------------------------------------------------------------------
 
+    async def register(
+        self, username: str, password: str, role: Role, *, display_name: str = ""
+    ) -> UserRecord:
+        """Create an account (writers and validators may sign themselves up); no sign-in.
+
+        Other roles need this client signed in as an admin. Raises ``AccountRefused``
+        with the server's reason (a taken username, a weak password, a role that needs
+        an admin), ``ServerUnreachable`` or ``ServerFailure``.
+        """
+        body = {"username": username, "password": password, "role": role.value}
+        if display_name:
+            body["display_name"] = display_name
+        response = await self._send(
+            "POST",
+            "/api/auth/register",
+            json=body,
+            authenticated=self.signed_in,
+            patient=False,
+        )
+        if response.status_code in (403, 409, 422):
+            raise AccountRefused(_detail(response))
+        self._check(response)
+        user = _user(_body(response))
+        if user is None:
+            raise ProtocolViolation("the server's register reply is not a user")
+        return user
+
     async def login(self, username: str, password: str) -> UserRecord:
         """Sign in with a password; keeps the refresh token in the keyring when one exists.
 
