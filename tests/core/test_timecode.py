@@ -46,7 +46,7 @@ def test_a_rate_that_is_not_one_is_refused(value: str) -> None:
 
 
 def test_drop_frame_exists_only_at_ntsc_rates() -> None:
-    with pytest.raises(TimecodeError, match="29.97 and 59.94"):
+    with pytest.raises(TimecodeError, match=r"29\.97 and 59\.94"):
         FrameRate.of(25, drop_frame=True)
 
 
