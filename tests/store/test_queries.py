@@ -67,14 +67,14 @@ def test_unscored_scripts_come_first_then_the_oldest(store: LocalStore) -> None:
     assert [item.scored for item in queue] == [False, False, True]
 
 
-def test_my_score_of_an_older_version_leaves_the_new_one_unscored(store: LocalStore) -> None:
+def test_mine_of_an_older_version_leaves_the_new_one_unscored(store: LocalStore) -> None:
     """After a revision, my score of version 1 does not count for version 2."""
     revised = script()
     first, second = version(revised, 1), version(revised, 2)
     pulled(store, revised, first, second)
     store.save_score(score(first.id, ME))
     [item] = store.scoring_queue(ME)
-    assert (item.version.id, item.my_score) == (second.id, None)
+    assert (item.version.id, item.mine) == (second.id, None)
 
 
 def test_the_queue_item_carries_my_current_score(store: LocalStore) -> None:
@@ -87,7 +87,7 @@ def test_the_queue_item_carries_my_current_score(store: LocalStore) -> None:
     store.save_score(second)
     store.save_score(score(latest.id, new_id(), overall=1))  # another validator's
     [item] = store.scoring_queue(ME)
-    assert item.my_score == second
+    assert item.mine == second
 
 
 def test_the_latest_version_counts_an_unsent_revision(store: LocalStore) -> None:

@@ -17,12 +17,12 @@ class QueueItem:
 
     script: ScriptRecord
     version: ScriptVersionRecord
-    my_score: ScoreEvent | None = None
+    mine: ScoreEvent | None = None
 
     @property
     def scored(self) -> bool:
         """Whether I have scored this version already."""
-        return self.my_score is not None
+        return self.mine is not None
 
 
 def queue_order(items: Iterable[QueueItem]) -> tuple[QueueItem, ...]:
