@@ -52,7 +52,8 @@ class SyncClient:
 
     ``http`` is used as given (and not closed); without it the client makes its own,
     over ``transport`` when one is given. ``keychain`` keeps the refresh token (the OS
-    keyring for ``server_url`` unless another is passed).
+    keyring for ``server_url`` unless another is passed); every keyring call is made on a
+    worker thread, never on the event loop.
     """
 
     def __init__(
@@ -99,8 +100,13 @@ class SyncClient:
 
     @property
     def refresh_token_kept(self) -> bool:
-        """Whether the refresh token is kept in a keyring for the next session."""
+        """Whether the refresh token is kept in a keyring for the next session (this asks
+        the keyring on the calling thread: on an event loop, use :meth:`keeps_refresh_token`)."""
         return self.keychain.usable
+
+    async def keeps_refresh_token(self) -> bool:
+        """Whether the refresh token is kept in a keyring, asked on a worker thread."""
+        return await self.keychain.ausable()
 
     # --- session ----------------------------------------------------------------------
 
@@ -148,14 +154,14 @@ class SyncClient:
             raise WrongCredentials(f"wrong username or password for {self.server_url}")
         if response.status_code == 403:
             raise AccountRefused(f"{username} may not sign in: {_detail(response)}")
-        self._check(response)
+        await self._check(response)
         tokens = TokenPair.from_json(_body(response))
         if tokens is None:
             raise ProtocolViolation("the server's login reply carries no tokens")
         self.username = username.strip().lower()
         self.auth.tokens = tokens
         self.auth.session_ended = None
-        self._keep(tokens)
+        await self._keep(tokens)
         self.user = _user(_body(response).get("user"))
         return self.user if self.user is not None else await self.me()
 
@@ -164,22 +170,22 @@ class SyncClient:
 
         A kept token the server no longer accepts is forgotten.
         """
-        kept = self.keychain.load(username)
+        kept = await self.keychain.aload(username)
         if kept is None:
             return None
         response = await self._send(
             "POST", REFRESH_PATH, json={"refresh_token": kept}, authenticated=False
         )
         if response.status_code in (401, 403, 422):
-            self.keychain.forget(username)
+            await self.keychain.aforget(username)
             return None
-        self._check(response)
+        await self._check(response)
         tokens = TokenPair.from_json(_body(response))
         if tokens is None:
             raise ProtocolViolation("the server's refresh reply carries no tokens")
         self.username = username.strip().lower()
         self.auth.tokens = tokens
-        self._keep(tokens)
+        await self._keep(tokens)
         self.user = _user(_body(response).get("user"))
         return self.user if self.user is not None else await self.me()
 
@@ -189,7 +195,7 @@ class SyncClient:
         self.auth.tokens = None
         self.user = None
         if username is not None:
-            self.keychain.forget(username)
+            await self.keychain.aforget(username)
         if tokens is None:
             return
         try:
@@ -205,7 +211,7 @@ class SyncClient:
     async def me(self) -> UserRecord:
         """The signed-in user as the server knows them now."""
         response = await self._send("GET", "/api/auth/me")
-        self._check(response)
+        await self._check(response)
         user = _user(_body(response))
         if user is None:
             raise ProtocolViolation("the server's /api/auth/me reply is not a user")
@@ -229,7 +235,7 @@ class SyncClient:
             return PushResponse(
                 tuple(PushResult(op.op_id, Outcome.FORBIDDEN, message=message) for op in ops)
             )
-        self._check(response)
+        await self._check(response)
         try:
             return PushResponse.from_json(_body(response))
         except WireError as exc:
@@ -241,7 +247,7 @@ class SyncClient:
         if limit is not None:
             params["limit"] = limit
         response = await self._send("GET", PULL_PATH, params=params)
-        self._check(response)
+        await self._check(response)
         # Reading a page checks every record (~0.1-0.3 ms each): off the event loop, so a
         # GUI sharing it does not stall for a whole page.
         return await asyncio.to_thread(_read_page, response, since)
@@ -251,9 +257,9 @@ class SyncClient:
     def _url(self, path: str) -> str:
         return f"{self.server_url}{path}"
 
-    def _keep(self, tokens: TokenPair) -> None:
+    async def _keep(self, tokens: TokenPair) -> None:
         if self.username is not None:
-            self.keychain.save(self.username, tokens.refresh_token)
+            await self.keychain.asave(self.username, tokens.refresh_token)
 
     async def _send(
         self,
@@ -311,7 +317,7 @@ class SyncClient:
             return response
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _check(self, response: httpx.Response) -> None:
+    async def _check(self, response: httpx.Response) -> None:
         """Raise the error a non-2xx ``response`` stands for."""
         status = response.status_code
         if status < 300:
@@ -319,7 +325,7 @@ class SyncClient:
         if status == 401:
             self.auth.tokens = None
             if self.username is not None:
-                self.keychain.forget(self.username)
+                await self.keychain.aforget(self.username)
             reason = self.auth.session_ended or _detail(response)
             raise SessionEnded(f"your session has ended ({reason}); sign in again")
         if status >= 500:
