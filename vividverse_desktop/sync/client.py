@@ -131,7 +131,7 @@ class SyncClient:
         )
         if response.status_code in (403, 409, 422):
             raise AccountRefused(_detail(response))
-        self._check(response)
+        await self._check(response)
         user = _user(_body(response))
         if user is None:
             raise ProtocolViolation("the server's register reply is not a user")
