@@ -24,8 +24,8 @@ from vividverse_desktop.core.scoring import (
     ScoringError,
     Verdict,
     build_leaderboard,
-    current_scores,
 )
+from vividverse_desktop.core.scoring.queue import QueueItem
 from vividverse_desktop.core.wire import ScriptRecord, ScriptVersionRecord, new_id
 from vividverse_desktop.core.workflow import Role, Status, WorkflowError, transition
 from vividverse_desktop.studio.errors import StudioError
@@ -34,46 +34,13 @@ if TYPE_CHECKING:
     from vividverse_desktop.store import LocalStore
 
 
-@dataclass(frozen=True, slots=True)
-class QueueItem:
-    """A script version waiting for this validator's score (blind: no title page, no author).
-
-    ``mine`` is the validator's current score of it (their latest event), if any.
-    """
-
-    script: ScriptRecord
-    version: ScriptVersionRecord
-    mine: ScoreEvent | None
-
-    @property
-    def scored(self) -> bool:
-        """Whether this validator has a score for the version."""
-        return self.mine is not None
-
-
 def my_queue(*, store: LocalStore, validator_id: str) -> tuple[QueueItem, ...]:
     """The latest version of each script pending validation that this user did not write.
 
     Unscored ones first (oldest script first, as they were submitted), then the ones
     already scored. Nobody scores their own script, so those never appear.
     """
-    scores = {
-        event.script_version_id: event
-        for event in current_scores(
-            e for e in store.score_events() if e.validator_id == validator_id
-        )
-    }
-    items: list[QueueItem] = []
-    for record in store.scripts():
-        if record.status is not Status.PENDING_VALIDATION or record.author_id == validator_id:
-            continue
-        versions = store.script_versions(record.id)
-        if not versions:
-            continue
-        latest = versions[-1]
-        items.append(QueueItem(record, latest, scores.get(latest.id)))
-    items.sort(key=lambda item: (item.scored, item.script.created_at, item.script.id))
-    return tuple(items)
+    return store.scoring_queue(validator_id)
 
 
 @dataclass(frozen=True, slots=True)

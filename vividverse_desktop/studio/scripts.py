@@ -169,10 +169,10 @@ def versions(*, store: LocalStore, script_id: str) -> tuple[ScriptVersionRecord,
 
 def latest_version(*, store: LocalStore, script_id: str) -> ScriptVersionRecord:
     """The newest version of a script; :class:`StudioError` if it has none here."""
-    found = store.script_versions(script_id)
-    if not found:
+    found = store.latest_version(script_id)
+    if found is None:
         raise StudioError(f"script {script_id} has no version here; sync first")
-    return found[-1]
+    return found
 
 
 @dataclass(frozen=True, slots=True)
