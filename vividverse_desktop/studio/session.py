@@ -88,7 +88,12 @@ class Account:
         return re.sub(r"[^A-Za-z0-9@._-]+", "_", raw).strip("_")
 
     def same_as(self, other: Account) -> bool:
-        """Whether both name the same user on the same server."""
+        """Whether both name the same user on the same server (this computer's server
+        is one server whatever port it listens on today)."""
+        if self.this_computer or other.this_computer:
+            return self.this_computer == other.this_computer and (
+                self.username.lower() == other.username.lower()
+            )
         return (self.server_url.rstrip("/"), self.username.lower()) == (
             other.server_url.rstrip("/"),
             other.username.lower(),
@@ -327,7 +332,7 @@ class Session:
         await self.client.aclose()
         await asyncio.to_thread(self.store.close)
         if self._on_close is not None:
-            self._on_close()
+            await asyncio.to_thread(self._on_close)
 
 
 def _changes_of(report: SyncReport) -> Changes:
