@@ -16,7 +16,9 @@ from tests.sync.memory_keyring import MemoryKeyring
 from tests.sync.memory_keyring import installed as memory_keyring_installed
 from tests.sync_server.conftest import ADMIN, ADMIN_PASSWORD, PASSWORD, make_settings
 from vividverse_desktop.core.wire import UserRecord
+from vividverse_desktop.core.workflow import Role
 from vividverse_desktop.store import LocalStore
+from vividverse_desktop.studio import scoring, scripts
 from vividverse_desktop.sync import SyncClient, synchronize
 from vividverse_desktop.sync.report import SyncReport
 
@@ -103,3 +105,74 @@ async def server(tmp_path: Path) -> AsyncIterator[Server]:
         for desk in opened.desks:
             desk.store.close()
         app.state.context.database.dispose()
+
+
+SCRIPT = """Title: The Secret Author Title
+Author: Wren Writer
+Contact: wren@example.com
+
+INT. LAB - NIGHT
+
+A kettle boils.
+"""
+
+GOOD = {
+    "premise": 4,
+    "structure": 4,
+    "character": 3,
+    "dialogue": 4,
+    "originality": 5,
+    "visual_potential": 4,
+}
+
+
+async def submitted(server: Server, writer: Desk, title: str = "Kettle") -> str:
+    """Submit a script from ``writer`` and sync it to the server; returns its id."""
+    script_id = scripts.submit_script(
+        store=writer.store, user_id=writer.user.id, title=title, fountain_text=SCRIPT
+    ).script_id
+    await server.sync(writer)
+    return script_id
+
+
+async def validated(server: Server) -> tuple[Desk, str]:
+    """A script with a quorum of three validators' scores; returns the admin's desk and its id."""
+    writer = await server.desk("wren")
+    script_id = await submitted(server, writer)
+    for n, overall in enumerate((4, 5, 3)):
+        validator = await server.desk(f"val{n}", "validator")
+        await server.sync(validator)
+        item = scoring.my_queue(store=validator.store, validator_id=validator.user.id)[0]
+        scoring.save_score(
+            store=validator.store,
+            validator_id=validator.user.id,
+            version_id=item.version.id,
+            criteria=GOOD,
+            overall=overall,
+        )
+        await server.sync(validator)
+    admin = await server.sign_in(ADMIN, ADMIN_PASSWORD)
+    await server.sync(admin)
+    return admin, script_id
+
+
+async def filmed(server: Server) -> tuple[Desk, str]:
+    """A validated script selected by the admin and a render started for it on the server
+    (``POST /api/movies/generate``); returns the admin's desk (synced) and the movie's id."""
+    admin, script_id = await validated(server)
+    scoring.select_script(
+        store=admin.store, user_id=admin.user.id, roles=frozenset({Role.ADMIN}), script_id=script_id
+    )
+    await server.sync(admin)
+    async with httpx.AsyncClient(transport=server.transport, base_url=SERVER_URL) as http:
+        login = await http.post(
+            "/api/auth/login", json={"username": ADMIN, "password": ADMIN_PASSWORD}
+        )
+        started = await http.post(
+            "/api/movies/generate",
+            json={"scriptId": script_id},
+            headers={"Authorization": f"Bearer {login.json()['access_token']}"},
+        )
+    assert started.status_code == 201, started.text
+    await server.sync(admin)
+    return admin, started.json()["id"]

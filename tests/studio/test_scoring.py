@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.studio.conftest import Desk, Server
+from tests.studio.conftest import GOOD, Server, submitted, validated
 from tests.sync_server.conftest import ADMIN, ADMIN_PASSWORD
 from vividverse_desktop.core.workflow import Role, Status
 from vividverse_desktop.store import LocalStore
@@ -14,33 +14,6 @@ from vividverse_desktop.studio.errors import StudioError
 
 pytestmark = pytest.mark.anyio
 
-SCRIPT = """Title: The Secret Author Title
-Author: Wren Writer
-Contact: wren@example.com
-
-INT. LAB - NIGHT
-
-A kettle boils.
-"""
-
-GOOD = {
-    "premise": 4,
-    "structure": 4,
-    "character": 3,
-    "dialogue": 4,
-    "originality": 5,
-    "visual_potential": 4,
-}
-
-
-async def _submitted(server: Server, writer: Desk, title: str = "Kettle") -> str:
-    """Submit a script from ``writer`` and sync it to the server; returns its id."""
-    script_id = scripts.submit_script(
-        store=writer.store, user_id=writer.user.id, title=title, fountain_text=SCRIPT
-    ).script_id
-    await server.sync(writer)
-    return script_id
-
 
 async def test_the_queue_is_blind_and_holds_only_other_peoples_pending_scripts(
     server: Server,
@@ -48,7 +21,7 @@ async def test_the_queue_is_blind_and_holds_only_other_peoples_pending_scripts(
     """A validator sees the writer's script without its title page; the writer's own
     store never offers their script for scoring."""
     writer = await server.desk("wren")
-    script_id = await _submitted(server, writer)
+    script_id = await submitted(server, writer)
     validator = await server.desk("val", "validator")
     await server.sync(validator)
     queue = scoring.my_queue(store=validator.store, validator_id=validator.user.id)
@@ -66,7 +39,7 @@ async def test_a_score_saved_offline_is_durable_and_reaches_the_server(server: S
     """Saved with no network: it is in the store and the outbox at once, survives a
     reopen of the store, and the next sync sends it once; the queue then lists it scored."""
     writer = await server.desk("wren")
-    await _submitted(server, writer)
+    await submitted(server, writer)
     validator = await server.desk("val", "validator")
     await server.sync(validator)
     item = scoring.my_queue(store=validator.store, validator_id=validator.user.id)[0]
@@ -97,7 +70,7 @@ async def test_a_score_saved_offline_is_durable_and_reaches_the_server(server: S
 async def test_a_score_out_of_range_is_refused_with_the_field_named(server: Server) -> None:
     """Nothing is saved and the message names the criterion."""
     writer = await server.desk("wren")
-    await _submitted(server, writer)
+    await submitted(server, writer)
     validator = await server.desk("val", "validator")
     await server.sync(validator)
     item = scoring.my_queue(store=validator.store, validator_id=validator.user.id)[0]
@@ -114,7 +87,7 @@ async def test_a_score_out_of_range_is_refused_with_the_field_named(server: Serv
 async def test_nobody_scores_their_own_script(server: Server) -> None:
     """Even with the version at hand, the author's own score is refused before it is queued."""
     writer = await server.desk("wren")
-    script_id = await _submitted(server, writer)
+    script_id = await submitted(server, writer)
     version = scripts.latest_version(store=writer.store, script_id=script_id)
     with pytest.raises(StudioError, match="own script"):
         scoring.save_score(
@@ -126,30 +99,9 @@ async def test_nobody_scores_their_own_script(server: Server) -> None:
     assert writer.store.outbox() == ()
 
 
-async def _validated(server: Server) -> tuple[Desk, str]:
-    """A script with a quorum of three validators' scores; returns the admin's desk and its id."""
-    writer = await server.desk("wren")
-    script_id = await _submitted(server, writer)
-    for n, overall in enumerate((4, 5, 3)):
-        validator = await server.desk(f"val{n}", "validator")
-        await server.sync(validator)
-        item = scoring.my_queue(store=validator.store, validator_id=validator.user.id)[0]
-        scoring.save_score(
-            store=validator.store,
-            validator_id=validator.user.id,
-            version_id=item.version.id,
-            criteria=GOOD,
-            overall=overall,
-        )
-        await server.sync(validator)
-    admin = await server.sign_in(ADMIN, ADMIN_PASSWORD)
-    await server.sync(admin)
-    return admin, script_id
-
-
 async def test_the_admin_leaderboard_ranks_from_every_score_with_titles(server: Server) -> None:
     """Three scores reach the admin's store; the leaderboard names the script by title."""
-    admin, script_id = await _validated(server)
+    admin, script_id = await validated(server)
     view = scoring.leaderboard(store=admin.store)
     assert [standing.script.id for standing in view.standings if standing.script] == [script_id]
     assert view.standings[0].title == "Kettle"
@@ -158,7 +110,7 @@ async def test_the_admin_leaderboard_ranks_from_every_score_with_titles(server: 
 
 async def test_the_admin_selects_a_validated_script_and_the_server_agrees(server: Server) -> None:
     """Selecting works offline, syncs, and the server's copy is Selected after a fresh pull."""
-    admin, script_id = await _validated(server)
+    admin, script_id = await validated(server)
     assert admin.store.script(script_id).status is Status.VALIDATED  # type: ignore[union-attr]
     scoring.select_script(
         store=admin.store, user_id=admin.user.id, roles=frozenset({Role.ADMIN}), script_id=script_id
@@ -172,7 +124,7 @@ async def test_the_admin_selects_a_validated_script_and_the_server_agrees(server
 
 async def test_a_writer_cannot_select_and_is_told_why(server: Server) -> None:
     """The same workflow as the server refuses it here, with the reason, and queues nothing."""
-    _admin, script_id = await _validated(server)
+    _admin, script_id = await validated(server)
     writer = server.desks[0]
     await server.sync(writer)
     with pytest.raises(StudioError, match="cannot move from Validated to Selected"):

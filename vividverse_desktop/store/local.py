@@ -404,6 +404,12 @@ class LocalStore:
         with reading(self.engine) as session:
             return tuple(note_from_row(row) for row in session.scalars(query))
 
+    def review_note(self, note_id: str) -> ReviewNoteRecord | None:
+        """One review note, or None."""
+        with reading(self.engine) as session:
+            row = session.get(ReviewNoteRow, note_id)
+            return None if row is None else note_from_row(row)
+
 
 def _score_order(row: ScoreEventRow) -> tuple[int, int, str]:
     if row.usn is not None:
