@@ -10,7 +10,7 @@ is waited out when its Retry-After is short and reported otherwise. Failures bec
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import AsyncIterable, Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -251,6 +251,74 @@ class SyncClient:
         # Reading a page checks every record (~0.1-0.3 ms each): off the event loop, so a
         # GUI sharing it does not stall for a whole page.
         return await asyncio.to_thread(_read_page, response, since)
+
+    # --- other routes (sync.publishing) -------------------------------------------------
+
+    async def authorized(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """One request as the signed-in user, sent once (a 401 renews the session through
+        the auth flow and sends it again); the response, whatever its status.
+
+        Raises ``SessionEnded`` when not signed in, ``ServerUnreachable`` when the server
+        does not answer.
+        """
+        if self.auth.tokens is None:
+            raise SessionEnded(self.auth.session_ended or "sign in first")
+        try:
+            return await self.http.request(
+                method, self._url(path), json=json, params=params, auth=self.auth
+            )
+        except httpx.TransportError as exc:
+            raise ServerUnreachable(f"cannot reach {self.server_url}: {exc}") from exc
+
+    async def stream(
+        self,
+        method: str,
+        path: str,
+        body: Callable[[], AsyncIterable[bytes]],
+        *,
+        size: int,
+        content_type: str,
+        params: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send a large body as the signed-in user without holding it in memory.
+
+        ``body()`` makes the byte stream (``size`` bytes). The access token is sent
+        directly (the auth flow would keep the whole body to send it again); on a 401
+        the session is renewed with one small request and a fresh ``body()`` sent once
+        more. Raises ``SessionEnded`` or ``ServerUnreachable``.
+        """
+        headers = {"Content-Type": content_type, "Content-Length": str(size)}
+        response = await self._stream_once(method, path, body, headers, params)
+        if response.status_code == 401:
+            await self.me()  # renews the access token through the auth flow
+            response = await self._stream_once(method, path, body, headers, params)
+        return response
+
+    async def _stream_once(
+        self,
+        method: str,
+        path: str,
+        body: Callable[[], AsyncIterable[bytes]],
+        headers: Mapping[str, str],
+        params: Mapping[str, str] | None,
+    ) -> httpx.Response:
+        tokens = self.auth.tokens
+        if tokens is None:
+            raise SessionEnded(self.auth.session_ended or "sign in first")
+        sent = {**headers, "Authorization": f"Bearer {tokens.access_token}"}
+        try:
+            return await self.http.request(
+                method, self._url(path), params=params, headers=sent, content=body()
+            )
+        except httpx.TransportError as exc:
+            raise ServerUnreachable(f"cannot reach {self.server_url}: {exc}") from exc
 
     # --- plumbing ---------------------------------------------------------------------
 
