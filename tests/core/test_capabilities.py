@@ -45,7 +45,7 @@ publish_movie      : editor, admin
 watch_movie        : editor, reviewer, admin
 write_note         : editor, reviewer, admin
 edit_own_note      : editor, reviewer, admin
-resolve_any_note   : editor, reviewer, admin
+resolve_any_note   : admin
 decide_on_movie    : reviewer, admin
 manage_users       : admin
 grant_roles        : admin

@@ -7,6 +7,7 @@ import pytest
 
 from tests.studio.conftest import Server, filmed
 from vividverse_desktop.core.timecode import FrameRate
+from vividverse_desktop.core.wire import Op, ReviewNoteEdit
 from vividverse_desktop.core.workflow import Role
 from vividverse_desktop.studio import review
 from vividverse_desktop.studio.errors import StudioError
@@ -124,3 +125,38 @@ async def test_only_the_author_edits_and_an_admin_may_resolve_anyones(server: Se
     (seen,) = review.notes(store=rita.store, movie_id=movie_id, viewer_id=rita.user.id)
     assert seen.note.text == "Too dark here."
     assert seen.resolved
+
+
+async def test_the_server_refuses_a_reviewer_rewriting_anothers_note(server: Server) -> None:
+    """Bypassing the desk's own check: the pushed edit is refused as forbidden, kept in the
+    outbox with the reason, and the author's text stands on the server."""
+    _, movie_id = await filmed(server)
+    rita = await server.desk("rita", "reviewer")
+    await server.sync(rita)
+    saved = review.add_note(
+        store=rita.store, user_id=rita.user.id, movie_id=movie_id, frame=5, rate=DF, text="Mine."
+    )
+    await server.sync(rita)
+    otto = await server.desk("otto", "reviewer")
+    await server.sync(otto)
+    note = otto.store.review_note(saved.note_id)
+    assert note is not None
+    forged = ReviewNoteEdit(
+        note_id=note.id,
+        movie_id=note.movie_id,
+        frame=note.frame,
+        frame_end=None,
+        fps=note.fps,
+        timecode=note.timecode,
+        text="Rewritten by otto.",
+        status="resolved",
+        base_revision=note.revision,
+    )
+    otto.store.record(Op.of(forged), user_id=otto.user.id)
+    report = await server.sync(otto)
+    assert report.forbidden == 1
+    watcher = await server.desk("wes", "reviewer")
+    await server.sync(watcher)
+    (seen,) = review.notes(store=watcher.store, movie_id=movie_id, viewer_id=watcher.user.id)
+    assert seen.note.text == "Mine."
+    assert not seen.resolved

@@ -117,9 +117,10 @@ _WRITER = frozenset(
 )  # fmt: skip
 _VALIDATOR = frozenset({_A.READ_BLIND_QUEUE, _A.SCORE_SCRIPT})
 _REVIEW = frozenset(
-    {_A.READ_ALL_SCRIPTS, _A.READ_ALL_SCORES, _A.WATCH_MOVIE, _A.WRITE_NOTE, _A.EDIT_OWN_NOTE,
-     _A.RESOLVE_ANY_NOTE}
+    {_A.READ_ALL_SCRIPTS, _A.READ_ALL_SCORES, _A.WATCH_MOVIE, _A.WRITE_NOTE, _A.EDIT_OWN_NOTE}
 )  # fmt: skip
+"""Staff who watch films. Authors edit their own notes; only an admin edits or resolves
+anyone's (a reviewer rewriting another's note under their name was a finding)."""
 _EDITOR = _REVIEW | {
     _A.MOVE_SCRIPT, _A.VIEW_LEADERBOARD, _A.START_RENDER, _A.REPORT_RENDER, _A.PUBLISH_MOVIE
 }  # fmt: skip

@@ -12,6 +12,7 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from vividverse_desktop.core.capabilities import Action, allows
 from vividverse_desktop.core.changes import Changes
 from vividverse_desktop.core.timecode import FrameRate, TimecodeError
 from vividverse_desktop.core.wire import (
@@ -163,7 +164,7 @@ def set_note_status(
 ) -> SavedNote:
     """Resolve or reopen a note: its author may, and an admin may for anyone's."""
     note = _note(store, note_id)
-    if note.author_id != user_id and Role.ADMIN not in roles:
+    if note.author_id != user_id and not allows(roles, Action.RESOLVE_ANY_NOTE):
         raise StudioError("only the note's author or an admin may resolve or reopen it")
     if note.status == status.value:
         return SavedNote(note.id, Changes())

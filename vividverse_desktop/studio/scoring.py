@@ -160,13 +160,10 @@ def move_script(
     script = store.script(script_id)
     if script is None:
         raise StudioError(f"no script {script_id} here; sync first")
-    reasons: list[str] = []
-    for role in sorted(roles):
-        try:
-            transition(script.status, target, role, is_author=script.author_id == user_id)
-        except WorkflowError as exc:
-            reasons.append(exc.reason)
-            continue
-        return store.edit_script(script_id, user_id=user_id, status=target)
-    why = reasons[0] if reasons else "you hold no role"
-    raise StudioError(f"'{script.title}' cannot move from {script.status} to {target}: {why}")
+    try:
+        transition(script.status, target, roles, is_author=script.author_id == user_id)
+    except WorkflowError as exc:
+        raise StudioError(
+            f"'{script.title}' cannot move from {script.status} to {target}: {exc.reason}"
+        ) from exc
+    return store.edit_script(script_id, user_id=user_id, status=target)

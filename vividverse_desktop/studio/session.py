@@ -22,11 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from vividverse_desktop.core.changes import Changes, Subject
+from vividverse_desktop.core.capabilities import Action, Capabilities
+from vividverse_desktop.core.changes import Changes
 from vividverse_desktop.core.wire import UserRecord
 from vividverse_desktop.core.workflow import Role
 from vividverse_desktop.store import LocalStore, OutboxStatus, StoreError
@@ -184,11 +184,8 @@ def store_path(*, root: Path, account: Account) -> Path:
 
 
 def roles_of(user: UserRecord) -> frozenset[Role]:
-    """Every role the user holds (accounts from older servers carry one)."""
-    held = getattr(user, "roles", None)
-    if held:
-        return frozenset(held)
-    return frozenset({user.role})
+    """Every role the user holds (a record from an older server carries its one role)."""
+    return user.roles or frozenset({user.role})
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +259,15 @@ class Session:
         return roles_of(self.user)
 
     @property
+    def capabilities(self) -> Capabilities:
+        """What this account's roles allow, by the table the server enforces."""
+        return Capabilities.of(self.roles)
+
+    def can(self, action: Action) -> bool:
+        """Whether this account's roles allow ``action`` (enable a button by this)."""
+        return self.capabilities.can(action)
+
+    @property
     def user_id(self) -> str:
         """The account's user id on its server."""
         return self.user.id
@@ -318,7 +324,7 @@ class Session:
             if self.client.user is not None and self.client.user != self.user:
                 self.user = self.client.user
             status = await asyncio.to_thread(self.status)
-            return SyncOutcome(report, _changes_of(report), status)
+            return SyncOutcome(report, report.changes, status)
 
     async def sign_out(self, *, forget: bool = False) -> None:
         """End the session on the server and here; ``forget`` drops it from the list too."""
@@ -333,20 +339,6 @@ class Session:
         await asyncio.to_thread(self.store.close)
         if self._on_close is not None:
             await asyncio.to_thread(self._on_close)
-
-
-def _changes_of(report: SyncReport) -> Changes:
-    """What a sync moved, as the change hub reads it (every subject when anything moved)."""
-    found = getattr(report, "changes", None)
-    if isinstance(found, Changes):
-        return found
-    if report.pulled or report.settled or report.refused:
-        return _EVERYTHING
-    return Changes()
-
-
-_EVERYTHING = Changes(MappingProxyType({subject: frozenset({"*"}) for subject in Subject}))
-"""Every subject touched ("*": re-read all), for a report that does not say what moved."""
 
 
 def _studio_error(exc: SyncError, server_url: str) -> StudioError:
