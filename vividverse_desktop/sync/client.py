@@ -132,7 +132,7 @@ class SyncClient:
         if response.status_code in (403, 409, 422):
             raise AccountRefused(_detail(response))
         await self._check(response)
-        user = _user(_body(response))
+        user = user_of(_body(response))
         if user is None:
             raise ProtocolViolation("the server's register reply is not a user")
         return user
@@ -162,7 +162,7 @@ class SyncClient:
         self.auth.tokens = tokens
         self.auth.session_ended = None
         await self._keep(tokens)
-        self.user = _user(_body(response).get("user"))
+        self.user = user_of(_body(response).get("user"))
         return self.user if self.user is not None else await self.me()
 
     async def resume(self, username: str) -> UserRecord | None:
@@ -186,7 +186,7 @@ class SyncClient:
         self.username = username.strip().lower()
         self.auth.tokens = tokens
         await self._keep(tokens)
-        self.user = _user(_body(response).get("user"))
+        self.user = user_of(_body(response).get("user"))
         return self.user if self.user is not None else await self.me()
 
     async def logout(self) -> None:
@@ -212,7 +212,7 @@ class SyncClient:
         """The signed-in user as the server knows them now."""
         response = await self._send("GET", "/api/auth/me")
         await self._check(response)
-        user = _user(_body(response))
+        user = user_of(_body(response))
         if user is None:
             raise ProtocolViolation("the server's /api/auth/me reply is not a user")
         self.user = user
@@ -446,7 +446,7 @@ def _detail(response: httpx.Response) -> str:
     return response.reason_phrase or f"HTTP {response.status_code}"
 
 
-def _user(data: object) -> UserRecord | None:
+def user_of(data: object) -> UserRecord | None:
     """A user from the server's account JSON (snake_case) or a wire ``UserRecord``;
     without ``roles`` (an older server) the user holds ``role`` alone."""
     if not isinstance(data, dict):
