@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
 
     def open_file(self, path: str | Path) -> str | None:
         """Open ``path`` in the room that reads it; the room's key, or None if none does."""
-        path = Path(path)
+        path = Path(path).absolute()
         key = room_for(path)
         if key is None:
             self.statusBar().showMessage(
@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
             glyph="mdi6.cog-outline",
             tip="Theme, server, FFmpeg, render defaults, API keys",
         )
-        a("actionQuit", "&Quit", QKeySequence.StandardKey.Quit, self.close, tip="Quit Vividverse")
+        a("actionQuit", "&Quit", "Ctrl+Q", self.close, tip="Quit Vividverse")
         for room in ROOMS:
             a(
                 f"actionRoom_{room.key}",

@@ -24,12 +24,14 @@ and drops any callback still pending: after it nothing reaches a closed window.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import inspect
 import logging
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -224,6 +226,8 @@ class TaskRunner(QObject):
         self._futures: dict[Task, asyncio.Future[Any]] = {}
         for lane in self._lanes:
             lane.start()
+        # A process that ends without closing the window must not destroy running QThreads.
+        atexit.register(_shutdown_at_exit, weakref.ref(self))
 
     @property
     def closed(self) -> bool:
@@ -404,6 +408,13 @@ class TaskRunner(QObject):
     def _forget(self, task: Task) -> None:
         task.token.release()
         self._live.pop(task, None)
+
+
+def _shutdown_at_exit(ref: weakref.ref[TaskRunner]) -> None:
+    runner = ref()
+    if runner is not None:
+        with contextlib.suppress(RuntimeError):  # the C++ side may be gone already
+            runner.shutdown(timeout=2.0)
 
 
 def _loop() -> asyncio.AbstractEventLoop:

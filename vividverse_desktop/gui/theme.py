@@ -133,6 +133,7 @@ QFrame[role="card"] {{
 }}
 QStatusBar {{ border-top: 1px solid {colours.border}; }}
 QStatusBar QLabel {{ padding: 0 {2 * u}px; }}
+QTreeWidget#paletteResults::item {{ padding: {UNIT + 2}px {UNIT}px; }}
 QLineEdit#paletteQuery {{
     padding: {2 * u}px; font-size: 13pt; border: 1px solid {colours.border};
     border-radius: {u + 2}px; background: {colours.surface};
@@ -151,7 +152,12 @@ class ThemeController(QObject):
         self._app = app
         self._choice = choice if choice in CHOICES else "system"
         self._scale = scale
-        self._base_point_size = app.font().pointSizeF() if app.font().pointSizeF() > 0 else 10.0
+        # The system's size, kept on the app so a second controller does not scale twice.
+        base = app.property("vividverseBaseFontSize")
+        if not base:
+            base = app.font().pointSizeF() if app.font().pointSizeF() > 0 else 10.0
+            app.setProperty("vividverseBaseFontSize", base)
+        self._base_point_size = float(base)
         self.scheme = ""
         app.setStyle("Fusion")
         app.styleHints().colorSchemeChanged.connect(self._system_changed)

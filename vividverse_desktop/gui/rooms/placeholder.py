@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
+    QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -41,7 +43,6 @@ class PlaceholderRoom(QWidget):
         card = QFrame(self)
         card.setProperty("role", "card")
         card.setObjectName(f"{room.key}EmptyState")
-        self._card = card
         inner = QVBoxLayout(card)
         inner.setContentsMargins(8 * UNIT, 8 * UNIT, 8 * UNIT, 8 * UNIT)
         inner.setSpacing(3 * UNIT)
@@ -94,10 +95,14 @@ class PlaceholderRoom(QWidget):
         note.setWordWrap(True)
         inner.addWidget(note)
 
-        self._wrapped = [headline, purpose, self._opened_label, note]
-        self._fit_card()
-        row = QVBoxLayout()
-        row.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Centred by stretches, not by alignment: an aligned item gets its size hint and
+        # its wrapped labels lose their height-for-width.
+        card.setMaximumWidth(max(130 * UNIT, card.fontMetrics().averageCharWidth() * 64))
+        card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card, 100)
+        row.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(2)
 
@@ -108,22 +113,6 @@ class PlaceholderRoom(QWidget):
             f"Opened {path.name}. The {self.room.title} room will show it here once it is built."
         )
         self._opened_label.show()
-        self._fit_card()
-
-    def _fit_card(self) -> None:
-        # Wrapped labels in a centred card get their height for the card's width
-        # (a centred layout item is given its size hint, which ignores height-for-width).
-        card = self._card
-        width = max(130 * UNIT, card.fontMetrics().averageCharWidth() * 64)
-        card.setFixedWidth(width)
-        inner = width - 16 * UNIT
-        for label in self._wrapped:
-            label.setMinimumHeight(label.heightForWidth(inner))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.FontChange:
-            self._fit_card()
-        super().changeEvent(event)
 
     def apply_colours(self, colours: Colours) -> None:
         """Redraw the glyph in the scheme's colours."""
