@@ -31,7 +31,7 @@ def _smoke(tmp_path: Path, *args: str) -> Preferences:
         text=True,
         timeout=60,
         check=False,
-        env={**os.environ, "VIVIDVERSE_SETTINGS": str(settings)},
+        env={**os.environ, "VIVIDVERSE_SETTINGS": str(settings), "XDG_DATA_HOME": str(tmp_path)},
     )
     assert result.returncode == 0, result.stderr
     return Preferences(settings)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl, qVersion
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPalette
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLineEdit,
+    QMessageBox,
     QTabBar,
     QTabWidget,
     QTextBrowser,
@@ -358,3 +359,63 @@ def test_every_interactive_widget_has_names(qtbot: QtBot, window: MainWindow) ->
     ]
     missing = [m for root in roots for m in _unnamed(root)]
     assert missing == [], "\n".join(missing)
+
+
+def test_following_the_system_scheme(qtbot: QtBot, qapp: QApplication, prefs: Preferences) -> None:
+    """With 'follow the system', the palette turns dark when the system's scheme does."""
+    system = ["light"]
+    theme = ThemeController(qapp, "system", system=lambda: system[0])
+    try:
+        assert theme.scheme == "light"
+        system[0] = "dark"
+        with qtbot.waitSignal(theme.changed, timeout=1000):
+            QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+        assert QApplication.palette().color(QPalette.ColorRole.Window).name() == DARK.window
+        theme.set_choice("light")
+        QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+        assert theme.scheme == "light"
+    finally:
+        theme.deleteLater()
+
+
+def test_an_unexpected_error_is_one_line_with_details(qtbot: QtBot, window: MainWindow) -> None:
+    """A background failure nobody handles shows one line; Details shows the traceback."""
+
+    def broken() -> None:
+        raise OSError("No space left on device")
+
+    with qtbot.waitSignal(window.runner.unhandled, timeout=5000):
+        window.runner.run_work(broken)
+    assert window.error_label.isVisible()
+    assert window.error_label.text() == "Something went wrong: OSError: No space left on device"
+    qtbot.mouseClick(window.error_details, Qt.MouseButton.LeftButton)
+    box = _dialog(window, QMessageBox)
+    assert "raise OSError" in box.detailedText()
+    assert "Nothing you saved is lost" in box.informativeText()
+    box.close()
+    assert not window.error_label.isVisible()
+
+
+def test_an_uncaught_exception_is_logged_and_shown(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The excepthook writes the traceback to the log file and shows the one line."""
+    import logging
+    import sys
+
+    from vividverse_desktop.gui.errors import install_excepthook, start_log
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    handler = start_log(tmp_path / "vividverse.log")
+    try:
+        install_excepthook(window.show_error)
+        try:
+            raise RuntimeError("keyring locked")
+        except RuntimeError as error:
+            sys.excepthook(type(error), error, error.__traceback__)
+        handler.flush()
+        assert "RuntimeError: keyring locked" in (tmp_path / "vividverse.log").read_text()
+        assert window.error_label.text().endswith("RuntimeError: keyring locked")
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()

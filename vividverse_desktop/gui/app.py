@@ -11,11 +11,13 @@ import argparse
 import asyncio
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from vividverse_desktop import __version__
+from vividverse_desktop.gui.errors import default_log_path, install_excepthook, start_log
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.main_window import MainWindow
 from vividverse_desktop.gui.preferences import Preferences
@@ -67,6 +69,15 @@ def build_shell(app: QApplication, preferences: Preferences | None = None) -> Sh
     return Shell(app, prefs, theme, runner, hub, window)
 
 
+def watch_errors(shell: Shell, log_path: Path | None = None) -> Path:
+    """Log to a file in the data directory; uncaught exceptions become one status line."""
+    path = log_path or default_log_path()
+    start_log(path)
+    shell.window.log_path = path
+    install_excepthook(shell.window.show_error)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start the app and run until the window closes."""
     args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -76,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     shell = build_shell(app)
+    watch_errors(shell)
     shell.window.show()
     if args.file:
         shell.window.open_file(args.file)

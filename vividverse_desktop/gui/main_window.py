@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QStackedWidget,
     QToolButton,
     QWidget,
@@ -36,6 +38,7 @@ from vividverse_desktop.core.workflow import Role
 from vividverse_desktop.gui.dialogs.about import AboutDialog
 from vividverse_desktop.gui.dialogs.settings import SettingsDialog
 from vividverse_desktop.gui.dialogs.shortcuts import ShortcutsDialog
+from vividverse_desktop.gui.errors import details, one_line
 from vividverse_desktop.gui.files import OPEN_FILTER, room_for
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.icons import icon
@@ -384,6 +387,20 @@ class MainWindow(QMainWindow):
         self.sync_button.setDefaultAction(self.actions["actionSyncNow"])
         self.sync_button.setAutoRaise(True)
         status.addPermanentWidget(self.sync_button)
+        self.error_label = QLabel(status)
+        self.error_label.setObjectName("errorLine")
+        self.error_details = QToolButton(status)
+        self.error_details.setObjectName("errorDetailsButton")
+        self.error_details.setAccessibleName("Error details")
+        self.error_details.setText("Details")
+        self.error_details.setToolTip("What went wrong, and where the log is")
+        self.error_details.clicked.connect(self._show_error_details)
+        status.addWidget(self.error_label)
+        status.addWidget(self.error_details)
+        self.error_label.hide()
+        self.error_details.hide()
+        self._last_error: BaseException | None = None
+        self.log_path: Path | None = None
 
     # -- behaviour ---------------------------------------------------------------------
 
@@ -413,6 +430,7 @@ class MainWindow(QMainWindow):
                 apply(colours)
         self.account_button.setIcon(icon("mdi6.account-circle-outline", colours))
         self.sync_status.apply_colours(colours)
+        self.error_label.setStyleSheet(f"color: {colours.danger}")
 
     def _fill_recent(self) -> None:
         menu = self.recent_menu
@@ -489,7 +507,32 @@ class MainWindow(QMainWindow):
 
     def _unhandled(self, task, error: BaseException) -> None:
         log.error("background task %s failed", task.name, exc_info=error)
-        self.statusBar().showMessage(f"Something went wrong: {error}", 10000)
+        self.show_error(error)
+
+    def show_error(self, error: BaseException) -> None:
+        """One line in the status bar; 'Details' shows the traceback and the log's place."""
+        self._last_error = error
+        self.error_label.setText(f"Something went wrong: {one_line(error)}")
+        self.error_label.show()
+        self.error_details.show()
+
+    def _show_error_details(self) -> None:
+        error = self._last_error
+        if error is None:
+            return
+        box = QMessageBox(self)
+        box.setObjectName("errorDetails")
+        box.setAccessibleName("Error details")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("What went wrong")
+        box.setText(one_line(error))
+        where = f"The log is {self.log_path}." if self.log_path else ""
+        box.setInformativeText(f"Nothing you saved is lost. {where}")
+        box.setDetailedText(details(error))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.error_label.hide()
+        self.error_details.hide()
 
     def _restore(self) -> None:
         geometry = self.preferences.geometry

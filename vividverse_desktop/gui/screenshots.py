@@ -40,7 +40,7 @@ def save(widget: QWidget, path: Path) -> Path:
 
 
 def take_all(out: Path) -> list[Path]:
-    """Every room in both schemes at both sizes, and the dialogs at the smaller size."""
+    """Every room in both schemes at both sizes, the dialogs, and README's main-window.png."""
     out.mkdir(parents=True, exist_ok=True)
     app = application()
     saved: list[Path] = []
@@ -60,6 +60,8 @@ def take_all(out: Path) -> list[Path]:
                     window.show_room(room.key)
                     name = f"{room.key}-{scheme}-{width}x{height}.png"
                     saved.append(save(window, out / name))
+                    if (room.key, scheme, width) == ("write", "light", SIZES[0][0]):
+                        saved.append(save(window, out / "main-window.png"))  # README's picture
             window.resize(*SIZES[0])
             window.show_room("write")
             for label, opener in (

@@ -7,6 +7,7 @@ light or dark. Every colour the shell draws with comes from :class:`Colours`: wi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -70,9 +71,9 @@ def system_scheme() -> str:
     return "dark" if hints.colorScheme() == Qt.ColorScheme.Dark else "light"
 
 
-def resolve(choice: str) -> str:
+def resolve(choice: str, system: Callable[[], str] = system_scheme) -> str:
     """The scheme a choice ('system', 'light', 'dark') means now."""
-    return system_scheme() if choice not in ("light", "dark") else choice
+    return system() if choice not in ("light", "dark") else choice
 
 
 def palette(colours: Colours) -> QPalette:
@@ -146,8 +147,16 @@ class ThemeController(QObject):
 
     changed = Signal(str)
 
-    def __init__(self, app: QApplication, choice: str = "system", scale: float = 1.0) -> None:
+    def __init__(
+        self,
+        app: QApplication,
+        choice: str = "system",
+        scale: float = 1.0,
+        *,
+        system: Callable[[], str] = system_scheme,
+    ) -> None:
         super().__init__(app)
+        self._system = system
         self.setObjectName("theme")
         self._app = app
         self._choice = choice if choice in CHOICES else "system"
@@ -195,7 +204,7 @@ class ThemeController(QObject):
             self._apply()
 
     def _apply(self) -> None:
-        self.scheme = resolve(self._choice)
+        self.scheme = resolve(self._choice, self._system)
         colours = self.colours
         self._app.setPalette(palette(colours))
         font = QFont(self._app.font())

@@ -94,6 +94,14 @@ class SettingsDialog(QDialog):
         self.scale_box.setCurrentIndex(SCALES.index(nearest))
         form.addRow("&Theme", self.theme_box)
         form.addRow("Interface &scale", self.scale_box)
+        scale_hint = QLabel(
+            "Text and everything laid out around it grow with the scale. 'Follow the system' "
+            "switches between light and dark when your desktop does.",
+            page,
+        )
+        scale_hint.setProperty("role", "muted")
+        scale_hint.setWordWrap(True)
+        form.addRow("", scale_hint)
         self.tabs.addTab(page, "Appearance")
 
         page, form = _form_page(self)
