@@ -11,13 +11,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from sync_server.models import RefreshTokenFamily, User, utc_now
+from sync_server.models import RefreshTokenFamily, User, role_column, roles_in_column, utc_now
 from sync_server.usn import next_usns
-from vividverse_desktop.core.workflow import Role
+from vividverse_desktop.core.capabilities import Capabilities
+from vividverse_desktop.core.workflow import Role, RoleSpec, role_names, roles_of
 
 
 class UsernameTaken(Exception):
@@ -26,15 +27,28 @@ class UsernameTaken(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Account:
-    """A user as the routes see it (no password hash)."""
+    """A user as the routes see it (no password hash).
+
+    ``roles`` are every role held; ``role`` is the primary one (``Role.primary``).
+    """
 
     id: uuid.UUID
     username: str
     display_name: str
-    role: Role
+    roles: frozenset[Role]
     token_version: int
     disabled: bool
     created_at: datetime
+
+    @property
+    def role(self) -> Role:
+        """The most privileged role held, for clients that show one."""
+        return Role.primary(self.roles)
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What the account may do (``core.capabilities``)."""
+        return Capabilities.of(self.roles)
 
     def to_json(self) -> dict[str, object]:
         """The public JSON form of the account."""
@@ -43,6 +57,7 @@ class Account:
             "username": self.username,
             "display_name": self.display_name,
             "role": self.role.value,
+            "roles": list(role_names(self.roles)),
             "disabled": self.disabled,
             "created_at": self.created_at.isoformat(),
         }
@@ -71,7 +86,7 @@ def _account(user: User) -> Account:
         id=user.id,
         username=user.username,
         display_name=user.display_name,
-        role=Role(user.role),
+        roles=roles_in_column(user.roles),
         token_version=user.token_version,
         disabled=user.disabled,
         created_at=user.created_at,
@@ -79,13 +94,16 @@ def _account(user: User) -> Account:
 
 
 def create_account(
-    session: Session, username: str, display_name: str, role: Role, password_hash: str
+    session: Session, username: str, display_name: str, role: RoleSpec, password_hash: str
 ) -> Account:
-    """Insert a new account; :class:`UsernameTaken` if the name is in use."""
+    """Insert a new account holding ``role`` (one or several); :class:`UsernameTaken` if
+    the name is in use."""
+    held = roles_of(role)
     user = User(
         username=username,
         display_name=display_name,
-        role=role.value,
+        role=Role.primary(held).value,
+        roles=role_column(held),
         password_hash=password_hash,
         token_version=0,
         disabled=False,
@@ -121,8 +139,9 @@ def list_accounts(
     query = select(User)
     counter = select(func.count()).select_from(User)
     if role is not None:
-        query = query.where(User.role == role.value)
-        counter = counter.where(User.role == role.value)
+        holds = (literal(",") + User.roles + literal(",")).contains(f",{role.value},")
+        query = query.where(holds)
+        counter = counter.where(holds)
     users = session.scalars(query.order_by(User.username).offset(offset).limit(limit)).all()
     total = session.scalar(counter) or 0
     return [_account(user) for user in users], total
@@ -134,13 +153,16 @@ def enabled_admin_count(session: Session) -> int:
     return session.scalar(query) or 0
 
 
-def set_role(session: Session, user_id: uuid.UUID, role: Role) -> Account | None:
-    """Give the account ``role``; ``None`` if there is no such account."""
+def set_roles(session: Session, user_id: uuid.UUID, roles: RoleSpec) -> Account | None:
+    """Make ``roles`` (one or several) the account's only roles; ``None`` if there is no
+    such account. A change gives the user record a fresh usn, so clients pull it."""
     user = session.get(User, user_id)
     if user is None:
         return None
-    if user.role != role.value:
-        user.role = role.value
+    held = roles_of(roles)
+    if roles_in_column(user.roles) != held:
+        user.roles = role_column(held)
+        user.role = Role.primary(held).value
         user.usn = next_usns(session)[0]
     session.flush()
     return _account(user)

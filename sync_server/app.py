@@ -39,7 +39,7 @@ from sync_server.settings import Settings, SettingsError
 from sync_server.storage import open_storage, signing_key_from
 from sync_server.throttle import LoginThrottle
 from sync_server.tokens import TokenIssuer
-from vividverse_desktop.core.workflow import Role
+from vividverse_desktop.core.workflow import Role, role_names
 
 log = logging.getLogger(__name__)
 
@@ -175,9 +175,10 @@ def ensure_first_admin(session: Session, settings: Settings, hasher: PasswordHas
     """Create the admin named in the settings when the database has no admin yet."""
     if settings.admin_username is None or settings.admin_password is None:
         return
-    if accounts.enabled_admin_count(session) > 0:
-        return
     username = settings.admin_username.strip().lower()
+    if accounts.enabled_admin_count(session) > 0:
+        _grant_admin_roles(session, username, settings.admin_roles)
+        return
     if not auth.USERNAME_PATTERN.fullmatch(username):
         raise SettingsError(
             "VIVIDVERSE_ADMIN_USERNAME must be 3-64 characters: letters, digits, '_', '.', '-'"
@@ -187,10 +188,23 @@ def ensure_first_admin(session: Session, settings: Settings, hasher: PasswordHas
     if problem is not None:
         raise SettingsError(f"VIVIDVERSE_ADMIN_PASSWORD {problem}")
     try:
-        accounts.create_account(session, username, username, Role.ADMIN, hasher.hash_now(password))
+        accounts.create_account(
+            session, username, username, settings.admin_roles, hasher.hash_now(password)
+        )
     except UsernameTaken:
         log.warning(
             "no admin exists and the user %r is taken by a non-admin; not creating one", username
         )
         return
     log.info("created the first admin %r", username)
+
+
+def _grant_admin_roles(session: Session, username: str, roles: frozenset[Role]) -> None:
+    """Give the named admin (if it is one) the roles of ``VIVIDVERSE_ADMIN_ROLES`` it lacks."""
+    found = accounts.credentials_by_username(session, username)
+    if found is None or Role.ADMIN not in found.account.roles:
+        return
+    held = found.account.roles
+    if not roles <= held:
+        accounts.set_roles(session, found.account.id, held | roles)
+        log.info("the admin %r now holds %s", username, "+".join(role_names(held | roles)))

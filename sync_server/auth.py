@@ -3,8 +3,9 @@
 Every authenticated request presents ``Authorization: Bearer <access token>``. The token
 must be a valid HS256 access token, and the account it names must exist, be enabled and
 still be at the token's ``token_version``; otherwise the answer is 401. Role checks
-(:func:`require_role`) answer 403. The account is read from the database on every request
-(:mod:`sync_server.identity`), so a revocation holds from the very next request.
+(:func:`require`, asking ``core.capabilities``) answer 403. The account is read from the
+database on every request (:mod:`sync_server.identity`), so a revocation holds from the
+very next request.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sync_server.openapi import Operation
 from sync_server.passwords import MIN_PASSWORD_CHARS, password_problem
 from sync_server.payload import Field, read_fields
 from sync_server.tokens import TokenError
+from vividverse_desktop.core.capabilities import Action
 from vividverse_desktop.core.workflow import Role
 
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]{2,63}")
@@ -79,11 +81,11 @@ def account_reader_of(request: Request) -> AccountReader:
     return reader
 
 
-def require_role(account: Account, *roles: Role) -> None:
-    """403 unless ``account`` has one of ``roles``."""
-    if account.role not in roles:
-        allowed = ", ".join(role.value for role in roles)
-        raise ApiError(403, "forbidden", f"this needs the role {allowed}")
+def require(account: Account, *actions: Action) -> None:
+    """403 (saying why) unless one of ``account``'s roles grants one of ``actions``."""
+    reason = account.capabilities.reason(*actions)
+    if reason is not None:
+        raise ApiError(403, "forbidden", reason)
 
 
 def check_username(raw: str) -> str:
@@ -134,7 +136,7 @@ async def register(request: Request) -> Response:
     if role not in SELF_SERVICE_ROLES:
         if bearer_token(request) is None:
             raise ApiError(403, "forbidden", f"only an admin may create a {role.value} account")
-        require_role(await current_user(request), Role.ADMIN)
+        require(await current_user(request), Action.MANAGE_USERS)
     check_password(body["password"])
     display_name = (body.get("display_name") or "").strip() or username
     password_hash = await context.hasher.hash(body["password"])
@@ -245,7 +247,7 @@ def _token_pair(
 ) -> dict[str, object]:
     tokens = context.tokens
     return {
-        "access_token": tokens.access_token(account.id, account.token_version, account.role),
+        "access_token": tokens.access_token(account.id, account.token_version, account.roles),
         "refresh_token": tokens.refresh_token(account.id, account.token_version, family_id, jti),
         "token_type": "bearer",
         "expires_in": tokens.access_seconds,

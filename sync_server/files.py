@@ -30,8 +30,9 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Route
 
 from sync_server import models
+from sync_server.access import Sight, may_revise, script_sight
 from sync_server.accounts import Account
-from sync_server.auth import current_user, require_role
+from sync_server.auth import current_user, require
 from sync_server.context import context_of
 from sync_server.errors import ApiError
 from sync_server.limits import FileLimits
@@ -56,14 +57,14 @@ from sync_server.uploads import (
     unavailable,
 )
 from sync_server.usn import UsnSequence
-from vividverse_desktop.core.workflow import Role, Status
+from vividverse_desktop.core.capabilities import Action
 
 SCRIPT_TYPES = {"application/pdf": "pdf", "text/x-fountain": "fountain", "text/plain": "text"}
 MOVIE_TYPES = frozenset(
     {"video/mp4", "video/webm", "video/quicktime", "video/x-matroska", "application/octet-stream"}
 )
-SCRIPT_READERS = (Role.WRITER, Role.VALIDATOR, Role.EDITOR, Role.REVIEWER, Role.ADMIN)
-MOVIE_WATCHERS = (Role.REVIEWER, Role.EDITOR, Role.ADMIN)
+SCRIPT_READING = (Action.READ_OWN_SCRIPTS, Action.READ_ALL_SCRIPTS, Action.READ_BLIND_QUEUE)
+SCRIPT_WRITING = (Action.REVISE_OWN_SCRIPT, Action.REVISE_ANY_SCRIPT)
 DEFAULT_LINK_SECONDS = 3600
 MAX_LINK_SECONDS = 7 * 24 * 3600
 MAX_DURATION_S = 1_000_000.0
@@ -73,16 +74,18 @@ __all__ = ["OPERATIONS", "ROUTES", "FileLimits", "FileService", "UploadBodyLimit
 
 
 def _script_version(
-    session: Session, account: Account, script_id: uuid.UUID, n: int | None
-) -> models.ScriptVersion:
-    """Version ``n`` (the newest when ``None``) of a script ``account`` may see."""
+    session: Session, account: Account, script_id: uuid.UUID, n: int | None, *, write: bool
+) -> tuple[models.ScriptVersion, Sight]:
+    """Version ``n`` (the newest when ``None``) of a script ``account`` may read (or, with
+    ``write``, revise), and how they see it."""
     script = session.get(models.Script, script_id)
     if script is None:
         raise ApiError(404, "not_found", f"no script {script_id}")
-    if account.role is Role.WRITER and script.author_id != account.id:
-        raise ApiError(403, "forbidden", "writers see only their own scripts")
-    if account.role is Role.VALIDATOR and script.status != Status.PENDING_VALIDATION.value:
-        raise ApiError(403, "forbidden", "validators read only scripts waiting for scores")
+    sight = script_sight(account, script.author_id, script.status)
+    if isinstance(sight, str):
+        raise ApiError(403, "forbidden", sight)
+    if write and not may_revise(account, script.author_id):
+        raise ApiError(403, "forbidden", "only the script's author (or an admin) may do this")
     query = select(models.ScriptVersion).where(models.ScriptVersion.script_id == script_id)
     if n is None:
         query = query.order_by(models.ScriptVersion.n.desc()).limit(1)
@@ -91,7 +94,7 @@ def _script_version(
     version = session.scalar(query)
     if version is None:
         raise ApiError(404, "not_found", f"script {script_id} has no version {n or ''}".strip())
-    return version
+    return version, sight
 
 
 def _small_number(raw: str) -> bool:
@@ -120,13 +123,13 @@ async def script_source(request: Request) -> Response:
     script_id = _script_id(request)
     context = context_of(request)
     if request.method == "GET":
-        require_role(account, *SCRIPT_READERS)
+        require(account, *SCRIPT_READING)
         return await _download_source(request, account, script_id, _version_number(request))
-    require_role(account, Role.WRITER, Role.ADMIN)
+    require(account, *SCRIPT_WRITING)
     wanted = _version_number(request)
 
     def vacant(session: Session) -> int:
-        version = _script_version(session, account, script_id, wanted)
+        version, _sight = _script_version(session, account, script_id, wanted, write=True)
         if version.source_file_key is not None:
             raise ApiError(409, "conflict", f"version {version.n} already has its source file")
         return version.n
@@ -147,7 +150,7 @@ async def script_source(request: Request) -> Response:
 
     def record(session: Session) -> dict[str, Any]:
         usns = UsnSequence(session).lock()
-        version = _script_version(session, account, script_id, n)
+        version, _sight = _script_version(session, account, script_id, n, write=True)
         if version.source_file_key is not None:
             raise ApiError(409, "conflict", f"version {n} already has its source file")
         version.source_file_key = stored.key
@@ -166,14 +169,14 @@ async def script_source(request: Request) -> Response:
 async def _download_source(
     request: Request, account: Account, script_id: uuid.UUID, wanted: int | None
 ) -> Response:
-    def find(session: Session) -> tuple[int, str | None, str]:
-        version = _script_version(session, account, script_id, wanted)
-        if account.role is Role.VALIDATOR:
+    def find(session: Session) -> tuple[int, str | None, str | None]:
+        version, sight = _script_version(session, account, script_id, wanted, write=False)
+        if sight is Sight.BLIND:
             return version.n, None, blind_version(version_record(version)).fountain_text
-        return version.n, version.source_file_key, ""
+        return version.n, version.source_file_key, None
 
     n, key, blind_text = await context_of(request).read(find)
-    if account.role is Role.VALIDATOR:
+    if blind_text is not None:
         return Response(
             blind_text.encode(),
             media_type="text/x-fountain; charset=utf-8",
@@ -231,7 +234,7 @@ def _duration(request: Request) -> float:
 async def movie_video(request: Request) -> Response:
     """PUT /api/movies/{id}/video?duration=&name=: store the film, set video_key/duration."""
     account = await current_user(request)
-    require_role(account, Role.EDITOR, Role.ADMIN)
+    require(account, Action.PUBLISH_MOVIE)
     movie_id = _movie_id(request)
     context = context_of(request)
     await context.read(lambda session: _movie(session, movie_id).id)
@@ -286,7 +289,7 @@ def _link_seconds(request: Request) -> int:
 async def movie_video_url(request: Request) -> Response:
     """GET /api/movies/{id}/video-url?expires=: an expiring download URL of the film."""
     account = await current_user(request)
-    require_role(account, *MOVIE_WATCHERS)
+    require(account, Action.WATCH_MOVIE)
     movie_id = _movie_id(request)
     seconds = _link_seconds(request)
     key = await context_of(request).read(lambda session: _movie(session, movie_id).video_key)

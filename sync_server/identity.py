@@ -27,8 +27,7 @@ from sqlalchemy import Engine, bindparam, select
 from starlette.concurrency import run_in_threadpool
 
 from sync_server.accounts import Account
-from sync_server.models import User
-from vividverse_desktop.core.workflow import Role
+from sync_server.models import User, roles_in_column
 
 INLINE_BUSY_TIMEOUT_S = 0.1
 """How long an inline SQLite read may wait for a lock before it moves to a worker thread."""
@@ -36,7 +35,7 @@ INLINE_BUSY_TIMEOUT_S = 0.1
 _COLUMNS = (
     User.username,
     User.display_name,
-    User.role,
+    User.roles,
     User.token_version,
     User.disabled,
     User.created_at,
@@ -124,12 +123,12 @@ class AccountReader:
 
 
 def _account_of(user_id: uuid.UUID, values: Sequence[Any]) -> Account:
-    username, display_name, role, token_version, disabled, created_at = values
+    username, display_name, roles, token_version, disabled, created_at = values
     return Account(
         id=user_id,
         username=username,
         display_name=display_name,
-        role=Role(role),
+        roles=roles_in_column(roles),
         token_version=token_version,
         disabled=bool(disabled),
         created_at=created_at,

@@ -8,6 +8,7 @@ change; :class:`UsnCounter` hands them out. ORM objects never leave ``sync_serve
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +31,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from vividverse_desktop.core.workflow import Role
+from vividverse_desktop.core.workflow import Role, role_names, roles_of
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -86,6 +87,21 @@ class Base(DeclarativeBase):
     }
 
 
+def role_column(roles: Iterable[Role]) -> str:
+    """The ``users.roles`` value of a set of roles: their names, comma-separated."""
+    return ",".join(role_names(roles))
+
+
+def roles_in_column(value: str) -> frozenset[Role]:
+    """The roles a ``users.roles`` value names."""
+    return roles_of(value.split(","))
+
+
+def _roles_default(context: Any) -> str:
+    """A row inserted with only ``role`` holds that one role."""
+    return str(context.get_current_parameters()["role"])
+
+
 class User(Base):
     """A person who signs in. ``token_version`` bumps end all their sessions."""
 
@@ -95,6 +111,9 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(128))
     role: Mapped[str] = mapped_column(String(16))
+    """The primary role (``Role.primary`` of ``roles``), for clients that show one."""
+    roles: Mapped[str] = mapped_column(String(128), default=_roles_default)
+    """Every role held, comma-separated in ``Role`` order (``role_column``)."""
     password_hash: Mapped[str] = mapped_column(String(128))
     token_version: Mapped[int] = mapped_column(Integer, default=0)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)

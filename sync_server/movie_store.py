@@ -14,6 +14,7 @@ from sync_server import models
 from sync_server.batch import Batch, accepted, conflict, refused, stale
 from sync_server.records import movie_record, note_record
 from sync_server.usn import UsnSequence
+from vividverse_desktop.core.capabilities import Action
 from vividverse_desktop.core.wire import (
     ConflictReason,
     MovieProgress,
@@ -24,18 +25,15 @@ from vividverse_desktop.core.wire import (
 )
 from vividverse_desktop.core.workflow import Role, Status, transition
 
-MOVIE_EDITORS = frozenset({Role.EDITOR, Role.ADMIN})
-NOTE_EDITORS = frozenset({Role.REVIEWER, Role.EDITOR, Role.ADMIN})
 RENDER_ENDS = {"completed": Status.COMPLETED, "failed": Status.FAILED}
 
 
 def progress_op(batch: Batch, op: Op, body: MovieProgress) -> PushResult:
     """Apply a ``movie_progress`` op: editors and admins, on the movie's current revision."""
     account, session = batch.account, batch.session
-    if account.role not in MOVIE_EDITORS:
-        return refused(
-            op, Outcome.FORBIDDEN, f"only editors report renders; you are {account.role}"
-        )
+    reason = account.capabilities.reason(Action.REPORT_RENDER)
+    if reason is not None:
+        return refused(op, Outcome.FORBIDDEN, reason)
     movie = session.get(models.Movie, uuid.UUID(body.movie_id))
     if movie is None:
         return refused(op, Outcome.INVALID, f"no movie {body.movie_id}")
@@ -86,14 +84,18 @@ def update_movie(
 def note_op(batch: Batch, op: Op, body: ReviewNoteEdit) -> PushResult:
     """Apply a ``review_note`` op: create (no base revision) or edit the current revision."""
     account, session = batch.account, batch.session
-    if account.role not in NOTE_EDITORS:
-        return refused(op, Outcome.FORBIDDEN, f"a {account.role} does not write review notes")
+    caps = account.capabilities
+    reason = caps.reason(Action.WRITE_NOTE, Action.EDIT_OWN_NOTE, Action.RESOLVE_ANY_NOTE)
+    if reason is not None:
+        return refused(op, Outcome.FORBIDDEN, reason)
     movie_id = uuid.UUID(body.movie_id)
     if session.get(models.Movie, movie_id) is None:
         return refused(op, Outcome.INVALID, f"no movie {body.movie_id}")
     note = session.get(models.ReviewNote, uuid.UUID(body.note_id))
     now = models.utc_now()
     if body.base_revision is None:
+        if not caps.can(Action.WRITE_NOTE):
+            return refused(op, Outcome.FORBIDDEN, caps.reason(Action.WRITE_NOTE) or "")
         if note is not None:
             return conflict(
                 op,
@@ -114,6 +116,9 @@ def note_op(batch: Batch, op: Op, body: ReviewNoteEdit) -> PushResult:
             return refused(op, Outcome.INVALID, f"no review note {body.note_id}")
         if note.movie_id != movie_id:
             return refused(op, Outcome.INVALID, "a note cannot move to another movie")
+        mine = note.author_id == account.id and caps.can(Action.EDIT_OWN_NOTE)
+        if not mine and not caps.can(Action.RESOLVE_ANY_NOTE):
+            return refused(op, Outcome.FORBIDDEN, caps.reason(Action.RESOLVE_ANY_NOTE) or "")
         if body.base_revision != note.revision:
             return stale(op, note_record(note).to_json(), note.revision)
     note.frame = body.frame

@@ -23,16 +23,17 @@ from starlette.routing import Route
 
 from sync_server import models
 from sync_server.accounts import Account
-from sync_server.auth import current_user, require_role
+from sync_server.auth import current_user, require
 from sync_server.context import context_of
 from sync_server.errors import ApiError
-from sync_server.movie_store import NOTE_EDITORS, update_movie
+from sync_server.movie_store import update_movie
 from sync_server.openapi import Operation
 from sync_server.payload import Field, read_fields
 from sync_server.records import movie_record, note_record
 from sync_server.usn import UsnSequence
+from vividverse_desktop.core.capabilities import Action
 from vividverse_desktop.core.wire.records import MAX_FPS, MAX_FRAME, MAX_REVISION
-from vividverse_desktop.core.workflow import Role, Status, WorkflowError, transition
+from vividverse_desktop.core.workflow import Status, WorkflowError, transition
 
 QUEUED = "queued"
 
@@ -59,9 +60,9 @@ def movie_json(movie: models.Movie) -> dict[str, Any]:
     return {**movie_record(movie).to_json(), "videoUrl": movie.video_key}
 
 
-async def _staff(request: Request, *roles: Role) -> Account:
+async def _staff(request: Request, *actions: Action) -> Account:
     account = await current_user(request)
-    require_role(account, *roles)
+    require(account, *actions)
     return account
 
 
@@ -80,7 +81,7 @@ def _movie(session: Session, movie_id: uuid.UUID) -> models.Movie:
 
 async def generate(request: Request) -> Response:
     """POST /api/movies/generate {scriptId}: Selected -> Generating and a new movie."""
-    account = await _staff(request, Role.EDITOR, Role.ADMIN)
+    account = await _staff(request, Action.START_RENDER)
     script_id = uuid.UUID((await read_fields(request, GENERATE_FIELDS))["scriptId"])
 
     def work(session: Session) -> dict[str, Any]:
@@ -89,7 +90,7 @@ async def generate(request: Request) -> Response:
         if script is None:
             raise ApiError(404, "not_found", f"no script {script_id}")
         try:
-            script.status = transition(script.status, Status.GENERATING, account.role).value
+            script.status = transition(script.status, Status.GENERATING, account.roles).value
         except WorkflowError as exc:
             raise ApiError(409, "illegal_transition", str(exc)) from None
         version_id = session.scalar(
@@ -126,7 +127,7 @@ async def generate(request: Request) -> Response:
 
 async def progress(request: Request) -> Response:
     """PUT /api/movies/{id}/progress: record a render's status and progress."""
-    await _staff(request, Role.EDITOR, Role.ADMIN)
+    await _staff(request, Action.REPORT_RENDER)
     movie_id = _movie_id(request)
     body = await read_fields(request, PROGRESS_FIELDS)
 
@@ -161,10 +162,11 @@ async def progress(request: Request) -> Response:
 
 async def notes(request: Request) -> Response:
     """GET lists a movie's notes by frame; POST adds one (reviewers, editors, admins)."""
-    account = await _staff(request, *NOTE_EDITORS)
+    reading = request.method == "GET"
+    account = await _staff(request, Action.WATCH_MOVIE if reading else Action.WRITE_NOTE)
     movie_id = _movie_id(request)
     context = context_of(request)
-    if request.method == "GET":
+    if reading:
 
         def listing(session: Session) -> dict[str, Any]:
             _movie(session, movie_id)

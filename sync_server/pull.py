@@ -6,7 +6,8 @@ read in one snapshot (REPEATABLE READ on PostgreSQL), so a transaction committed
 two reads cannot slip a lower usn behind the cursor: writers hold the counter's row lock
 until they commit, so committed usns always form a prefix.
 
-Who sees what:
+Who sees what (``core.capabilities``; an account holding several roles sees the union,
+and a script it may read in full is never sent blind):
 
 ==========  =========================================================================
 role        records (everyone also receives their own user record)
@@ -20,7 +21,9 @@ admin       everything: every user and every score event included
 ==========  =========================================================================
 
 When a script enters PendingValidation its newest version gets a fresh usn, so a
-validator who pulled past it earlier receives it then.
+validator who pulled past it earlier receives it then. Each page names its ``scope``
+(:func:`pull_scope`, the account's roles): when roles change, what the user may see
+changes below their cursor, and the client pulls again from 0.
 """
 
 from __future__ import annotations
@@ -44,8 +47,9 @@ from sync_server.records import (
     user_record,
     version_record,
 )
+from vividverse_desktop.core.capabilities import Action
 from vividverse_desktop.core.wire import Change, PullResponse, Record
-from vividverse_desktop.core.workflow import Role, Status
+from vividverse_desktop.core.workflow import Status, role_names
 
 _SCORES = cast(Table, models.ScoreEvent.__table__)
 _SCORE_COLUMNS = select(
@@ -83,53 +87,68 @@ def _of(record: Callable[[Any], Record]) -> Callable[[Any], Change]:
     return lambda row: Change.of(record(row), row.usn)
 
 
-def _sources(account: Account) -> list[Source]:
-    role = account.role
+def _script_sources(account: Account) -> list[Source]:
+    """Scripts and versions: in full where the account may read them so, else blind."""
+    caps = account.capabilities
     scripts = select(models.Script)
     versions = select(models.ScriptVersion)
-    users = select(models.User)
-    if role is not Role.ADMIN:
-        users = users.where(models.User.id == account.id)
-    sources = [Source(users, models.User.usn, _of(user_record))]
-    if role is Role.WRITER:
-        sources.append(
-            Source(scripts.where(models.Script.author_id == account.id), models.Script.usn,
-                   _of(script_record))
-        )  # fmt: skip
-        owned = select(models.Script.id).where(models.Script.author_id == account.id)
-        sources.append(
-            Source(versions.where(models.ScriptVersion.script_id.in_(owned)),
-                   models.ScriptVersion.usn, _of(version_record))
-        )  # fmt: skip
-        return sources
-    if role is Role.VALIDATOR:
-        pending = select(models.Script.id).where(
-            models.Script.status == Status.PENDING_VALIDATION.value
-        )
+    if caps.can(Action.READ_ALL_SCRIPTS):
         return [
-            *sources,
-            Source(scripts, models.Script.usn, _of(lambda row: blind_script(script_record(row)))),
+            Source(scripts, models.Script.usn, _of(script_record)),
+            Source(versions, models.ScriptVersion.usn, _of(version_record)),
+        ]
+    sources: list[Source] = []
+    mine = models.Script.author_id == account.id
+    owned = select(models.Script.id).where(mine)
+    own = caps.can(Action.READ_OWN_SCRIPTS)
+    if own:
+        sources += [
+            Source(scripts.where(mine), models.Script.usn, _of(script_record)),
+            Source(versions.where(models.ScriptVersion.script_id.in_(owned)),
+                   models.ScriptVersion.usn, _of(version_record)),
+        ]  # fmt: skip
+    if caps.can(Action.READ_BLIND_QUEUE):
+        others = models.Script.author_id != account.id
+        pending = select(models.Script.id).where(
+            models.Script.status == Status.PENDING_VALIDATION.value, *((others,) if own else ())
+        )
+        sources += [
+            Source(
+                scripts.where(others) if own else scripts,
+                models.Script.usn,
+                _of(lambda row: blind_script(script_record(row))),
+            ),
             Source(
                 versions.where(models.ScriptVersion.script_id.in_(pending)),
                 models.ScriptVersion.usn,
                 _of(lambda row: blind_version(version_record(row))),
             ),
-            Source(
-                _SCORE_COLUMNS.where(_SCORES.c.validator_id == account.id),
-                _SCORES.c.usn,
-                score_change,
-                rows=True,
-            ),
         ]
-    sources += [
-        Source(scripts, models.Script.usn, _of(script_record)),
-        Source(versions, models.ScriptVersion.usn, _of(version_record)),
-        Source(select(models.Movie), models.Movie.usn, _of(movie_record)),
-        Source(select(models.ReviewNote), models.ReviewNote.usn, _of(note_record)),
-    ]
-    if role is Role.ADMIN:
-        sources.append(Source(_SCORE_COLUMNS, _SCORES.c.usn, score_change, rows=True))
     return sources
+
+
+def _sources(account: Account) -> list[Source]:
+    caps = account.capabilities
+    users = select(models.User)
+    if not caps.can(Action.MANAGE_USERS):
+        users = users.where(models.User.id == account.id)
+    sources = [Source(users, models.User.usn, _of(user_record)), *_script_sources(account)]
+    if caps.can(Action.VIEW_VALIDATORS):
+        sources.append(Source(_SCORE_COLUMNS, _SCORES.c.usn, score_change, rows=True))
+    elif caps.can(Action.SCORE_SCRIPT):
+        own_scores = _SCORE_COLUMNS.where(_SCORES.c.validator_id == account.id)
+        sources.append(Source(own_scores, _SCORES.c.usn, score_change, rows=True))
+    if caps.can(Action.WATCH_MOVIE):
+        sources += [
+            Source(select(models.Movie), models.Movie.usn, _of(movie_record)),
+            Source(select(models.ReviewNote), models.ReviewNote.usn, _of(note_record)),
+        ]
+    return sources
+
+
+def pull_scope(account: Account) -> str:
+    """What ``account`` may see, as a name that changes when it does: its roles."""
+    return "+".join(role_names(account.roles))
 
 
 def pull_page(session: Session, account: Account, since: int, limit: int) -> PullResponse:
@@ -143,4 +162,4 @@ def pull_page(session: Session, account: Account, since: int, limit: int) -> Pul
     page = found[:limit]
     changes = tuple(change(row) for _usn, row, change in page)
     next_since = changes[-1].usn if changes else since
-    return PullResponse(changes, next_since, has_more=len(found) > limit)
+    return PullResponse(changes, next_since, has_more=len(found) > limit, scope=pull_scope(account))

@@ -9,7 +9,8 @@ The protocol is the wire package's (``vividverse_desktop.core.wire``). Here:
   it was applied under); with another hash, or by another user, it is a
   ``payload_mismatch`` conflict. Only applied ops are recorded, so a refused op can be
   sent again later (after an admin restores a role, say).
-- Each kind checks, in this order: the pusher's role may do this at all (``forbidden``),
+- Each kind checks, in this order: the pusher's roles may do this at all (``forbidden``,
+  from ``core.capabilities``),
   the record exists (``invalid``), the edit is based on the current revision (``stale``
   conflict carrying the server's record), then the rules of the change (``invalid``,
   or ``forbidden`` for a workflow move the role may not make).
@@ -28,15 +29,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sync_server import models, score_store
+from sync_server.access import may_revise
 from sync_server.accounts import Account
 from sync_server.batch import Batch, PreparedPush, accepted, conflict, refused, stale
 from sync_server.group_commit import MergedWork
 from sync_server.movie_store import note_op, progress_op
 from sync_server.push_rows import RenderedRows
 from sync_server.records import script_record
-from sync_server.score_store import SCORABLE, Stored
+from sync_server.score_store import OWN_SCRIPT, SCORABLE, Stored
 from sync_server.scores import check_event_limits
 from sync_server.usn import UsnSequence
+from vividverse_desktop.core.capabilities import Action
 from vividverse_desktop.core.scoring import ScoreEvent
 from vividverse_desktop.core.screenplay import fountain, stats
 from vividverse_desktop.core.screenplay.errors import ScreenplayError
@@ -52,7 +55,7 @@ from vividverse_desktop.core.wire import (
     ScriptRevision,
     ScriptSubmission,
 )
-from vividverse_desktop.core.workflow import TRANSITIONS, Role, Status, transition
+from vividverse_desktop.core.workflow import Status, move_exists, moves_others_scripts, transition
 
 REVISABLE = frozenset({Status.DRAFT, Status.PENDING_VALIDATION, Status.REJECTED})
 """Statuses in which a script takes a new version (not once validated or beyond)."""
@@ -188,8 +191,9 @@ def apply_op(batch: Batch, op: Op) -> PushResult:
 
 def _score(batch: Batch, op: Op, event: ScoreEvent) -> PushResult:
     account = batch.account
-    if account.role is not Role.VALIDATOR:
-        return refused(op, Outcome.FORBIDDEN, f"only validators score; you are {account.role}")
+    reason = account.capabilities.reason(Action.SCORE_SCRIPT)
+    if reason is not None:
+        return refused(op, Outcome.FORBIDDEN, reason)
     if event.validator_id != batch.account_text:
         return refused(op, Outcome.FORBIDDEN, "a score must be your own (validatorId)")
     problem = check_event_limits(event)
@@ -199,6 +203,8 @@ def _score(batch: Batch, op: Op, event: ScoreEvent) -> PushResult:
     version = None if version_key is None else batch.version(version_key)
     if version is None:
         return refused(op, Outcome.INVALID, f"no script version {event.script_version_id}")
+    if version.author_id == account.id:
+        return refused(op, Outcome.FORBIDDEN, OWN_SCRIPT)
     if version.status not in SCORABLE:
         return refused(op, Outcome.INVALID, f"the script is {version.status}: it takes no scores")
     event_id = batch.event_key(event.id)
@@ -227,14 +233,14 @@ def _score(batch: Batch, op: Op, event: ScoreEvent) -> PushResult:
 
 def _submit(batch: Batch, op: Op, body: ScriptSubmission) -> PushResult:
     account, session = batch.account, batch.session
-    if account.role not in (Role.WRITER, Role.ADMIN):
-        return refused(
-            op, Outcome.FORBIDDEN, f"only writers submit scripts; you are {account.role}"
-        )
+    caps = account.capabilities
+    reason = caps.reason(Action.SUBMIT_SCRIPT)
+    if reason is not None:
+        return refused(op, Outcome.FORBIDDEN, reason)
     script_id, version_id = uuid.UUID(body.script_id), uuid.UUID(body.version_id)
     held = session.get(models.Script, script_id)
     if held is not None:
-        visible = held.author_id == account.id or account.role is Role.ADMIN
+        visible = held.author_id == account.id or caps.can(Action.READ_ALL_SCRIPTS)
         theirs = script_record(held).to_json() if visible else None
         return conflict(
             op, ConflictReason.PAYLOAD_MISMATCH, theirs, message="this script id is taken"
@@ -244,7 +250,7 @@ def _submit(batch: Batch, op: Op, body: ScriptSubmission) -> PushResult:
     measured = measure(body.fountain_text)
     if isinstance(measured, str):
         return refused(op, Outcome.INVALID, measured)
-    status = transition(Status.DRAFT, Status.PENDING_VALIDATION, account.role, is_author=True)
+    status = transition(Status.DRAFT, Status.PENDING_VALIDATION, account.roles, is_author=True)
     now = models.utc_now()
     session.add(
         models.Script(
@@ -291,22 +297,15 @@ def _version_row(
     )
 
 
-def _may_write_script(account: Account, script: models.Script) -> bool:
-    return account.role is Role.ADMIN or (
-        account.role is Role.WRITER and script.author_id == account.id
-    )
-
-
 def _revise(batch: Batch, op: Op, body: ScriptRevision) -> PushResult:
     account, session = batch.account, batch.session
-    if account.role not in (Role.WRITER, Role.ADMIN):
-        return refused(
-            op, Outcome.FORBIDDEN, f"only writers revise scripts; you are {account.role}"
-        )
+    reason = account.capabilities.reason(Action.REVISE_OWN_SCRIPT, Action.REVISE_ANY_SCRIPT)
+    if reason is not None:
+        return refused(op, Outcome.FORBIDDEN, reason)
     script = session.get(models.Script, uuid.UUID(body.script_id))
     if script is None:
         return refused(op, Outcome.INVALID, f"no script {body.script_id}")
-    if not _may_write_script(account, script):
+    if not may_revise(account, script.author_id):
         return refused(op, Outcome.FORBIDDEN, "only the script's author may revise it")
     version_id = uuid.UUID(body.version_id)
     if session.get(models.ScriptVersion, version_id) is not None:
@@ -337,27 +336,19 @@ def _revise(batch: Batch, op: Op, body: ScriptRevision) -> PushResult:
     return accepted(op, usn)
 
 
-def _move_refusal(current: Status, target: Status, account: Account, is_author: bool) -> Outcome:
-    """Whether an illegal status move is the role's lack of a right or no such move."""
-    grants = TRANSITIONS.get((current, target))
-    if grants is None:
-        return Outcome.INVALID
-    if account.role not in grants or (grants[account.role] and not is_author):
-        return Outcome.FORBIDDEN
-    return Outcome.INVALID
-
-
 def _edit_script(batch: Batch, op: Op, body: ScriptMetadata) -> PushResult:
     account, session = batch.account, batch.session
-    if account.role not in (Role.WRITER, Role.EDITOR, Role.ADMIN):
-        return refused(op, Outcome.FORBIDDEN, f"a {account.role} does not edit scripts")
+    caps = account.capabilities
+    reason = caps.reason(Action.MOVE_SCRIPT)
+    if reason is not None:
+        return refused(op, Outcome.FORBIDDEN, reason)
     script = session.get(models.Script, uuid.UUID(body.script_id))
     if script is None:
         return refused(op, Outcome.INVALID, f"no script {body.script_id}")
     is_author = script.author_id == account.id
-    if body.title is not None and not _may_write_script(account, script):
+    if body.title is not None and not may_revise(account, script.author_id):
         return refused(op, Outcome.FORBIDDEN, "only the script's author or an admin retitles it")
-    if account.role is Role.WRITER and not is_author:
+    if not is_author and not moves_others_scripts(account.roles):
         return refused(op, Outcome.FORBIDDEN, "only the script's author may edit it")
     if body.base_revision != script.revision:
         return stale(op, script_record(script).to_json(), script.revision)
@@ -365,9 +356,11 @@ def _edit_script(batch: Batch, op: Op, body: ScriptMetadata) -> PushResult:
     target = body.status
     if target is not None and target is not current:
         try:
-            transition(current, target, account.role, is_author=is_author)
+            transition(current, target, account.roles, is_author=is_author)
         except ValueError as exc:
-            return refused(op, _move_refusal(current, target, account, is_author), str(exc))
+            # A move the table has was refused for the roles (or authorship).
+            outcome = Outcome.FORBIDDEN if move_exists(current, target) else Outcome.INVALID
+            return refused(op, outcome, str(exc))
         script.status = target.value
         if target is Status.PENDING_VALIDATION:
             _announce_latest_version(batch, script.id)

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from sync_server import models
+from sync_server.models import roles_in_column
 from vividverse_desktop.core.scoring import ScoreEvent, Verdict
 from vividverse_desktop.core.screenplay.title_page import read_title_page
 from vividverse_desktop.core.wire import (
@@ -34,12 +35,14 @@ HIDDEN_AUTHOR = str(uuid.UUID(int=0))
 
 def user_record(row: models.User) -> UserRecord:
     """The wire record of an account: never its password hash or token data."""
+    roles = roles_in_column(row.roles)
     return UserRecord(
         id=str(row.id),
         username=row.username,
         display_name=row.display_name,
-        role=Role(row.role),
+        role=Role.primary(roles),
         disabled=row.disabled,
+        roles=roles,
     )
 
 

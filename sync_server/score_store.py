@@ -35,6 +35,8 @@ from vividverse_desktop.core.workflow import (
 
 SCORABLE = frozenset(Status) - {Status.DRAFT}
 """Statuses in which a script's versions accept scores (a withdrawn draft does not)."""
+OWN_SCRIPT = "nobody scores their own script"
+"""The refusal of a score on a script its validator wrote (a writer who also validates)."""
 
 _SCRIPTS = cast(Table, models.Script.__table__)
 _VERSIONS = cast(Table, models.ScriptVersion.__table__)

@@ -29,20 +29,20 @@ from starlette.routing import Route
 
 from sync_server import score_store
 from sync_server.accounts import Account
-from sync_server.auth import current_user, require_role
+from sync_server.auth import current_user, require
 from sync_server.context import context_of
 from sync_server.errors import ApiError
 from sync_server.openapi import Operation
 from sync_server.payload import read_object
-from sync_server.score_store import SCORABLE, Stored, VersionInfo
+from sync_server.score_store import OWN_SCRIPT, SCORABLE, Stored, VersionInfo
 from sync_server.usn import UsnSequence
+from vividverse_desktop.core.capabilities import Action
 from vividverse_desktop.core.scoring import (
     DEFAULT_RUBRIC,
     ScoreEvent,
     ScoringError,
     SeedValidation,
 )
-from vividverse_desktop.core.workflow import Role
 
 SEED_KEYS = frozenset(
     {"id", "scriptId", "scores", "comments", "overall", "verdict", "confidence", "sceneRef"}
@@ -138,6 +138,8 @@ def _record(
         missing = f"no script version {target}"
     if version is None:
         raise ApiError(404, "not_found", missing)
+    if version.author_id == validator.id:
+        raise ApiError(403, "forbidden", OWN_SCRIPT)
     if version.status not in SCORABLE:
         raise ApiError(
             409, "not_scorable", f"the script is {version.status.value}: it takes no scores"
@@ -173,7 +175,7 @@ def _record(
 async def post_validation(request: Request) -> Response:
     """POST /api/validations: store one validator's score (seed or full event form)."""
     validator = await current_user(request)
-    require_role(validator, Role.VALIDATOR)
+    require(validator, Action.SCORE_SCRIPT)
     data = await read_object(request)
     parsed, target = read_validation(data, validator)
     if isinstance(parsed, ScoreEvent):
@@ -200,9 +202,10 @@ async def post_validation(request: Request) -> Response:
 
 
 def _may_read_scores(account: Account, version: VersionInfo) -> bool:
-    if account.role in (Role.ADMIN, Role.EDITOR, Role.REVIEWER):
+    caps = account.capabilities
+    if caps.can(Action.READ_ALL_SCORES):
         return True
-    return account.role is Role.WRITER and account.id == version.author_id
+    return caps.can(Action.READ_OWN_SCORES) and account.id == version.author_id
 
 
 async def get_score(request: Request) -> Response:
@@ -227,7 +230,7 @@ async def get_score(request: Request) -> Response:
 async def get_leaderboard(request: Request) -> Response:
     """GET /api/leaderboard: every aggregate, the agreement and the ranking (admin, editor)."""
     account = await current_user(request)
-    require_role(account, Role.ADMIN, Role.EDITOR)
+    require(account, Action.VIEW_LEADERBOARD)
     context = context_of(request)
     board = await context.read(context.leaderboard.get)
     return JSONResponse(board.to_json())

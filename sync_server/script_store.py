@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from sync_server.models import Script, ScriptVersion, utc_now
@@ -160,15 +160,16 @@ def list_scripts(
     *,
     offset: int,
     limit: int,
-    author_id: uuid.UUID | None = None,
+    visible: ColumnElement[bool] | None = None,
     statuses: frozenset[Status] | None = None,
 ) -> tuple[list[ScriptRecord], int]:
-    """One page of scripts, newest first, and the total matching count."""
+    """One page of the scripts matching ``visible`` (all when ``None``), newest first,
+    and the total matching count."""
     query = select(Script)
     counter = select(func.count()).select_from(Script)
-    if author_id is not None:
-        query = query.where(Script.author_id == author_id)
-        counter = counter.where(Script.author_id == author_id)
+    if visible is not None:
+        query = query.where(visible)
+        counter = counter.where(visible)
     if statuses is not None:
         values = sorted(status.value for status in statuses)
         query = query.where(Script.status.in_(values))

@@ -19,15 +19,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sync_server import script_store
-from sync_server.auth import current_user, require_role
+from sync_server.access import is_blind, visible_scripts
+from sync_server.auth import current_user, require
 from sync_server.context import context_of
 from sync_server.errors import ApiError
 from sync_server.openapi import PAGING, Operation, Param
 from sync_server.payload import Field, paging, read_fields
 from sync_server.script_store import ScriptIdTaken
+from vividverse_desktop.core.capabilities import Action
 from vividverse_desktop.core.screenplay import fountain, stats
 from vividverse_desktop.core.screenplay.errors import ScreenplayError
-from vividverse_desktop.core.workflow import Role, Status, WorkflowError, transition
+from vividverse_desktop.core.workflow import Status, WorkflowError, transition
 
 SOURCE_FORMATS = frozenset({"fountain", "text", "pdf"})
 STATUS_NAMES = frozenset(status.value for status in Status)
@@ -59,12 +61,12 @@ async def submit_script(request: Request) -> Response:
     same client-made ``id`` with the same text again is a retry (200, nothing new).
     """
     account = await current_user(request)
-    require_role(account, Role.WRITER, Role.ADMIN)
+    require(account, Action.SUBMIT_SCRIPT)
     body = await read_fields(request, SUBMIT_FIELDS)
     text: str = body["fountain_text"]
     script_id = None if body.get("id") is None else uuid.UUID(body["id"])
     try:
-        status = transition(Status.DRAFT, Status.PENDING_VALIDATION, account.role, is_author=True)
+        status = transition(Status.DRAFT, Status.PENDING_VALIDATION, account.roles, is_author=True)
     except WorkflowError as exc:
         raise ApiError(403, "forbidden", str(exc)) from None
     measured = await run_in_threadpool(measure, text)
@@ -98,26 +100,15 @@ async def list_scripts(request: Request) -> Response:
             422, "invalid_query", f"status must be one of {', '.join(sorted(STATUS_NAMES))}"
         )
     wanted = None if raw_status is None else frozenset({Status(raw_status)})
-    author_id = None
-    blind = False
-    if account.role is Role.WRITER:
-        author_id = account.id
-    elif account.role is Role.VALIDATOR:
-        blind = True
-        queue = frozenset({Status.PENDING_VALIDATION})
-        wanted = queue if wanted is None else wanted & queue
-    if wanted is not None and not wanted:
-        page: list[script_store.ScriptRecord] = []
-        total = 0
-    else:
-        page, total = await context_of(request).read(
-            lambda session: script_store.list_scripts(
-                session, offset=offset, limit=limit, author_id=author_id, statuses=wanted
-            )
+    visible = visible_scripts(account)
+    page, total = await context_of(request).read(
+        lambda session: script_store.list_scripts(
+            session, offset=offset, limit=limit, visible=visible, statuses=wanted
         )
+    )
     return JSONResponse(
         {
-            "items": [record.to_json(blind=blind) for record in page],
+            "items": [record.to_json(blind=is_blind(account, record.author_id)) for record in page],
             "total": total,
             "offset": offset,
             "limit": limit,

@@ -4,6 +4,12 @@ Every setting has an environment variable (``VIVIDVERSE_*``). The JWT secret mus
 at least 32 bytes: a shorter one is refused at start with a message that says how to
 make a good one. In the desktop-embedded mode a missing secret is generated once and
 kept in the data directory (readable by its owner only).
+
+``VIVIDVERSE_ADMIN_USERNAME`` and ``VIVIDVERSE_ADMIN_PASSWORD`` name the first admin,
+made when the database has none. ``VIVIDVERSE_ADMIN_ROLES`` says which roles that admin
+holds besides admin: ``all`` (every role: a studio of one, as the desktop's embedded
+server runs, so every room shows) or a comma-separated list such as ``editor,reviewer``.
+A named admin that exists already is granted the roles it lacks at each start.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from pathlib import Path
 import platformdirs
 
 from sync_server.limits import MAX_MOVIE_BYTES, MAX_SCRIPT_BYTES, FileLimits
+from vividverse_desktop.core.workflow import Role
 
 MIN_SECRET_BYTES = 32
 SECRET_FILE_NAME = "jwt_secret"
@@ -66,6 +73,7 @@ class Settings:
     refresh_token_seconds: int = 30 * 24 * 3600
     admin_username: str | None = None
     admin_password: Secret | None = None
+    admin_roles: frozenset[Role] = frozenset({Role.ADMIN})
     max_body_bytes: int = 2 * 1024 * 1024
     max_script_bytes: int = MAX_SCRIPT_BYTES
     max_movie_bytes: int = MAX_MOVIE_BYTES
@@ -134,6 +142,7 @@ class Settings:
             refresh_token_seconds=_integer(env, "VIVIDVERSE_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600),
             admin_username=env.get("VIVIDVERSE_ADMIN_USERNAME") or None,
             admin_password=Secret(admin_password) if admin_password else None,
+            admin_roles=admin_roles(env.get("VIVIDVERSE_ADMIN_ROLES", "")),
             max_body_bytes=_integer(env, "VIVIDVERSE_MAX_BODY_BYTES", 2 * 1024 * 1024),
             max_script_bytes=_size(env, "VIVIDVERSE_MAX_SCRIPT_BYTES", MAX_SCRIPT_BYTES),
             max_movie_bytes=_size(env, "VIVIDVERSE_MAX_MOVIE_BYTES", MAX_MOVIE_BYTES),
@@ -141,6 +150,22 @@ class Settings:
             login_max_failures=_integer(env, "VIVIDVERSE_LOGIN_MAX_FAILURES", 5),
             login_window_seconds=_integer(env, "VIVIDVERSE_LOGIN_WINDOW_SECONDS", 300),
         )
+
+
+def admin_roles(raw: str) -> frozenset[Role]:
+    """The first admin's roles from ``VIVIDVERSE_ADMIN_ROLES``: admin and what it names."""
+    text = raw.strip().lower()
+    if text == "all":
+        return frozenset(Role.user_roles())
+    names = {name.strip() for name in text.split(",") if name.strip()}
+    allowed = {role.value for role in Role.user_roles()}
+    unknown = sorted(names - allowed)
+    if unknown:
+        raise SettingsError(
+            f"VIVIDVERSE_ADMIN_ROLES must be 'all' or roles among {', '.join(sorted(allowed))}; "
+            f"{unknown[0]!r} is not one"
+        )
+    return frozenset({Role.ADMIN, *(Role(name) for name in names)})
 
 
 def embedded_secret(data_dir: Path) -> str:

@@ -25,6 +25,7 @@ from typing import Any
 import jwt
 
 from sync_server.settings import Secret
+from vividverse_desktop.core.workflow import Role, RoleSpec, role_names, roles_of
 
 ALGORITHM = "HS256"
 ISSUER = "vividverse-sync"
@@ -78,12 +79,18 @@ class TokenIssuer:
         self._clock = clock
         self.verified = VerifiedTokens(verified_capacity)
 
-    def access_token(self, user_id: uuid.UUID, token_version: int, role: str) -> str:
-        """A signed access token; ``role`` is informational (routes read the database)."""
-        return self._sign(
-            {"sub": str(user_id), "typ": ACCESS, "ver": token_version, "role": role},
-            self.access_seconds,
-        )
+    def access_token(self, user_id: uuid.UUID, token_version: int, roles: RoleSpec) -> str:
+        """A signed access token; its ``roles`` (and ``role``, the primary one, for older
+        clients) are informational: routes read the account's roles from the database."""
+        held = roles_of(roles)
+        claims = {
+            "sub": str(user_id),
+            "typ": ACCESS,
+            "ver": token_version,
+            "role": Role.primary(held).value,
+            "roles": list(role_names(held)),
+        }
+        return self._sign(claims, self.access_seconds)
 
     def refresh_token(
         self, user_id: uuid.UUID, token_version: int, family_id: uuid.UUID, jti: str

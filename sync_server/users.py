@@ -1,11 +1,13 @@
-"""Admin routes for accounts: list, read, change role, disable/enable, reset password.
+"""Admin routes for accounts: list, read, grant roles, disable/enable, reset password.
 
-Every route here needs the admin role. The server never lets the last enabled admin
-lose the role or be disabled, so there is always someone who can manage users.
+Every route here needs an admin's rights (``Action.MANAGE_USERS``, ``GRANT_ROLES``).
+The server never lets the last enabled admin lose the role or be disabled, so there is
+always someone who can manage users. Role changes are logged (who, whom, what).
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from sqlalchemy.orm import Session
@@ -19,22 +21,26 @@ from sync_server.auth import (
     ROLE_NAMES,
     check_password,
     current_user,
-    require_role,
+    require,
 )
 from sync_server.context import context_of
 from sync_server.errors import ApiError
 from sync_server.openapi import PAGING, Operation, Param
 from sync_server.passwords import MIN_PASSWORD_CHARS
 from sync_server.payload import Field, paging, read_fields
-from vividverse_desktop.core.workflow import Role
+from vividverse_desktop.core.capabilities import Action
+from vividverse_desktop.core.workflow import Role, role_names
 
 ROLE_FIELDS = (Field("role", str, choices=ROLE_NAMES),)
+ROLES_FIELDS = (Field("roles", list),)
 PASSWORD_FIELDS = (Field("password", str, min_length=MIN_PASSWORD_CHARS),)
 
+log = logging.getLogger(__name__)
 
-async def _admin(request: Request) -> Account:
+
+async def _admin(request: Request, action: Action = Action.MANAGE_USERS) -> Account:
     account = await current_user(request)
-    require_role(account, Role.ADMIN)
+    require(account, action)
     return account
 
 
@@ -54,7 +60,7 @@ def _keep_an_admin(session: Session, user_id: uuid.UUID) -> None:
     target = accounts.account_by_id(session, user_id)
     if (
         target is not None
-        and target.role is Role.ADMIN
+        and Role.ADMIN in target.roles
         and not target.disabled
         and accounts.enabled_admin_count(session) <= 1
     ):
@@ -93,18 +99,49 @@ async def get_user(request: Request) -> Response:
 
 
 async def change_role(request: Request) -> Response:
-    """PUT /api/users/{id}/role {role}: give the account another role."""
-    await _admin(request)
-    user_id = _user_id(request)
+    """PUT /api/users/{id}/role {role}: make ``role`` the account's only role."""
+    admin = await _admin(request, Action.GRANT_ROLES)
     role = Role((await read_fields(request, ROLE_FIELDS))["role"])
+    return await _grant(request, admin, frozenset({role}))
+
+
+def _role_list(value: list[object]) -> frozenset[Role]:
+    """The roles a ``roles`` body field names; 422 naming the problem."""
+    bad = [item for item in value if not isinstance(item, str) or item not in ROLE_NAMES]
+    if bad or not value:
+        names = ", ".join(sorted(ROLE_NAMES))
+        message = (
+            f"must name at least one of {names}"
+            if not bad
+            else (f"{bad[0]!r} is not a role; the roles are {names}")
+        )
+        raise ApiError(422, "invalid_body", [{"field": "roles", "message": message}])
+    return frozenset(Role(str(item)) for item in value)
+
+
+async def change_roles(request: Request) -> Response:
+    """PUT /api/users/{id}/roles {roles: [...]}: make ``roles`` the account's roles."""
+    admin = await _admin(request, Action.GRANT_ROLES)
+    roles = _role_list((await read_fields(request, ROLES_FIELDS))["roles"])
+    return await _grant(request, admin, roles)
+
+
+async def _grant(request: Request, admin: Account, roles: frozenset[Role]) -> Response:
+    user_id = _user_id(request)
 
     def work(session: Session) -> Account | None:
-        if role is not Role.ADMIN:
+        if Role.ADMIN not in roles:
             _keep_an_admin(session, user_id)
-        return accounts.set_role(session, user_id, role)
+        return accounts.set_roles(session, user_id, roles)
 
-    account = await context_of(request).write(work)
-    return JSONResponse(_found(account, user_id).to_json())
+    account = _found(await context_of(request).write(work), user_id)
+    log.info(
+        "roles: %s set the roles of %s to %s",
+        admin.username,
+        account.username,
+        "+".join(role_names(account.roles)),
+    )
+    return JSONResponse(account.to_json())
 
 
 async def disable_user(request: Request) -> Response:
@@ -148,6 +185,7 @@ ROUTES = [
     Route("/api/users", list_users, methods=["GET"]),
     Route("/api/users/{user_id:uuid}", get_user, methods=["GET"]),
     Route("/api/users/{user_id:uuid}/role", change_role, methods=["PUT"]),
+    Route("/api/users/{user_id:uuid}/roles", change_roles, methods=["PUT"]),
     Route("/api/users/{user_id:uuid}/disable", disable_user, methods=["POST"]),
     Route("/api/users/{user_id:uuid}/enable", enable_user, methods=["POST"]),
     Route("/api/users/{user_id:uuid}/password", reset_password, methods=["POST"]),
@@ -169,9 +207,17 @@ OPERATIONS = [
     Operation(
         "PUT",
         "/api/users/{user_id:uuid}/role",
-        "Change an account's role",
+        "Make one role the account's only role",
         {**_ONE_USER, 409: "would remove the last admin", 422: "invalid body"},
         body=ROLE_FIELDS,
+        tags=_TAGS,
+    ),
+    Operation(
+        "PUT",
+        "/api/users/{user_id:uuid}/roles",
+        "Set every role the account holds (grant and revoke in one)",
+        {**_ONE_USER, 409: "would remove the last admin", 422: "no role, or an unknown one"},
+        body=ROLES_FIELDS,
         tags=_TAGS,
     ),
     Operation(

@@ -20,8 +20,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sync_server import models
+from sync_server.access import Sight, may_revise, script_sight
 from sync_server.accounts import Account
-from sync_server.auth import current_user, require_role
+from sync_server.auth import current_user, require
 from sync_server.context import context_of
 from sync_server.errors import ApiError
 from sync_server.openapi import Operation
@@ -30,15 +31,17 @@ from sync_server.push import REVISABLE
 from sync_server.records import version_record
 from sync_server.scripts import SOURCE_FORMATS, measure
 from sync_server.usn import UsnSequence
+from vividverse_desktop.core.capabilities import Action
 from vividverse_desktop.core.wire import content_sha256
-from vividverse_desktop.core.workflow import Role, Status
+from vividverse_desktop.core.workflow import Status
 
 VERSION_FIELDS = (
     Field("id", str, required=False, max_length=36, format="uuid"),
     Field("fountain_text", str, min_length=1),
     Field("source_format", str, required=False, choices=SOURCE_FORMATS),
 )
-READERS = (Role.WRITER, Role.EDITOR, Role.REVIEWER, Role.ADMIN)
+READING = (Action.READ_OWN_SCRIPTS, Action.READ_ALL_SCRIPTS)
+WRITING = (Action.REVISE_OWN_SCRIPT, Action.REVISE_ANY_SCRIPT)
 
 
 def summary(row: models.ScriptVersion) -> dict[str, Any]:
@@ -54,11 +57,18 @@ def _script_id(request: Request) -> uuid.UUID:
     return value
 
 
-def _script_for(session: Session, account: Account, script_id: uuid.UUID) -> models.Script:
+def _script_for(
+    session: Session, account: Account, script_id: uuid.UUID, *, write: bool
+) -> models.Script:
     script = session.get(models.Script, script_id)
     if script is None:
         raise ApiError(404, "not_found", f"no script {script_id}")
-    if account.role is Role.WRITER and script.author_id != account.id:
+    allowed = (
+        may_revise(account, script.author_id)
+        if write
+        else script_sight(account, script.author_id, script.status) is Sight.FULL
+    )
+    if not allowed:
         raise ApiError(403, "forbidden", "writers see only their own scripts")
     return script
 
@@ -69,10 +79,10 @@ async def versions(request: Request) -> Response:
     script_id = _script_id(request)
     context = context_of(request)
     if request.method == "GET":
-        require_role(account, *READERS)
+        require(account, *READING)
 
         def listing(session: Session) -> dict[str, Any]:
-            _script_for(session, account, script_id)
+            _script_for(session, account, script_id, write=False)
             rows = session.scalars(
                 select(models.ScriptVersion)
                 .where(models.ScriptVersion.script_id == script_id)
@@ -81,7 +91,7 @@ async def versions(request: Request) -> Response:
             return {"items": [summary(row) for row in rows]}
 
         return JSONResponse(await context.read(listing))
-    require_role(account, Role.WRITER, Role.ADMIN)
+    require(account, *WRITING)
     body = await read_fields(request, VERSION_FIELDS)
     text: str = body["fountain_text"]
     version_id = uuid.UUID(body["id"]) if body.get("id") else uuid.uuid4()
@@ -89,7 +99,7 @@ async def versions(request: Request) -> Response:
 
     def add(session: Session) -> tuple[dict[str, Any], bool]:
         usns = UsnSequence(session).lock()
-        script = _script_for(session, account, script_id)
+        script = _script_for(session, account, script_id, write=True)
         held = session.get(models.ScriptVersion, version_id)
         if held is not None:
             if held.script_id == script_id and held.content_sha256 == content_sha256(text):

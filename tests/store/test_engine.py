@@ -9,6 +9,7 @@ import platformdirs
 import pytest
 
 from tests.core.scoring.builders import score
+from vividverse_desktop.core.workflow import Role
 from vividverse_desktop.store import DATA_DIR_ENV, LocalStore, StoreError, data_dir, store_path
 from vividverse_desktop.store.schema import SCHEMA_VERSION
 
@@ -84,3 +85,21 @@ def test_a_path_with_url_characters_is_used_as_given(tmp_path: Path) -> None:
     path = tmp_path / "odd #1?.sqlite3"
     LocalStore.open(path).close()
     assert path.exists()
+
+
+def test_a_schema_1_store_upgrades_keeping_each_users_role(store_file: Path) -> None:
+    """Users cached before several roles existed hold the one role they had."""
+    LocalStore.open(store_file).close()
+    with sqlite3.connect(store_file) as connection:
+        connection.execute("ALTER TABLE users DROP COLUMN roles")
+        connection.execute(
+            "INSERT INTO users (id, username, display_name, role, disabled, usn)"
+            " VALUES ('u-1', 'vera', 'Vera', 'validator', 0, 3)"
+        )
+        connection.execute("PRAGMA user_version = 1")
+    with LocalStore.open(store_file) as store:
+        user = store.user("u-1")
+    assert user is not None
+    assert (user.role, user.roles) == (Role.VALIDATOR, frozenset({Role.VALIDATOR}))
+    with sqlite3.connect(store_file) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from tests.sync.fake_server import FakeServer
 from tests.sync.memory_keyring import MemoryKeyring
+from tests.sync.memory_keyring import installed as memory_keyring_installed
 from tests.sync.studio import Studio
 from vividverse_desktop.store import LocalStore
 from vividverse_desktop.sync import RetryPolicy
@@ -36,13 +35,8 @@ def anyio_backend() -> str:
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
     """The process's keyring is an in-memory one for the test, then the old one again."""
-    previous: KeyringBackend = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
+    with memory_keyring_installed() as backend:
         yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -22,7 +22,13 @@ from starlette.applications import Starlette
 from sync_server import models
 from sync_server.app import create_app
 from sync_server.records import score_record
-from tests.sync_server.conftest import PASSWORD, make_settings, register
+from tests.sync_server.conftest import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    PASSWORD,
+    make_settings,
+    register,
+)
 from vividverse_desktop.core.scoring import ScoreEvent
 from vividverse_desktop.sync import RetryPolicy, SyncClient
 
@@ -75,6 +81,15 @@ class Studio:
         client = SyncClient(SERVER_URL, transport=transport or self.transport, retry=retry)
         await client.login(username, PASSWORD)
         return client
+
+    async def as_admin(self, method: str, path: str, body: object) -> httpx.Response:
+        """One request by the bootstrap admin (signed in for it)."""
+        async with httpx.AsyncClient(transport=self.transport, base_url=SERVER_URL) as http:
+            login = await http.post(
+                "/api/auth/login", json={"username": ADMIN, "password": ADMIN_PASSWORD}
+            )
+            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            return await http.request(method, path, json=body, headers=headers)
 
     def server_scores(self) -> dict[str, ScoreEvent]:
         """Every score event the server's database holds, by id."""

@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.core.scoring.builders import T0, score
 from tests.sync.memory_keyring import MemoryKeyring
 from tests.sync.studio import SERVER_URL, Studio, digest
-from tests.sync_server.conftest import ADMIN, ADMIN_PASSWORD
 from vividverse_desktop.core.scoring import ScoreEvent
 from vividverse_desktop.store import LocalStore, OutboxStatus
 from vividverse_desktop.sync import SERVICE, RetryPolicy, account_key, synchronize
@@ -32,16 +30,9 @@ def save_scores(store: LocalStore, studio: Studio, count: int) -> list[ScoreEven
 
 
 async def set_role(studio: Studio, role: str) -> None:
-    async with httpx.AsyncClient(transport=studio.transport, base_url=SERVER_URL) as http:
-        login = await http.post(
-            "/api/auth/login", json={"username": ADMIN, "password": ADMIN_PASSWORD}
-        )
-        answer = await http.put(
-            f"/api/users/{studio.validator_id}/role",
-            json={"role": role},
-            headers={"Authorization": f"Bearer {login.json()['access_token']}"},
-        )
-        assert answer.status_code == 200, answer.text
+    path = f"/api/users/{studio.validator_id}/role"
+    answer = await studio.as_admin("PUT", path, {"role": role})
+    assert answer.status_code == 200, answer.text
 
 
 async def test_saved_scores_reach_the_server_exactly_once(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import ClassVar
 
 import pytest
@@ -10,7 +11,10 @@ from keyring.backends import chainer, fail, null
 from keyring.errors import KeyringError
 
 from tests.sync.memory_keyring import MemoryKeyring
-from vividverse_desktop.sync import SERVICE, Keychain, account_key
+from tests.sync.studio import SERVER_URL, Studio
+from tests.sync_server.conftest import PASSWORD
+from vividverse_desktop.sync import SERVICE, Keychain, SyncClient, account_key
+from vividverse_desktop.sync.auth import TokenPair
 from vividverse_desktop.sync.keychain import is_usable
 
 URL = "https://sync.example.org/"
@@ -91,3 +95,55 @@ def test_forgetting_removes_the_token_and_tolerates_none() -> None:
     keychain.forget("ada")
     keychain.forget("ada")
     assert backend.secrets == {}
+
+
+class ThreadRecordingKeyring(MemoryKeyring):
+    """Records, for each call, its name and the thread it ran on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, int]] = []
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.calls.append(("get", threading.get_ident()))
+        return super().get_password(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.calls.append(("set", threading.get_ident()))
+        super().set_password(service, username, password)
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.calls.append(("delete", threading.get_ident()))
+        super().delete_password(service, username)
+
+
+@pytest.mark.anyio
+async def test_the_client_never_calls_the_keyring_on_the_event_loop(studio: Studio) -> None:
+    """Login, resume, a refresh on 401 and logout: every keyring call runs off the loop."""
+    backend = ThreadRecordingKeyring()
+    loop_thread = threading.get_ident()
+    keychain = Keychain(SERVER_URL, backend)
+    async with SyncClient(SERVER_URL, transport=studio.transport, keychain=keychain) as client:
+        await client.login("vera", PASSWORD)
+        assert client.auth.tokens is not None
+        client.auth.tokens = TokenPair("expired", client.auth.tokens.refresh_token)
+        await client.me()  # 401, refreshed through the auth flow: the rotated token is saved
+        assert await client.keeps_refresh_token()
+    async with SyncClient(SERVER_URL, transport=studio.transport, keychain=keychain) as again:
+        assert await again.resume("vera") is not None
+        await again.logout()
+    kinds = [kind for kind, _ in backend.calls]
+    assert kinds.count("set") >= 3
+    assert {"get", "delete"} <= set(kinds)
+    assert all(thread != loop_thread for _, thread in backend.calls)
+
+
+@pytest.mark.anyio
+async def test_the_async_keychain_calls_keep_and_find_the_token() -> None:
+    """asave, aload and aforget do what save, load and forget do."""
+    keychain = Keychain(URL, MemoryKeyring())
+    assert await keychain.ausable()
+    assert await keychain.asave("ada", "refresh-token")
+    assert await keychain.aload("ada") == "refresh-token"
+    await keychain.aforget("ada")
+    assert await keychain.aload("ada") is None

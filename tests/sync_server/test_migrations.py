@@ -52,7 +52,7 @@ def test_upgrade_is_idempotent_and_keeps_data(empty_database_url: str) -> None:
             assert session.scalars(select(User.username)).all() == ["kept"]
             assert session.scalars(select(UsnCounter.value)).all() == [0]
             version = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == "0003"
+        assert version == "0004"
     finally:
         database.dispose()
 
@@ -153,5 +153,51 @@ def test_upgrading_a_populated_first_schema_keeps_every_row(tmp_path: Path) -> N
             titles = session.execute(text("SELECT title FROM scripts")).scalars().all()
             assert titles == ["Kept"]
             assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    finally:
+        database.dispose()
+
+
+def test_upgrade_to_0004_keeps_each_accounts_role_as_its_roles(empty_database_url: str) -> None:
+    """Accounts made before several roles existed hold exactly the role they had."""
+    from alembic import command
+
+    from sync_server import accounts
+    from sync_server.db import migration_config
+
+    database = _database(empty_database_url)
+    try:
+        command.upgrade(migration_config(database.engine), "0003")
+        ids: dict[str, uuid.UUID] = {}
+        with database.engine.begin() as connection:
+            for usn, (name, role) in enumerate(
+                (("wendy", "writer"), ("val", "validator"), ("root", "admin")), start=1
+            ):
+                ids[name] = uuid.uuid4()
+                connection.execute(
+                    text(
+                        "INSERT INTO users (id, username, display_name, role, password_hash,"
+                        " token_version, disabled, created_at, usn)"
+                        " VALUES (:id, :name, :name, :role, 'x', 0, false, :now, :usn)"
+                    ),
+                    {
+                        "id": ids[name].hex,
+                        "name": name,
+                        "role": role,
+                        "now": "2026-01-01T00:00:00+00:00",
+                        "usn": usn,
+                    },
+                )
+        database.migrate()
+        with database.snapshot() as session:
+            held = {name: accounts.account_by_id(session, user_id) for name, user_id in ids.items()}
+            admins = accounts.enabled_admin_count(session)
+        assert {name: account.roles for name, account in held.items() if account} == {
+            "wendy": frozenset({Role.WRITER}),
+            "val": frozenset({Role.VALIDATOR}),
+            "root": frozenset({Role.ADMIN}),
+        }
+        assert held["root"] is not None
+        assert held["root"].role is Role.ADMIN
+        assert admins == 1
     finally:
         database.dispose()

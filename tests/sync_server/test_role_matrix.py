@@ -24,6 +24,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/api/users"): (401, 403, 403, 403, 403, 200),
     ("GET", "/api/users/{target}"): (401, 403, 403, 403, 403, 200),
     ("PUT", "/api/users/{target}/role"): (401, 403, 403, 403, 403, 200),
+    ("PUT", "/api/users/{target}/roles"): (401, 403, 403, 403, 403, 200),
     ("POST", "/api/users/{target}/disable"): (401, 403, 403, 403, 403, 200),
     ("POST", "/api/users/{target}/enable"): (401, 403, 403, 403, 403, 200),
     ("POST", "/api/users/{target}/password"): (401, 403, 403, 403, 403, 200),
@@ -59,6 +60,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
         "text": "note",
     },
     ("PUT", "/api/users/{target}/role"): {"role": "validator"},
+    ("PUT", "/api/users/{target}/roles"): {"roles": ["validator", "writer"]},
     ("POST", "/api/users/{target}/password"): {"password": "a new password"},
     ("POST", "/api/scripts"): {"title": "Matrix", "fountain_text": SCRIPT},
 }

@@ -15,7 +15,14 @@ from typing import TextIO
 
 from vividverse_desktop import __version__
 from vividverse_desktop.cli import render, screenplay, sync
-from vividverse_desktop.cli.common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError
+from vividverse_desktop.cli.common import (
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+)
+from vividverse_desktop.studio.errors import StudioError
 
 VERB_MODULES = (screenplay, render, sync)
 
@@ -45,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"vividverse-cli: error: {exc}", file=sys.stderr)
         return exc.code
+    except StudioError as exc:
+        print(f"vividverse-cli: error: {exc.message}", file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         print("vividverse-cli: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -25,14 +25,13 @@ from vividverse_desktop.cli.common import EXIT_USAGE, CliError
 from vividverse_desktop.cli.sync import SERVER_ENV, USER_ENV, sign_in
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from vividverse_desktop.core.pipeline.plan import Plan
+    from vividverse_desktop.core.wire import MovieRecord
     from vividverse_desktop.render.engine import Renderer
     from vividverse_desktop.render.events import ProgressCallback
-    from vividverse_desktop.render.publish import Publication
-    from vividverse_desktop.sync import SyncClient
-
-PUBLISHERS = ("editor", "admin")
-"""Roles the server lets report renders and upload films."""
+    from vividverse_desktop.studio.publishing import Publication
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,14 +81,15 @@ def publish(
     output: Path,
     on_progress: ProgressCallback,
 ) -> tuple[str, Publication]:
-    """Sign in, check, render with progress on the server, upload; returns (movie id, result).
+    """Sign in, render with progress on the server, upload (``studio.publishing.publish``);
+    returns (movie id, result).
 
     Every failure becomes a one-line :class:`CliError` (exit 1; 2 for a malformed
     address or no way to ask for a password); Ctrl-C cancels the render, reports it,
     and raises ``KeyboardInterrupt``.
     """
     from vividverse_desktop.render.events import RenderCancelled, RenderError
-    from vividverse_desktop.render.publish import PublishError
+    from vividverse_desktop.studio.errors import StudioError
     from vividverse_desktop.sync import SyncError
 
     try:
@@ -98,7 +98,9 @@ def publish(
         raise CliError(f"render failed: {exc}") from exc
     except RenderCancelled:
         raise KeyboardInterrupt from None
-    except (SyncError, PublishError) as exc:
+    except StudioError as exc:
+        raise CliError(str(exc)) from exc
+    except SyncError as exc:
         kept = f"; the film is kept at {output}" if output.is_file() else ""
         raise CliError(f"publish failed: {exc}{kept}") from exc
 
@@ -110,7 +112,7 @@ async def _publish(
     output: Path,
     on_progress: ProgressCallback,
 ) -> tuple[str, Publication]:
-    from vividverse_desktop.render.publish import publish_render, start_movie
+    from vividverse_desktop.studio import publishing
     from vividverse_desktop.sync import SyncClient
 
     try:
@@ -119,32 +121,25 @@ async def _publish(
         raise CliError(str(exc), EXIT_USAGE) from exc
     async with opened as client:
         await sign_in(client, target.user)
-        _check_role(client)
-        movie = target.movie_id
-        if movie is None:
-            assert target.script_id is not None
-            movie = str((await start_movie(client, target.script_id))["id"])
-            print(f"started movie {movie} for script {target.script_id}", file=sys.stderr)
-        publication = await publish_render(
-            client,
-            movie,
-            renderer,
-            plan,
-            output,
+        publication = await publishing.publish(
+            client=client,
+            renderer=renderer,
+            plan=plan,
+            output=output,
+            movie_id=target.movie_id,
+            script_id=target.script_id,
+            on_started=_started_line(target.script_id),
             on_progress=on_progress,
             on_upload=_UploadLine(sys.stderr),
-            strict_start=True,
         )
-        return movie, publication
+        return publication.movie.id, publication
 
 
-def _check_role(client: SyncClient) -> None:
-    user = client.user
-    if user is not None and user.role.value not in PUBLISHERS:
-        raise CliError(
-            f"{user.username} is a {user.role.value} on {client.server_url}: "
-            "only editors and admins publish films"
-        )
+def _started_line(script_id: str | None) -> Callable[[MovieRecord], None]:
+    def started(movie: MovieRecord) -> None:
+        print(f"started movie {movie.id} for script {script_id}", file=sys.stderr)
+
+    return started
 
 
 class _UploadLine:
@@ -173,11 +168,9 @@ class _UploadLine:
         self.stream.flush()
 
 
-def published_line(movie: str, publication: Publication, server: str) -> str:
+def published_line(movie_id: str, publication: Publication, server: str) -> str:
     """The closing line of a published render: the movie, its status and the film."""
-    record = publication.movie
-    progress = record.get("progress", 0.0)
-    percent = float(progress) * 100 if isinstance(progress, int | float) else 0.0
+    movie = publication.movie
     size = publication.result.output.stat().st_size / 1e6
     missed = (
         f"; {publication.missed_reports} progress report(s) missed"
@@ -185,7 +178,7 @@ def published_line(movie: str, publication: Publication, server: str) -> str:
         else ""
     )
     return (
-        f"published movie {movie} on {server}: {record.get('status', '?')} at {percent:.0f}%, "
+        f"published movie {movie_id} on {server}: {movie.status} at {movie.progress * 100:.0f}%, "
         f"film uploaded ({size:.1f} MB){missed}"
     )
 

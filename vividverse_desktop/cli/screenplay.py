@@ -11,26 +11,23 @@ from typing import Any, TextIO
 from vividverse_desktop.cli.common import EXIT_INPUT, EXIT_OK, CliError, write_output
 from vividverse_desktop.core.screenplay.errors import ScreenplayError
 from vividverse_desktop.core.screenplay.model import Screenplay
+from vividverse_desktop.studio.errors import StudioError
 
 
 def _load(path_text: str) -> tuple[Screenplay, str]:
-    """Read any supported screenplay file; returns (Screenplay, source format)."""
-    from vividverse_desktop.media.importer import load_screenplay
+    """Read any supported screenplay file; returns (Screenplay, source format).
 
-    path = Path(path_text)
-    if not path.exists():
-        raise CliError(f"{path}: no such file")
-    if path.is_dir():
-        raise CliError(f"{path}: is a directory, not a screenplay file")
+    Warnings from the import go to stderr; a file that cannot be read is a CliError.
+    """
+    from vividverse_desktop.studio.scripts import load_script
+
     try:
-        result = load_screenplay(path)
-    except ScreenplayError as exc:
-        raise CliError(f"{path}: {exc}") from exc
-    except OSError as exc:
-        raise CliError(f"{path}: {exc.strerror or exc}") from exc
-    for warning in result.warnings:
-        print(f"{path}: warning: {warning}", file=sys.stderr)
-    return result.screenplay, result.source_format
+        loaded = load_script(path=Path(path_text))
+    except StudioError as exc:
+        raise CliError(exc.message) from exc
+    for warning in loaded.warnings:
+        print(f"{loaded.path}: warning: {warning}", file=sys.stderr)
+    return loaded.screenplay, loaded.source_format.value
 
 
 def cmd_parse(args: argparse.Namespace, out: TextIO) -> int:

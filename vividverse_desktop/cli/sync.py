@@ -51,7 +51,7 @@ async def sign_in(client: SyncClient, username: str) -> None:
     if await client.resume(username) is not None:
         return
     await client.login(username, _password(username, client.server_url))
-    if not client.refresh_token_kept:
+    if not await client.keeps_refresh_token():
         print(
             "note: no usable keyring here, so the session is not kept; "
             "you will sign in again next time",

@@ -32,6 +32,8 @@ Rules around the table:
 - "its writer (author)": a writer may make the move only for their own script
   (``is_author=True``). Other roles are not restricted by authorship, and being the
   author grants nothing beyond the role's own rights.
+- An actor may hold several roles (an account that is writer and editor, or a studio of
+  one holding every role): the move is legal when any one of them grants it.
 - Validators and reviewers make no status transitions: scoring and review notes are
   records of their own, not status changes.
 - Staying in the same status is never a transition.
@@ -40,7 +42,7 @@ Rules around the table:
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 
@@ -72,15 +74,66 @@ class Role(enum.StrEnum):
         """The roles a user account can hold (every role but ``SYSTEM``)."""
         return tuple(r for r in cls if r is not cls.SYSTEM)
 
+    @classmethod
+    def primary(cls, roles: Iterable[Role]) -> Role:
+        """The most privileged of ``roles`` (see ``PRIVILEGE_ORDER``); ValueError if none."""
+        held = set(roles)
+        for role in PRIVILEGE_ORDER:
+            if role in held:
+                return role
+        raise ValueError("an actor needs at least one role")
+
+
+PRIVILEGE_ORDER: tuple[Role, ...] = (
+    Role.SYSTEM,
+    Role.ADMIN,
+    Role.EDITOR,
+    Role.REVIEWER,
+    Role.VALIDATOR,
+    Role.WRITER,
+)
+"""Roles from the most privileged down: ``Role.primary`` of a set is its first here.
+
+The primary role is what a client that shows one role sees (the ``role`` of a user
+record); what an account may do is the union of all its roles (``core.capabilities``).
+"""
+
+RoleSpec = Role | str | Iterable[Role | str]
+"""One role (or its wire string), or several: an actor holding any of them."""
+
+
+def roles_of(roles: RoleSpec) -> frozenset[Role]:
+    """The set of roles ``roles`` names (wire strings accepted); ValueError if unknown or none."""
+    if isinstance(roles, str):  # a Role is a str too
+        return frozenset({Role(roles)})
+    held = frozenset(Role(role) for role in roles)
+    if not held:
+        raise ValueError("an actor needs at least one role")
+    return held
+
+
+def role_names(roles: Iterable[Role]) -> tuple[str, ...]:
+    """The wire strings of ``roles`` in ``Role`` order (writer, validator, ... admin)."""
+    held = set(roles)
+    return tuple(role.value for role in Role if role in held)
+
 
 class WorkflowError(ValueError):
-    """A status change that the workflow does not allow for this actor."""
+    """A status change that the workflow does not allow for this actor.
 
-    def __init__(self, current: Status, target: Status, role: Role, reason: str) -> None:
-        super().__init__(f"{role.value} cannot move a script from {current} to {target}: {reason}")
+    ``roles`` are the actor's roles; ``role`` is the most privileged of them.
+    """
+
+    def __init__(
+        self, current: Status, target: Status, role: Role | frozenset[Role], reason: str
+    ) -> None:
+        roles = roles_of(role)
+        names = "+".join(role_names(roles))
+        super().__init__(f"{names} cannot move a script from {current} to {target}: {reason}")
         self.current = current
         self.target = target
-        self.role = role
+        self.roles = roles
+        self.role = Role.primary(roles)
         self.reason = reason
 
 
@@ -124,47 +177,80 @@ VALIDATION_QUORUM = 3
 """Current scores a version needs before the system marks it Validated."""
 
 
-def _refusal(current: Status, target: Status, role: Role, is_author: bool) -> str | None:
-    """Why the move is refused, or None when it is legal."""
+def _refusal(
+    current: Status, target: Status, roles: frozenset[Role], is_author: bool
+) -> str | None:
+    """Why the move is refused, or None when it is legal (any one role may grant it)."""
     if current is target:
         return "the script is already in that status"
     grants = TRANSITIONS.get((current, target))
     if grants is None:
         return "no such transition"
-    if role not in grants:
+    held = [role for role in roles if role in grants]
+    if not held:
         allowed = ", ".join(r.value for r in grants)
         return f"only {allowed} may do this"
-    if grants[role] and not is_author:
+    if not is_author and all(grants[role] for role in held):
         return "only the script's author may do this"
     return None
 
 
 def can_transition(
-    current: Status | str, target: Status | str, role: Role | str, *, is_author: bool = False
+    current: Status | str, target: Status | str, role: RoleSpec, *, is_author: bool = False
 ) -> bool:
-    """Whether ``role`` (the author when ``is_author``) may move ``current`` to ``target``."""
-    return _refusal(Status(current), Status(target), Role(role), is_author) is None
+    """Whether an actor holding ``role`` (one role or several; the author when
+    ``is_author``) may move ``current`` to ``target``."""
+    return _refusal(Status(current), Status(target), roles_of(role), is_author) is None
 
 
 def transition(
-    current: Status | str, target: Status | str, role: Role | str, *, is_author: bool = False
+    current: Status | str, target: Status | str, role: RoleSpec, *, is_author: bool = False
 ) -> Status:
     """``target`` if the move is legal; otherwise raise ``WorkflowError`` saying why.
 
-    Wire strings are accepted for statuses and roles; an unknown one is a ValueError.
+    ``role`` is one role or several (any one granting the move suffices). Wire strings
+    are accepted for statuses and roles; an unknown one (or no role) is a ValueError.
     """
-    source, goal, actor = Status(current), Status(target), Role(role)
-    reason = _refusal(source, goal, actor, is_author)
+    source, goal, actors = Status(current), Status(target), roles_of(role)
+    reason = _refusal(source, goal, actors, is_author)
     if reason is not None:
-        raise WorkflowError(source, goal, actor, reason)
+        raise WorkflowError(source, goal, actors, reason)
     return goal
 
 
 def allowed_targets(
-    current: Status | str, role: Role | str, *, is_author: bool = False
+    current: Status | str, role: RoleSpec, *, is_author: bool = False
 ) -> tuple[Status, ...]:
-    """The statuses ``role`` may move a ``current`` script to, in ``Status`` order."""
-    return tuple(t for t in Status if can_transition(current, t, role, is_author=is_author))
+    """The statuses an actor holding ``role`` may move a ``current`` script to, in
+    ``Status`` order."""
+    actors = roles_of(role)
+    return tuple(t for t in Status if can_transition(current, t, actors, is_author=is_author))
+
+
+def move_exists(current: Status | str, target: Status | str) -> bool:
+    """Whether the table has a move from ``current`` to ``target`` for some actor.
+
+    A refused move that exists was refused for the actor's roles (or authorship): a
+    "forbidden", where a move that does not exist is simply invalid.
+    """
+    return (Status(current), Status(target)) in TRANSITIONS
+
+
+def movers(current: Status | str, target: Status | str) -> frozenset[Role]:
+    """The roles that may make the move at all (authorship aside); empty if none."""
+    return frozenset(TRANSITIONS.get((Status(current), Status(target)), {}))
+
+
+def moves_others_scripts(role: RoleSpec) -> bool:
+    """Whether a held role makes some move on a script the actor did not write (an
+    editor or admin does; a writer moves only their own)."""
+    actors = roles_of(role)
+    return any(
+        not needs_author
+        for grants in TRANSITIONS.values()
+        for held, needs_author in grants.items()
+        if held in actors
+    )
 
 
 def is_validation_complete(total_validations: int, quorum: int = VALIDATION_QUORUM) -> bool:

@@ -68,7 +68,15 @@ def reading(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-MIGRATIONS: Mapping[int, Callable[[Connection], None]] = {}
+def _user_roles(connection: Connection) -> None:
+    """Schema 1 -> 2: users hold several roles; each cached user keeps the one it had."""
+    connection.exec_driver_sql(
+        "ALTER TABLE users ADD COLUMN roles VARCHAR(128) NOT NULL DEFAULT ''"
+    )
+    connection.exec_driver_sql("UPDATE users SET roles = role")
+
+
+MIGRATIONS: Mapping[int, Callable[[Connection], None]] = {1: _user_roles}
 """``from_version -> step`` upgrading the schema by one version, inside a transaction."""
 
 

@@ -7,6 +7,8 @@ Every public method runs in its own Session and transaction and returns core val
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -16,6 +18,7 @@ from sqlalchemy.exc import DatabaseError
 
 from vividverse_desktop.core.changes import ChangeLog, Changes, Subject
 from vividverse_desktop.core.scoring import ScoreEvent, current_scores
+from vividverse_desktop.core.scoring.queue import QueueItem, queue_order
 from vividverse_desktop.core.wire import (
     MAX_PUSH_OPS,
     Entity,
@@ -43,7 +46,14 @@ from vividverse_desktop.store.engine import (
 )
 from vividverse_desktop.store.location import store_path
 from vividverse_desktop.store.outbox import ConflictEntry, OutboxEntry
-from vividverse_desktop.store.pull import DEVICE_ID, apply_page, last_usn, set_state, state
+from vividverse_desktop.store.pull import (
+    DEVICE_ID,
+    apply_page,
+    last_usn,
+    pull_scope,
+    set_state,
+    state,
+)
 from vividverse_desktop.store.rows import (
     TABLES,
     fill_user,
@@ -81,6 +91,8 @@ class LocalStore:
         except BaseException:
             self.engine.dispose()
             raise
+        self._watch_lock = threading.Lock()
+        self._watcher: sqlite3.Connection | None = None
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> LocalStore:
@@ -89,6 +101,10 @@ class LocalStore:
 
     def close(self) -> None:
         """Close every pooled connection; the store must not be used afterwards."""
+        with self._watch_lock:
+            if self._watcher is not None:
+                self._watcher.close()
+                self._watcher = None
         self.engine.dispose()
 
     def __enter__(self) -> LocalStore:
@@ -102,6 +118,21 @@ class LocalStore:
     ) -> None:
         self.close()
 
+    def data_version(self) -> int:
+        """A number that changes whenever the file was committed to by another connection:
+        another process (the CLI), another ``LocalStore`` on the file, or this store's own
+        writes. Equal numbers mean nothing was written in between.
+
+        SQLite's ``PRAGMA data_version`` on a connection kept for this alone, which never
+        writes; cheap enough to poll.
+        """
+        with self._watch_lock:
+            if self._watcher is None:
+                self._watcher = sqlite3.connect(
+                    self.path, isolation_level=None, check_same_thread=False
+                )
+            return int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
+
     # --- sync state -------------------------------------------------------------------
 
     def device_id(self) -> str:
@@ -113,6 +144,11 @@ class LocalStore:
         """The USN the next pull asks for changes after (0 before the first pull)."""
         with reading(self.engine) as session:
             return last_usn(session)
+
+    def pull_scope(self) -> str | None:
+        """The scope the last pull ran under (``None`` before one)."""
+        with reading(self.engine) as session:
+            return pull_scope(session)
 
     # --- mutators ---------------------------------------------------------------------
 
@@ -191,11 +227,14 @@ class LocalStore:
             outbox_ops.settle(session, results, log)
         return log.freeze()
 
-    def apply_pull(self, page: PullResponse) -> Changes:
-        """Apply a pulled page and advance the cursor, in one transaction; idempotent."""
+    def apply_pull(self, page: PullResponse, *, rescope: bool = False) -> Changes:
+        """Apply a pulled page and advance the cursor, in one transaction; idempotent.
+
+        ``rescope``: the page is part of a pull again from 0 under a new scope (see
+        ``store.pull``)."""
         log = ChangeLog()
         with writing(self.engine) as session:
-            apply_page(session, page, log)
+            apply_page(session, page, log, rescope=rescope)
         return log.freeze()
 
     def discard(self, op_id: str) -> Changes:
@@ -312,6 +351,58 @@ class LocalStore:
             row = session.get(ScriptVersionRow, version_id)
             return None if row is None else version_from_row(row)
 
+    def latest_version(self, script_id: str) -> ScriptVersionRecord | None:
+        """A script's newest version (highest ``n``; an unsent revision counts), or None."""
+        query = (
+            select(ScriptVersionRow)
+            .where(ScriptVersionRow.script_id == script_id)
+            .order_by(ScriptVersionRow.n.desc(), ScriptVersionRow.usn.desc())
+            .limit(1)
+        )
+        with reading(self.engine) as session:
+            row = session.scalars(query).first()
+            return None if row is None else version_from_row(row)
+
+    def scoring_queue(self, validator_id: str) -> tuple[QueueItem, ...]:
+        """The blind queue of ``validator_id``: each script pending validation that is not
+        theirs, with its newest version and their current score of it; unscored first,
+        then oldest first (``core.scoring.queue.queue_order``)."""
+        scripts_query = select(ScriptRow).where(
+            ScriptRow.status == Status.PENDING_VALIDATION.value,
+            ScriptRow.author_id != validator_id,
+        )
+        with reading(self.engine) as session:
+            scripts = {row.id: script_from_row(row) for row in session.scalars(scripts_query)}
+            newest: dict[str, ScriptVersionRecord] = {}
+            versions_query = (
+                select(ScriptVersionRow)
+                .where(ScriptVersionRow.script_id.in_(scripts))
+                .order_by(ScriptVersionRow.n, ScriptVersionRow.usn)
+            )
+            for row in session.scalars(versions_query):
+                newest[row.script_id] = version_from_row(row)  # the last one read is newest
+            events_query = select(ScoreEventRow).where(
+                ScoreEventRow.validator_id == validator_id,
+                ScoreEventRow.script_version_id.in_([v.id for v in newest.values()]),
+            )
+            events = sorted(session.scalars(events_query), key=_score_order)
+            mine = {
+                event.script_version_id: event
+                for event in current_scores(score_from_row(row) for row in events)
+            }
+        return queue_order(
+            QueueItem(scripts[script_id], version, mine.get(version.id))
+            for script_id, version in newest.items()
+        )
+
+    def movies(self, status: str | None = None) -> tuple[MovieRecord, ...]:
+        """Every movie (those in ``status`` when given), newest on the server first."""
+        query = select(MovieRow).order_by(MovieRow.usn.desc(), MovieRow.id)
+        if status is not None:
+            query = query.where(MovieRow.status == status)
+        with reading(self.engine) as session:
+            return tuple(movie_from_row(row) for row in session.scalars(query))
+
     def movie(self, movie_id: str) -> MovieRecord | None:
         """One movie by id."""
         with reading(self.engine) as session:
@@ -327,6 +418,12 @@ class LocalStore:
         )
         with reading(self.engine) as session:
             return tuple(note_from_row(row) for row in session.scalars(query))
+
+    def review_note(self, note_id: str) -> ReviewNoteRecord | None:
+        """One review note, or None."""
+        with reading(self.engine) as session:
+            row = session.get(ReviewNoteRow, note_id)
+            return None if row is None else note_from_row(row)
 
 
 def _score_order(row: ScoreEventRow) -> tuple[int, int, str]:

@@ -1,4 +1,11 @@
-"""Applying a pulled page: one transaction, idempotent, and the cursor moves with it."""
+"""Applying a pulled page: one transaction, idempotent, and the cursor moves with it.
+
+The store keeps the ``scope`` of its last pull (what the user may see: their roles on
+the server). When a page comes under another scope the client pulls again from 0
+(``rescope``): those pages overwrite rows held at the same usn (a script seen blind as a
+validator is now seen whole), and the new scope is kept once the last page is applied,
+so an interrupted re-pull starts over.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +22,7 @@ from vividverse_desktop.store.schema import SyncStateRow
 
 LAST_USN = "last_usn"
 DEVICE_ID = "device_id"
+PULL_SCOPE = "pull_scope"
 
 
 def state(session: Session, key: str) -> str | None:
@@ -38,11 +46,19 @@ def last_usn(session: Session) -> int:
     return 0 if value is None else int(value)
 
 
-def apply_page(session: Session, page: PullResponse, log: ChangeLog) -> None:
+def pull_scope(session: Session) -> str | None:
+    """The scope of the last pull (``None`` before one, or from an older server)."""
+    return state(session, PULL_SCOPE)
+
+
+def apply_page(
+    session: Session, page: PullResponse, log: ChangeLog, *, rescope: bool = False
+) -> None:
     """Write every change not already held at the same or a newer usn; advance the cursor.
 
-    Applying the same page again, or an older one, changes nothing. Rows are written
-    with bulk statements, one insert and one update per entity kind.
+    Applying the same page again, or an older one, changes nothing. With ``rescope`` (a
+    pull again from 0 under a new scope) a change also replaces a row at the same usn.
+    Rows are written with bulk statements, one insert and one update per entity kind.
     """
     groups: dict[Entity, list[Change]] = defaultdict(list)
     for change in page.changes:
@@ -57,7 +73,7 @@ def apply_page(session: Session, page: PullResponse, log: ChangeLog) -> None:
         updates: dict[str, dict[str, Any]] = {}
         for change in changes:
             seen = held.get(change.id)
-            if seen is not None and seen >= change.usn:
+            if seen is not None and (seen > change.usn or (seen == change.usn and not rescope)):
                 continue
             values = spec.values(change.record())
             values["usn"] = change.usn
@@ -74,3 +90,7 @@ def apply_page(session: Session, page: PullResponse, log: ChangeLog) -> None:
     if page.next_since > last_usn(session):
         set_state(session, LAST_USN, str(page.next_since))
         log.add(Subject.SYNC_STATE, LAST_USN)
+    settled = not rescope or not page.has_more
+    if page.scope is not None and settled and page.scope != pull_scope(session):
+        set_state(session, PULL_SCOPE, page.scope)
+        log.add(Subject.SYNC_STATE, PULL_SCOPE)

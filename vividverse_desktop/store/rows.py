@@ -18,7 +18,7 @@ from vividverse_desktop.core.wire import (
     SourceFormat,
     UserRecord,
 )
-from vividverse_desktop.core.workflow import Role, Status
+from vividverse_desktop.core.workflow import Role, Status, role_names, roles_of
 from vividverse_desktop.store.schema import (
     MovieRow,
     ReviewNoteRow,
@@ -64,7 +64,10 @@ def fill_score(row: ScoreEventRow, event: ScoreEvent) -> None:
 
 def user_from_row(row: UserRow) -> UserRecord:
     """The user a row holds."""
-    return UserRecord(row.id, row.username, row.display_name, Role(row.role), row.disabled)
+    roles = roles_of(row.roles.split(",")) if row.roles else frozenset({Role(row.role)})
+    return UserRecord(
+        row.id, row.username, row.display_name, Role.primary(roles), row.disabled, roles
+    )
 
 
 def fill_user(row: UserRow, record: UserRecord) -> None:
@@ -73,6 +76,7 @@ def fill_user(row: UserRow, record: UserRecord) -> None:
     row.username = record.username
     row.display_name = record.display_name
     row.role = record.role.value
+    row.roles = ",".join(role_names(record.roles))
     row.disabled = record.disabled
 
 

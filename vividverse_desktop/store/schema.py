@@ -15,7 +15,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The schema this code writes; kept in SQLite's ``user_version``."""
 
 
@@ -54,6 +54,8 @@ class UserRow(Base):
     username: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(128))
     role: Mapped[str] = mapped_column(String(16))
+    roles: Mapped[str] = mapped_column(String(128), default="")
+    """Every role held, comma-separated (schema 2); ``role`` is the primary one."""
     disabled: Mapped[bool] = mapped_column(default=False)
     usn: Mapped[int | None] = mapped_column(BigInteger)
 

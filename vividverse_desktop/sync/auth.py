@@ -3,7 +3,8 @@
 :class:`TokenAuth` is an ``httpx.Auth`` flow object. It adds the access token to each
 request; when the server answers 401 it exchanges the refresh token for a new pair
 (``POST /api/auth/refresh``, sent through the same client and transport), hands the
-rotated refresh token to ``on_rotate`` (the keychain) and sends the request once more.
+rotated refresh token to ``on_rotate`` (awaited: the keychain, which stores it off the
+event loop) and sends the request once more.
 Refreshes are serialised, so two requests that fail together rotate the token once:
 presenting an already-rotated refresh token would make the server end the session.
 """
@@ -11,7 +12,7 @@ presenting an already-rotated refresh token would make the server end the sessio
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Callable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from dataclasses import dataclass
 
 import httpx
@@ -49,7 +50,7 @@ class TokenAuth(httpx.Auth):
         self,
         refresh_url: str,
         tokens: TokenPair | None = None,
-        on_rotate: Callable[[TokenPair], None] | None = None,
+        on_rotate: Callable[[TokenPair], Awaitable[None]] | None = None,
     ) -> None:
         self.refresh_url = refresh_url
         self.tokens = tokens
@@ -89,7 +90,7 @@ class TokenAuth(httpx.Auth):
                 self.tokens = fresh
                 self.session_ended = None
                 if self.on_rotate is not None:
-                    self.on_rotate(fresh)
+                    await self.on_rotate(fresh)
             current = self.tokens
         if current is None:
             return

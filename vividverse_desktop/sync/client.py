@@ -10,7 +10,7 @@ is waited out when its Retry-After is short and reported otherwise. Failures bec
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import AsyncIterable, Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -52,7 +52,8 @@ class SyncClient:
 
     ``http`` is used as given (and not closed); without it the client makes its own,
     over ``transport`` when one is given. ``keychain`` keeps the refresh token (the OS
-    keyring for ``server_url`` unless another is passed).
+    keyring for ``server_url`` unless another is passed); every keyring call is made on a
+    worker thread, never on the event loop.
     """
 
     def __init__(
@@ -99,10 +100,42 @@ class SyncClient:
 
     @property
     def refresh_token_kept(self) -> bool:
-        """Whether the refresh token is kept in a keyring for the next session."""
+        """Whether the refresh token is kept in a keyring for the next session (this asks
+        the keyring on the calling thread: on an event loop, use :meth:`keeps_refresh_token`)."""
         return self.keychain.usable
 
+    async def keeps_refresh_token(self) -> bool:
+        """Whether the refresh token is kept in a keyring, asked on a worker thread."""
+        return await self.keychain.ausable()
+
     # --- session ----------------------------------------------------------------------
+
+    async def register(
+        self, username: str, password: str, role: Role, *, display_name: str = ""
+    ) -> UserRecord:
+        """Create an account (writers and validators may sign themselves up); no sign-in.
+
+        Other roles need this client signed in as an admin. Raises ``AccountRefused``
+        with the server's reason (a taken username, a weak password, a role that needs
+        an admin), ``ServerUnreachable`` or ``ServerFailure``.
+        """
+        body = {"username": username, "password": password, "role": role.value}
+        if display_name:
+            body["display_name"] = display_name
+        response = await self._send(
+            "POST",
+            "/api/auth/register",
+            json=body,
+            authenticated=self.signed_in,
+            patient=False,
+        )
+        if response.status_code in (403, 409, 422):
+            raise AccountRefused(_detail(response))
+        await self._check(response)
+        user = _user(_body(response))
+        if user is None:
+            raise ProtocolViolation("the server's register reply is not a user")
+        return user
 
     async def login(self, username: str, password: str) -> UserRecord:
         """Sign in with a password; keeps the refresh token in the keyring when one exists.
@@ -121,14 +154,14 @@ class SyncClient:
             raise WrongCredentials(f"wrong username or password for {self.server_url}")
         if response.status_code == 403:
             raise AccountRefused(f"{username} may not sign in: {_detail(response)}")
-        self._check(response)
+        await self._check(response)
         tokens = TokenPair.from_json(_body(response))
         if tokens is None:
             raise ProtocolViolation("the server's login reply carries no tokens")
         self.username = username.strip().lower()
         self.auth.tokens = tokens
         self.auth.session_ended = None
-        self._keep(tokens)
+        await self._keep(tokens)
         self.user = _user(_body(response).get("user"))
         return self.user if self.user is not None else await self.me()
 
@@ -137,22 +170,22 @@ class SyncClient:
 
         A kept token the server no longer accepts is forgotten.
         """
-        kept = self.keychain.load(username)
+        kept = await self.keychain.aload(username)
         if kept is None:
             return None
         response = await self._send(
             "POST", REFRESH_PATH, json={"refresh_token": kept}, authenticated=False
         )
         if response.status_code in (401, 403, 422):
-            self.keychain.forget(username)
+            await self.keychain.aforget(username)
             return None
-        self._check(response)
+        await self._check(response)
         tokens = TokenPair.from_json(_body(response))
         if tokens is None:
             raise ProtocolViolation("the server's refresh reply carries no tokens")
         self.username = username.strip().lower()
         self.auth.tokens = tokens
-        self._keep(tokens)
+        await self._keep(tokens)
         self.user = _user(_body(response).get("user"))
         return self.user if self.user is not None else await self.me()
 
@@ -162,7 +195,7 @@ class SyncClient:
         self.auth.tokens = None
         self.user = None
         if username is not None:
-            self.keychain.forget(username)
+            await self.keychain.aforget(username)
         if tokens is None:
             return
         try:
@@ -178,7 +211,7 @@ class SyncClient:
     async def me(self) -> UserRecord:
         """The signed-in user as the server knows them now."""
         response = await self._send("GET", "/api/auth/me")
-        self._check(response)
+        await self._check(response)
         user = _user(_body(response))
         if user is None:
             raise ProtocolViolation("the server's /api/auth/me reply is not a user")
@@ -202,7 +235,7 @@ class SyncClient:
             return PushResponse(
                 tuple(PushResult(op.op_id, Outcome.FORBIDDEN, message=message) for op in ops)
             )
-        self._check(response)
+        await self._check(response)
         try:
             return PushResponse.from_json(_body(response))
         except WireError as exc:
@@ -214,19 +247,87 @@ class SyncClient:
         if limit is not None:
             params["limit"] = limit
         response = await self._send("GET", PULL_PATH, params=params)
-        self._check(response)
+        await self._check(response)
         # Reading a page checks every record (~0.1-0.3 ms each): off the event loop, so a
         # GUI sharing it does not stall for a whole page.
         return await asyncio.to_thread(_read_page, response, since)
+
+    # --- other routes (sync.publishing) -------------------------------------------------
+
+    async def authorized(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """One request as the signed-in user, sent once (a 401 renews the session through
+        the auth flow and sends it again); the response, whatever its status.
+
+        Raises ``SessionEnded`` when not signed in, ``ServerUnreachable`` when the server
+        does not answer.
+        """
+        if self.auth.tokens is None:
+            raise SessionEnded(self.auth.session_ended or "sign in first")
+        try:
+            return await self.http.request(
+                method, self._url(path), json=json, params=params, auth=self.auth
+            )
+        except httpx.TransportError as exc:
+            raise ServerUnreachable(f"cannot reach {self.server_url}: {exc}") from exc
+
+    async def stream(
+        self,
+        method: str,
+        path: str,
+        body: Callable[[], AsyncIterable[bytes]],
+        *,
+        size: int,
+        content_type: str,
+        params: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send a large body as the signed-in user without holding it in memory.
+
+        ``body()`` makes the byte stream (``size`` bytes). The access token is sent
+        directly (the auth flow would keep the whole body to send it again); on a 401
+        the session is renewed with one small request and a fresh ``body()`` sent once
+        more. Raises ``SessionEnded`` or ``ServerUnreachable``.
+        """
+        headers = {"Content-Type": content_type, "Content-Length": str(size)}
+        response = await self._stream_once(method, path, body, headers, params)
+        if response.status_code == 401:
+            await self.me()  # renews the access token through the auth flow
+            response = await self._stream_once(method, path, body, headers, params)
+        return response
+
+    async def _stream_once(
+        self,
+        method: str,
+        path: str,
+        body: Callable[[], AsyncIterable[bytes]],
+        headers: Mapping[str, str],
+        params: Mapping[str, str] | None,
+    ) -> httpx.Response:
+        tokens = self.auth.tokens
+        if tokens is None:
+            raise SessionEnded(self.auth.session_ended or "sign in first")
+        sent = {**headers, "Authorization": f"Bearer {tokens.access_token}"}
+        try:
+            return await self.http.request(
+                method, self._url(path), params=params, headers=sent, content=body()
+            )
+        except httpx.TransportError as exc:
+            raise ServerUnreachable(f"cannot reach {self.server_url}: {exc}") from exc
 
     # --- plumbing ---------------------------------------------------------------------
 
     def _url(self, path: str) -> str:
         return f"{self.server_url}{path}"
 
-    def _keep(self, tokens: TokenPair) -> None:
+    async def _keep(self, tokens: TokenPair) -> None:
         if self.username is not None:
-            self.keychain.save(self.username, tokens.refresh_token)
+            await self.keychain.asave(self.username, tokens.refresh_token)
 
     async def _send(
         self,
@@ -284,7 +385,7 @@ class SyncClient:
             return response
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _check(self, response: httpx.Response) -> None:
+    async def _check(self, response: httpx.Response) -> None:
         """Raise the error a non-2xx ``response`` stands for."""
         status = response.status_code
         if status < 300:
@@ -292,7 +393,7 @@ class SyncClient:
         if status == 401:
             self.auth.tokens = None
             if self.username is not None:
-                self.keychain.forget(self.username)
+                await self.keychain.aforget(self.username)
             reason = self.auth.session_ended or _detail(response)
             raise SessionEnded(f"your session has ended ({reason}); sign in again")
         if status >= 500:
@@ -346,17 +447,21 @@ def _detail(response: httpx.Response) -> str:
 
 
 def _user(data: object) -> UserRecord | None:
-    """A user from the server's account JSON (snake_case) or a wire ``UserRecord``."""
+    """A user from the server's account JSON (snake_case) or a wire ``UserRecord``;
+    without ``roles`` (an older server) the user holds ``role`` alone."""
     if not isinstance(data, dict):
         return None
     try:
         role = Role(str(data.get("role")))
+        listed = data.get("roles")
+        roles = frozenset(Role(str(name)) for name in listed) if isinstance(listed, list) else None
         return UserRecord(
             id=str(data["id"]),
             username=str(data["username"]),
             display_name=str(data.get("display_name") or data.get("displayName") or ""),
-            role=role,
+            role=Role.primary(roles) if roles else role,
             disabled=bool(data.get("disabled", False)),
+            roles=roles or frozenset({role}),
         )
     except (KeyError, ValueError):
         return None

@@ -5,11 +5,14 @@ edits are not mistaken for stale. Batches go one at a time, in outbox order; a r
 written to the store while the next batch is with the server (that batch never holds
 ops still waiting for their reply to be written), and always before the sync ends, even
 when it fails. Each pulled page is applied in one transaction with its cursor, while the
-next page is fetched. Store calls run on worker threads, so an event loop shared with a
-GUI never waits on SQLite.
+next page is fetched; a pull under a new scope (the user's roles changed) starts from 0.
+Store calls run on worker threads, so an event loop shared with a GUI never waits on
+SQLite.
 A failure part-way (``SyncError``) loses nothing: ops the server never named stay
 pending and the pull cursor only moves with applied pages. The error carries the
-partial :class:`SyncReport` as ``report``.
+partial :class:`SyncReport` as ``report``. Either way the report's ``changes`` say what
+the sync changed in the store (rows pulled, ops settled, refused or in conflict), so a
+view refreshes only what moved.
 """
 
 from __future__ import annotations
@@ -47,6 +50,10 @@ class _Tally:
     problems: list[str] = field(default_factory=list)
     started: float = 0.0
     on_progress: Callable[[SyncReport], None] | None = None
+    changes: Changes = field(default_factory=Changes)
+
+    def changed(self, changes: Changes) -> None:
+        self.changes = self.changes | changes
 
     def progressed(self) -> None:
         if self.on_progress is not None:
@@ -66,6 +73,7 @@ class _Tally:
             pages=self.pages,
             elapsed=time.perf_counter() - self.started,
             problems=tuple(self.problems),
+            changes=self.changes,
         )
 
 
@@ -77,7 +85,8 @@ async def synchronize(
     page_size: int | None = None,
     on_progress: Callable[[SyncReport], None] | None = None,
 ) -> SyncReport:
-    """Push every pending op, pull every new change, check the counts; the report says what.
+    """Push every pending op, pull every new change, check the counts; the report says what
+    was done and (``report.changes``) what changed in the store.
 
     ``on_progress`` (if given) is called on the event loop with the counts so far after
     each batch and each page. Raises ``SyncError`` (with ``report`` set to what was done)
@@ -121,7 +130,7 @@ async def _push(store: LocalStore, client: SyncClient, batch_size: int, tally: _
                 size = max(1, size // 2)
                 continue
             if settling is not None:
-                await settling
+                tally.changed(await settling)
                 settling = None
             results = _results_for(batch, response.results, tally)
             settling = asyncio.ensure_future(asyncio.to_thread(store.settle, results))
@@ -142,7 +151,8 @@ async def _push(store: LocalStore, client: SyncClient, batch_size: int, tally: _
                 return
     finally:
         if settling is not None:
-            await settling  # a reply received is always recorded, even if a later push fails
+            # a reply received is always recorded, even if a later push fails
+            tally.changed(await settling)
 
 
 async def _next_batch(store: LocalStore, size: int, in_flight: frozenset[str]) -> list[Op]:
@@ -172,16 +182,26 @@ async def _pull(
     store: LocalStore, client: SyncClient, page_size: int | None, tally: _Tally
 ) -> None:
     """Pull pages from the stored cursor until the server has no more; the next page is
-    fetched while the current one is applied (each page in its own transaction)."""
+    fetched while the current one is applied (each page in its own transaction).
+
+    When the first page names another scope than the last pull's (the user's roles
+    changed), the pull starts again from 0 in ``rescope`` mode (see ``store.pull``)."""
     since = await asyncio.to_thread(store.last_usn)
     page = await client.pull(since, page_size)
+    rescope = False
+    held_scope = await asyncio.to_thread(store.pull_scope)
+    if since > 0 and page.scope is not None and page.scope != held_scope:
+        # What the user may see changed (a role granted): records they may now see can
+        # be older than the cursor, so pull everything again.
+        since, rescope = 0, True
+        page = await client.pull(0, page_size)
     while True:
-        applying = asyncio.ensure_future(asyncio.to_thread(store.apply_pull, page))
+        applying = asyncio.ensure_future(asyncio.to_thread(store.apply_pull, page, rescope=rescope))
         fetching: asyncio.Future[PullResponse] | None = None
         if page.has_more and page.next_since > since:
             fetching = asyncio.ensure_future(client.pull(page.next_since, page_size))
         try:
-            await applying
+            tally.changed(await applying)
         except BaseException:
             if fetching is not None:
                 fetching.cancel()

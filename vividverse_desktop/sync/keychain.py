@@ -5,10 +5,15 @@ Only the refresh token is ever kept (access tokens live in memory). It is stored
 When no usable keyring exists (the ``fail`` or ``null`` backend, as on a headless
 machine, or a plain-text file backend) nothing is stored: the user signs in each session.
 A token is never written in plain text by this module.
+
+On Linux a keyring call is a D-Bus round trip (and the first one may unlock a wallet):
+code on an event loop uses the ``a``-prefixed methods, which run the call on a worker
+thread (``asyncio.to_thread``), never the plain ones.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import keyring
@@ -86,3 +91,21 @@ class Keychain:
             return
         except keyring.errors.KeyringError as exc:
             log.warning("the keyring could not forget the refresh token: %s", exc)
+
+    # --- for code on an event loop: the same calls on a worker thread ----------------
+
+    async def ausable(self) -> bool:
+        """:attr:`usable`, found on a worker thread (picking a backend may ask D-Bus)."""
+        return await asyncio.to_thread(lambda: self.usable)
+
+    async def aload(self, username: str) -> str | None:
+        """:meth:`load` on a worker thread."""
+        return await asyncio.to_thread(self.load, username)
+
+    async def asave(self, username: str, refresh_token: str) -> bool:
+        """:meth:`save` on a worker thread."""
+        return await asyncio.to_thread(self.save, username, refresh_token)
+
+    async def aforget(self, username: str) -> None:
+        """:meth:`forget` on a worker thread."""
+        await asyncio.to_thread(self.forget, username)

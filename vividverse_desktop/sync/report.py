@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from vividverse_desktop.core.changes import Changes
 from vividverse_desktop.store import OutboxEntry
 
 
@@ -15,6 +16,8 @@ class SyncReport:
     forbidden + invalid`` of them (``unanswered`` were not named and stay pending).
     ``pulled`` changes were applied. ``refused`` lists the ops kept in the outbox with
     the server's message; ``problems`` holds what the end-of-sync sanity check found.
+    ``changes`` names what the sync changed in the store: pulled rows, and the outbox ops
+    (with conflicts and score usns) the server's replies settled or refused.
     """
 
     pushed: int = 0
@@ -30,6 +33,7 @@ class SyncReport:
     elapsed: float = 0.0
     refused: tuple[OutboxEntry, ...] = field(default=(), compare=False)
     problems: tuple[str, ...] = ()
+    changes: Changes = field(default_factory=Changes, compare=False)
 
     @property
     def settled(self) -> int:

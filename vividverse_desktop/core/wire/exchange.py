@@ -27,6 +27,8 @@ MAX_PUSH_OPS = 500
 PULL_PAGE_SIZE = 250
 """The number of changes a pull page holds unless the client asks for fewer."""
 MAX_PULL_PAGE = 1000
+MAX_SCOPE = 200
+"""The longest pull scope (``PullResponse.scope``) a client accepts and keeps."""
 
 Record = (
     UserRecord | ScriptRecord | ScriptVersionRecord | ScoreEvent | MovieRecord | ReviewNoteRecord
@@ -345,11 +347,15 @@ class PullResponse:
     """``GET /api/sync/pull?since=USN``: changes with ``since < usn``, in usn order.
 
     The next request asks for ``since=next_since``; ``has_more`` says another page waits.
+    ``scope`` names what the user may see (it changes with their roles; ``None`` from an
+    older server): a client whose last pull was under another scope pulls again from 0,
+    since records it may now see can be older than its cursor.
     """
 
     changes: tuple[Change, ...]
     next_since: int
     has_more: bool = False
+    scope: str | None = None
 
     def __post_init__(self) -> None:
         previous = 0
@@ -361,20 +367,28 @@ class PullResponse:
             raise WireError("must not be below the last change's usn", "nextSince")
 
     def to_json(self) -> dict[str, Any]:
-        """``{changes, nextSince, hasMore}``."""
-        return {
+        """``{changes, nextSince, hasMore, scope?}``."""
+        data: dict[str, Any] = {
             "changes": [change.to_json() for change in self.changes],
             "nextSince": self.next_since,
             "hasMore": self.has_more,
         }
+        if self.scope is not None:
+            data["scope"] = self.scope
+        return data
 
     @classmethod
     def from_json(cls, data: object, since: int | None = None) -> PullResponse:
         """Parse and check a page; with ``since``, every change must be newer than it."""
-        read = Reader(data, "", ("changes", "nextSince", "hasMore"))
+        read = Reader(data, "", ("changes", "nextSince", "hasMore", "scope"))
         items = read.array("changes", MAX_PULL_PAGE)
         changes = tuple(Change.from_json(c, join("changes", i)) for i, c in enumerate(items))
-        page = cls(changes, read.integer("nextSince", 0, MAX_USN), read.boolean("hasMore"))
+        page = cls(
+            changes,
+            read.integer("nextSince", 0, MAX_USN),
+            read.boolean("hasMore"),
+            read.optional_text("scope", max_length=MAX_SCOPE),
+        )
         if since is not None:
             for i, change in enumerate(changes):
                 if change.usn <= since:

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from vividverse_desktop.core.wire.fields import MAX_SCRIPT_TEXT, Reader, WireError, sha256_hex
-from vividverse_desktop.core.workflow import Role, Status
+from vividverse_desktop.core.workflow import Role, Status, role_names
 
 MAX_REVISION = 2**31 - 1
 MAX_FRAME = 10**9
@@ -59,13 +59,22 @@ def _stamp(value: datetime) -> str:
 
 @dataclass(frozen=True, slots=True)
 class UserRecord:
-    """A user as clients see them: never a password hash or token data."""
+    """A user as clients see them: never a password hash or token data.
+
+    ``roles`` are every role held (``{role}`` when not given); ``role`` is the most
+    privileged of them (``Role.primary``), for clients that show one.
+    """
 
     id: str
     username: str
     display_name: str
     role: Role
     disabled: bool = False
+    roles: frozenset[Role] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not self.roles:
+            object.__setattr__(self, "roles", frozenset({self.role}))
 
     def to_json(self) -> dict[str, Any]:
         """The record's JSON object (camelCase keys)."""
@@ -74,23 +83,47 @@ class UserRecord:
             "username": self.username,
             "displayName": self.display_name,
             "role": self.role.value,
+            "roles": list(role_names(self.roles)),
             "disabled": self.disabled,
         }
 
     @classmethod
     def from_json(cls, data: object, where: str = "") -> UserRecord:
-        """Parse and check; ``WireError`` naming the bad field."""
-        read = Reader(data, where, ("id", "username", "displayName", "role", "disabled"))
-        role = read.choice("role", Role)
-        if role is Role.SYSTEM:
-            raise WireError("no user holds the system role", read.path("role"))
+        """Parse and check; ``WireError`` naming the bad field. Without ``roles`` (an
+        older server) the user holds ``role`` alone."""
+        read = Reader(data, where, ("id", "username", "displayName", "role", "roles", "disabled"))
+        role = _user_role(read.choice("role", Role), read.path("role"))
+        roles = frozenset({role})
+        if read.has("roles"):
+            items = read.array("roles", len(Role))
+            roles = frozenset(
+                _user_role(_role(item, read.path(f"roles[{i}]")), read.path(f"roles[{i}]"))
+                for i, item in enumerate(items)
+            )
+            if not roles or Role.primary(roles) is not role:
+                raise WireError("must be the most privileged of roles", read.path("role"))
         return cls(
             id=read.identifier("id"),
             username=read.text("username", max_length=64),
             display_name=read.text("displayName", max_length=128, allow_empty=True),
             role=role,
             disabled=read.boolean("disabled", default=False),
+            roles=roles,
         )
+
+
+def _role(value: object, where: str) -> Role:
+    for role in Role:
+        if role.value == value:
+            return role
+    names = ", ".join(role.value for role in Role)
+    raise WireError(f"must be one of {names}, not {value!r}", where)
+
+
+def _user_role(role: Role, where: str) -> Role:
+    if role is Role.SYSTEM:
+        raise WireError("no user holds the system role", where)
+    return role
 
 
 @dataclass(frozen=True, slots=True)

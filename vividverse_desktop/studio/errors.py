@@ -1,0 +1,15 @@
+"""The one error the studio layer raises: a sentence a person can act on."""
+
+from __future__ import annotations
+
+
+class StudioError(Exception):
+    """Work that could not be done; ``str()`` says what happened and what to do.
+
+    Front ends show the message as it is (the CLI on one line of stderr, the GUI where
+    the problem is); nothing the user saved is lost when it is raised.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

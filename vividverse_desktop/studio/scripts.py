@@ -1,0 +1,319 @@
+"""Scripts: import any format, submit and revise (offline, through the outbox), versions,
+diff two versions, export to Fountain or an industry-format PDF.
+
+Reading a file may take a while (a PDF is read in a child process): front ends call
+:func:`load_script` off their event loop. Submitting and revising write an op to the
+store's outbox in one durable transaction and return the store's ``Changes``; the next
+sync sends them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from vividverse_desktop.core.changes import Changes
+from vividverse_desktop.core.screenplay.errors import ScreenplayError
+from vividverse_desktop.core.screenplay.model import Screenplay
+from vividverse_desktop.core.wire import (
+    Op,
+    ScriptRecord,
+    ScriptRevision,
+    ScriptSubmission,
+    ScriptVersionRecord,
+    SourceFormat,
+)
+from vividverse_desktop.studio.errors import StudioError
+
+if TYPE_CHECKING:
+    from vividverse_desktop.core.cancel import CancelToken
+    from vividverse_desktop.store import LocalStore
+
+Paper = Literal["letter", "a4"]
+MAX_TITLE = 300
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedScript:
+    """A screenplay read from a file: its model, its Fountain text and what to tell the user.
+
+    ``fountain_text`` is the file's own text for Fountain and the converted text for a
+    PDF or plain-text import (what a submission stores).
+    """
+
+    path: Path
+    screenplay: Screenplay
+    fountain_text: str
+    source_format: SourceFormat
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        """The title page's title as plain text, or the file's name without its suffix."""
+        return plain_title(self.screenplay) or self.path.stem
+
+
+def plain_title(screenplay: Screenplay) -> str:
+    """The title page's title without Fountain markup, its lines joined by spaces."""
+    from vividverse_desktop.core.screenplay.emphasis import inline
+
+    raw = screenplay.title.strip()
+    if not raw:
+        return ""
+    lines = (inline(line)[0] for line in raw.splitlines())
+    return " ".join(" ".join(line.split()) for line in lines if line.strip())
+
+
+def load_script(*, path: Path, cancel: CancelToken | None = None) -> LoadedScript:
+    """Read a Fountain, PDF or plain-text screenplay; the format comes from the content.
+
+    Raises :class:`StudioError` naming the file: missing, a directory, unreadable,
+    empty, binary, oversized, or a PDF that cannot be read safely. Blocks while a PDF
+    is read in its child process (``cancel`` is honoured there when the media layer
+    takes a token).
+    """
+    from vividverse_desktop.core.screenplay.writer import write
+    from vividverse_desktop.media.importer import load_screenplay
+
+    if not path.exists():
+        raise StudioError(f"{path}: no such file")
+    if path.is_dir():
+        raise StudioError(f"{path}: is a directory, not a screenplay file")
+    try:
+        result = load_screenplay(path)
+    except ScreenplayError as exc:
+        raise StudioError(f"{path}: {exc}") from exc
+    except OSError as exc:
+        raise StudioError(f"{path}: {exc.strerror or exc}") from exc
+    source = SourceFormat(result.source_format)
+    if source is SourceFormat.FOUNTAIN:
+        from vividverse_desktop.core.screenplay.fountain import decode
+
+        text = decode(path.read_bytes())
+    else:
+        text = write(result.screenplay)
+    return LoadedScript(path, result.screenplay, text, source, tuple(result.warnings))
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """A script (or a new version of one) recorded in the outbox, waiting for the next sync."""
+
+    script_id: str
+    version_id: str
+    changes: Changes
+
+
+def submit_script(
+    *,
+    store: LocalStore,
+    user_id: str,
+    title: str,
+    fountain_text: str,
+    source_format: SourceFormat = SourceFormat.FOUNTAIN,
+) -> Submitted:
+    """Submit a new script for validation (works offline: sent on the next sync).
+
+    Raises :class:`StudioError` for an empty title or one over 300 characters.
+    """
+    clean = " ".join(title.split())
+    if not clean:
+        raise StudioError("a script needs a title: add 'Title:' to the title page or name it")
+    if len(clean) > MAX_TITLE:
+        raise StudioError(f"the title is {len(clean)} characters; at most {MAX_TITLE} fit")
+    body = ScriptSubmission.of(clean, fountain_text, source_format)
+    changes = store.record(Op.of(body), user_id=user_id)
+    return Submitted(body.script_id, body.version_id, changes)
+
+
+def revise_script(
+    *,
+    store: LocalStore,
+    user_id: str,
+    script_id: str,
+    fountain_text: str,
+    source_format: SourceFormat = SourceFormat.FOUNTAIN,
+) -> Submitted:
+    """Submit a new version of a script (nothing is overwritten; works offline).
+
+    Raises :class:`StudioError` when the script is unknown here or the text is the
+    same as its latest version's.
+    """
+    versions = store.script_versions(script_id)
+    if store.script(script_id) is None:
+        raise StudioError(f"no script {script_id} here; sync first if it was made elsewhere")
+    if versions and versions[-1].fountain_text == fountain_text:
+        raise StudioError(f"version {versions[-1].n} already has this text: nothing to submit")
+    body = ScriptRevision.of(script_id, fountain_text, source_format)
+    changes = store.record(Op.of(body), user_id=user_id)
+    return Submitted(script_id, body.version_id, changes)
+
+
+def script(*, store: LocalStore, script_id: str) -> ScriptRecord:
+    """One script, or :class:`StudioError` if it is not in the local store."""
+    found = store.script(script_id)
+    if found is None:
+        raise StudioError(f"no script {script_id} here; sync first if it was made elsewhere")
+    return found
+
+
+def versions(*, store: LocalStore, script_id: str) -> tuple[ScriptVersionRecord, ...]:
+    """A script's versions, oldest first (numbered by the server; unsent ones last)."""
+    return store.script_versions(script_id)
+
+
+def latest_version(*, store: LocalStore, script_id: str) -> ScriptVersionRecord:
+    """The newest version of a script; :class:`StudioError` if it has none here."""
+    found = store.latest_version(script_id)
+    if found is None:
+        raise StudioError(f"script {script_id} has no version here; sync first")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class SceneChange:
+    """A scene of the newer version that was added, removed or edited since the older one."""
+
+    change: Literal["added", "removed", "edited"]
+    heading: str
+    number: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptDiff:
+    """What changed between two texts: a unified diff and the scenes touched.
+
+    ``unified`` is the text diff (``---``/``+++`` headers, ``@@`` hunks); ``added`` and
+    ``removed`` count changed lines; ``scenes`` lists touched scenes by heading.
+    """
+
+    old_label: str
+    new_label: str
+    unified: tuple[str, ...]
+    added: int
+    removed: int
+    scenes: tuple[SceneChange, ...]
+
+    @property
+    def same(self) -> bool:
+        """Whether the two texts are identical."""
+        return not self.unified
+
+
+def diff_texts(old: str, new: str, *, old_label: str = "old", new_label: str = "new") -> ScriptDiff:
+    """The line diff and scene changes between two Fountain texts (linear in practice)."""
+    from vividverse_desktop.core.screenplay.fountain import parse
+
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    unified = tuple(
+        line.rstrip("\n")
+        for line in difflib.unified_diff(
+            old_lines, new_lines, old_label, new_label, n=2, lineterm=""
+        )
+    )
+    added = sum(1 for line in unified if line.startswith("+") and not line.startswith("+++"))
+    removed = sum(1 for line in unified if line.startswith("-") and not line.startswith("---"))
+    scenes = _scene_changes(_scene_texts(parse(old)), _scene_texts(parse(new)))
+    return ScriptDiff(old_label, new_label, unified, added, removed, scenes)
+
+
+def diff_versions(*, store: LocalStore, old_version_id: str, new_version_id: str) -> ScriptDiff:
+    """The diff between two versions of a script held here (labels 'version N')."""
+    old, new = store.script_version(old_version_id), store.script_version(new_version_id)
+    if old is None or new is None:
+        missing = old_version_id if old is None else new_version_id
+        raise StudioError(f"no script version {missing} here; sync first")
+    return diff_texts(
+        old.fountain_text,
+        new.fountain_text,
+        old_label=f"version {old.n}",
+        new_label=f"version {new.n}",
+    )
+
+
+def _scene_texts(screenplay: Screenplay) -> list[tuple[str, str, str]]:
+    """(heading, number, body text) of each scene."""
+    return [
+        (
+            scene.heading.plain_text(),
+            scene.number,
+            "\n".join(element.text for element in scene.elements),
+        )
+        for scene in screenplay.scenes()
+    ]
+
+
+def _scene_changes(
+    old: Sequence[tuple[str, str, str]], new: Sequence[tuple[str, str, str]]
+) -> tuple[SceneChange, ...]:
+    """Scenes matched in order by heading and text; unmatched ones are added or removed."""
+    matcher = difflib.SequenceMatcher(
+        a=[(h, body) for h, _, body in old], b=[(h, body) for h, _, body in new], autojunk=False
+    )
+    changes: list[SceneChange] = []
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        olds, news = list(old[a0:a1]), list(new[b0:b1])
+        old_by_heading = {heading: (heading, number) for heading, number, _ in olds}
+        for heading, number, _ in news:
+            kind: Literal["added", "edited"] = "edited" if heading in old_by_heading else "added"
+            old_by_heading.pop(heading, None)
+            changes.append(SceneChange(kind, heading, number))
+        changes.extend(SceneChange("removed", h, n) for h, n in old_by_heading.values())
+    return tuple(changes)
+
+
+def export_fountain(*, screenplay: Screenplay, path: Path) -> Path:
+    """Write the screenplay as Fountain to ``path`` atomically; returns the path."""
+    from vividverse_desktop.core.screenplay.writer import write
+
+    return write_atomically(path, write(screenplay).encode("utf-8"))
+
+
+def export_pdf(
+    *,
+    screenplay: Screenplay,
+    path: Path,
+    paper: Paper = "letter",
+    scene_numbers: bool = False,
+    title_page: bool = True,
+) -> Path:
+    """Write an industry-format PDF (the same pages the statistics count) atomically."""
+    from vividverse_desktop.media.pdf_export import render_pdf
+
+    data = render_pdf(screenplay, paper=paper, scene_numbers=scene_numbers, title_page=title_page)
+    return write_atomically(path, data)
+
+
+def write_atomically(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    Raises :class:`StudioError` for a missing directory or a failed write (disk full,
+    permission): the file already at ``path`` is then left as it was.
+    """
+    directory = path.parent
+    if not directory.is_dir():
+        raise StudioError(f"{directory}: no such directory")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
+    except OSError as exc:
+        raise StudioError(f"{path}: cannot write here: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise StudioError(f"{path}: the file could not be written: {exc.strerror or exc}") from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
