@@ -419,3 +419,36 @@ def test_an_uncaught_exception_is_logged_and_shown(
     finally:
         logging.getLogger().removeHandler(handler)
         handler.close()
+
+
+def test_a_sessions_sync_status_reads_in_the_status_bar(window: MainWindow) -> None:
+    """studio's SyncStatus, shown through SyncStatusView.of: offline with its reason, then back."""
+    from datetime import UTC, datetime
+
+    from vividverse_desktop.studio.session import SyncStatus
+
+    down = SyncStatus(
+        online=False,
+        waiting=4,
+        conflicts=0,
+        refused=1,
+        last_sync=None,
+        last_error="server not answering",
+    )
+    window.set_sync_status(SyncStatusView.of(down, server_label="sync.example.studio"))
+    words = window.sync_status.text()
+    assert words.startswith("Offline: server not answering")
+    assert "4 changes waiting" in words
+    assert "1 refused" in words
+    back = SyncStatus(
+        online=True,
+        waiting=0,
+        conflicts=0,
+        refused=0,
+        last_sync=datetime(2026, 12, 7, 9, 41, tzinfo=UTC),
+    )
+    window.set_sync_status(SyncStatusView.of(back, server_label="sync.example.studio"))
+    assert window.sync_status.text().startswith("Online · synced ")
+    fresh = SyncStatus(online=None, waiting=0, conflicts=0, refused=0, last_sync=None)
+    window.set_sync_status(SyncStatusView.of(fresh, server_label="This computer"))
+    assert window.sync_status.text() == "Not synced yet"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
@@ -11,12 +12,15 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from vividverse_desktop.gui.icons import icon
 from vividverse_desktop.gui.theme import UNIT, Colours
 
+if TYPE_CHECKING:
+    from vividverse_desktop.studio.session import SyncStatus
+
 
 @dataclass(frozen=True, slots=True)
 class SyncStatusView:
     """What the status bar shows; the session fills it after each sync attempt."""
 
-    online: bool = False
+    online: bool | None = None  # None: not tried yet
     waiting_ops: int = 0
     last_sync: datetime | None = None
     conflicts: int = 0
@@ -25,6 +29,20 @@ class SyncStatusView:
     server_label: str = "This computer"
     message: str = ""  # why it is offline, e.g. "server not answering"
 
+    @classmethod
+    def of(cls, status: SyncStatus, *, server_label: str, syncing: bool = False) -> SyncStatusView:
+        """The view of a session's :class:`~vividverse_desktop.studio.session.SyncStatus`."""
+        return cls(
+            online=status.online,
+            waiting_ops=status.waiting,
+            last_sync=status.last_sync,
+            conflicts=status.conflicts,
+            refused=status.refused,
+            syncing=syncing,
+            server_label=server_label,
+            message=status.last_error or "",
+        )
+
 
 def describe(view: SyncStatusView) -> list[tuple[str, str]]:
     """The status as (text, tone) parts; tone is 'ok', 'muted', 'warning' or 'danger'."""
@@ -32,14 +50,16 @@ def describe(view: SyncStatusView) -> list[tuple[str, str]]:
         parts = [("Syncing…", "muted")]
     elif view.online:
         parts = [("Online", "ok")]
+    elif view.online is None:
+        parts = [("Not synced yet", "muted")]
     else:
         parts = [(f"Offline: {view.message}" if view.message else "Offline", "warning")]
     if view.waiting_ops:
         s = "" if view.waiting_ops == 1 else "s"
         parts.append((f"{view.waiting_ops:,} change{s} waiting", "muted"))
     if view.last_sync is not None:
-        parts.append((f"synced {view.last_sync:%H:%M}", "muted"))
-    elif not view.syncing:
+        parts.append((f"synced {view.last_sync.astimezone():%H:%M}", "muted"))
+    elif not view.syncing and view.online is not None:
         parts.append(("never synced", "muted"))
     if view.conflicts:
         s = "" if view.conflicts == 1 else "s"
@@ -102,9 +122,17 @@ class SyncStatusWidget(QWidget):
             if self.view.syncing
             else "mdi6.cloud-check-outline"
             if self.view.online
+            else "mdi6.cloud-outline"
+            if self.view.online is None
             else "mdi6.cloud-off-outline"
         )
-        tone = "muted" if self.view.syncing else "ok" if self.view.online else "warning"
+        tone = (
+            "muted"
+            if self.view.syncing or self.view.online is None
+            else "ok"
+            if self.view.online
+            else "warning"
+        )
         self._icon.setPixmap(icon(glyph, colours, colour=tones[tone]).pixmap(QSize(16, 16)))
         summary = self.text()
         self.setToolTip(f"{self.view.server_label}: {summary}")
