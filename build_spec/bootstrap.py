@@ -4,6 +4,7 @@
     python3 build_spec/bootstrap.py run     # install everything, start the desktop app
     python3 build_spec/bootstrap.py test    # install everything, run lint, types, layering, tests
     python3 build_spec/bootstrap.py bench   # install everything, run the benchmarks in bench/
+    python3 build_spec/bootstrap.py screenshots  # every room and dialog, light and dark, as PNG
 
 Only the standard library is used here: this file runs before anything is installed.
 It installs missing system packages with apt-get when it runs as root (or with
@@ -230,7 +231,25 @@ def cmd_bench(args: list[str]) -> int:
     return run([PY, "-m", "bench", *args], cwd=ROOT)
 
 
-COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench}
+def cmd_screenshots(args: list[str]) -> int:
+    """Render every room (light, dark; 1366x768, 1920x1080) offscreen into resources/screenshots."""
+    ensure_qt_libraries()
+    ensure_venv()
+    ensure_packages("")
+    out = Path(args[0]) if args else ROOT / "resources" / "screenshots"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONDONTWRITEBYTECODE="1")
+    code = run([PY, "-m", "vividverse_desktop.gui.screenshots", out], cwd=ROOT, env=env)
+    if code == 0:
+        say(f"screenshots saved in {out}")
+    return code
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "test": cmd_test,
+    "bench": cmd_bench,
+    "screenshots": cmd_screenshots,
+}
 
 
 def main(argv: list[str]) -> int:

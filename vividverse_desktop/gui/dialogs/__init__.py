@@ -1,0 +1,1 @@
+"""The shell's dialogs: About, Settings, Keyboard shortcuts."""

@@ -1,0 +1,101 @@
+"""Save a PNG of every room and dialog, light and dark, at two window sizes.
+
+    QT_QPA_PLATFORM=offscreen python -m vividverse_desktop.gui.screenshots OUTDIR
+
+Run by ``bootstrap.py screenshots`` in a child process; settings go to a temporary file.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QWidget
+
+from vividverse_desktop.gui.app import application, build_shell
+from vividverse_desktop.gui.preferences import Preferences
+from vividverse_desktop.gui.rooms import ROOMS
+from vividverse_desktop.gui.widgets.sync_status import SyncStatusView
+
+SIZES = ((1366, 768), (1920, 1080))
+SCHEMES = ("light", "dark")
+
+
+def settle(ms: int = 50) -> None:
+    """Let Qt lay out and paint (a short event loop, not a processEvents spin)."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def save(widget: QWidget, path: Path) -> Path:
+    """Grab ``widget`` into ``path`` (PNG)."""
+    settle()
+    if not widget.grab().save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
+    return path
+
+
+def take_all(out: Path) -> list[Path]:
+    """Every room in both schemes at both sizes, the dialogs, and README's main-window.png."""
+    out.mkdir(parents=True, exist_ok=True)
+    app = application()
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        shell = build_shell(app, Preferences(Path(tmp) / "settings.ini"))
+        window = shell.window
+        window.set_account("Studio owner", "This computer")
+        window.set_sync_status(
+            SyncStatusView(online=True, last_sync=datetime.now().replace(hour=9, minute=41))
+        )
+        window.show()
+        for scheme in SCHEMES:
+            window.set_theme(scheme)
+            for width, height in SIZES:
+                window.resize(width, height)
+                for room in ROOMS:
+                    window.show_room(room.key)
+                    name = f"{room.key}-{scheme}-{width}x{height}.png"
+                    saved.append(save(window, out / name))
+                    if (room.key, scheme, width) == ("write", "light", SIZES[0][0]):
+                        saved.append(save(window, out / "main-window.png"))  # README's picture
+            window.resize(*SIZES[0])
+            window.show_room("write")
+            for label, opener in (
+                ("about", window.open_about),
+                ("settings", window.open_settings),
+                ("shortcuts", window.open_shortcuts),
+            ):
+                dialog = opener()
+                if label == "about" and dialog.task is not None:
+                    wait = QEventLoop()
+                    dialog.task.ended.connect(wait.quit)
+                    QTimer.singleShot(10_000, wait.quit)
+                    if not dialog.task.is_finished:
+                        wait.exec()
+                saved.append(save(dialog, out / f"dialog-{label}-{scheme}.png"))
+                dialog.close()
+            palette = window.open_palette()
+            palette.query.setText("sync")
+            saved.append(save(palette, out / f"dialog-palette-{scheme}.png"))
+            palette.close()
+        window.close()
+        shell.runner.shutdown()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print(__doc__, file=sys.stderr)
+        return 2
+    for path in take_all(Path(args[0])):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Shared pieces of the shell: the sync status, the command palette, dialogs."""
