@@ -17,6 +17,22 @@ import sys
 from collections.abc import Sequence
 
 
+def _exit_with_parent(parent: int, every_s: float = 0.5) -> None:
+    """Ask this process to shut down (SIGTERM, graceful) once ``parent`` is no longer its
+    parent: a desktop killed with -9 leaves no server behind."""
+    import os
+    import signal
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every_s)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Read settings from the environment and serve until stopped; 2 on bad settings."""
     parser = argparse.ArgumentParser(
@@ -52,7 +68,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=True,
         help="log every request (at level info)",
     )
+    parser.add_argument(
+        "--exit-with-parent",
+        type=int,
+        default=None,
+        metavar="PID",
+        help="shut down when process PID (the desktop that started this server) is gone",
+    )
     args = parser.parse_args(argv)
+    if args.exit_with_parent is not None:
+        _exit_with_parent(args.exit_with_parent)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
 

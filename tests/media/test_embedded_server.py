@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -95,3 +99,38 @@ def test_each_start_signs_with_a_new_secret_unless_one_is_given(tmp_path: Path) 
     """A token from one run fails on the next; with a kept secret it still works."""
     assert not _token_survives_a_restart(tmp_path / "a", None)
     assert _token_survives_a_restart(tmp_path / "b", "k" * 48)
+
+
+def test_a_desktop_killed_with_sigkill_leaves_no_server_behind(tmp_path: Path) -> None:
+    """A parent process starts the server and dies by SIGKILL (no cleanup runs); the
+    server notices it was orphaned and shuts down by itself."""
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from vividverse_desktop.media.embedded_server import EmbeddedServer\n"
+        "server = EmbeddedServer(Path(sys.argv[1]))\n"
+        "server.start()\n"
+        "print(server._process.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path / "data")], stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    with parent.stdout:
+        server_pid = int(parent.stdout.readline())
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and _alive(server_pid):
+        time.sleep(0.1)
+    assert not _alive(server_pid)
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie reaped by init counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except FileNotFoundError:
+        return False
+    return state != "Z"

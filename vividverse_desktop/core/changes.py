@@ -75,6 +75,10 @@ class Changes:
         return Changes(MappingProxyType(merged))
 
 
+EVERYTHING = Changes(MappingProxyType({subject: frozenset({"*"}) for subject in Subject}))
+"""Every subject touched, id ``"*"``: re-read it all (another process wrote the store)."""
+
+
 class ChangeLog:
     """A mutable collector used inside one transaction; ``freeze()`` gives the value."""
 

@@ -17,12 +17,15 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from vividverse_desktop import __version__
+from vividverse_desktop.gui.desk import DeskController
 from vividverse_desktop.gui.errors import default_log_path, install_excepthook, start_log
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.main_window import MainWindow
 from vividverse_desktop.gui.preferences import Preferences
 from vividverse_desktop.gui.tasks import TaskRunner
 from vividverse_desktop.gui.theme import ThemeController
+
+SMOKE_MS = 8000
 
 
 @dataclass
@@ -89,10 +92,14 @@ def main(argv: list[str] | None = None) -> int:
     shell = build_shell(app)
     watch_errors(shell)
     shell.window.show()
+    desk = DeskController(window=shell.window, runner=shell.runner, hub=shell.hub)
+    app.aboutToQuit.connect(desk.close_now)
     if args.file:
         shell.window.open_file(args.file)
     if args.smoke:
-        QTimer.singleShot(1500, shell.window.close)
+        # Long enough to start this computer's server and sign in, which the check covers.
+        QTimer.singleShot(SMOKE_MS, shell.window.close)
+    desk.start()
     app.setQuitOnLastWindowClosed(True)
     with loop:
         code = loop.run_forever()

@@ -216,6 +216,7 @@ class TaskRunner(QObject):
         self.setObjectName("taskRunner")
         self._root = CancelToken()
         self._closed = False
+        self._stopped = False
         self._live: dict[Task, None] = {}
         self._db_jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._work_jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -334,7 +335,7 @@ class TaskRunner(QObject):
         Idempotent. Callbacks still queued are dropped.
         """
         if self._closed:
-            return all(lane.isFinished() for lane in self._lanes)
+            return self._stopped
         self._closed = True
         self._root.cancel("the application is closing")
         for future in self._futures.values():
@@ -351,6 +352,7 @@ class TaskRunner(QObject):
                 log.warning("thread %s did not stop within %.1f s", lane.objectName(), timeout)
                 stopped = False
         self._live.clear()
+        self._stopped = stopped
         return stopped
 
     # -- internals ---------------------------------------------------------------------

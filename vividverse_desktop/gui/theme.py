@@ -129,6 +129,7 @@ QListWidget#roomSidebar::item:selected {{
 }}
 QLabel[role="title"] {{ font-size: 20pt; font-weight: 600; }}
 QLabel[role="muted"] {{ color: {colours.muted}; }}
+QLabel[role="error"] {{ color: {colours.danger}; }}
 QFrame[role="card"] {{
     background: {colours.surface}; border: 1px solid {colours.border}; border-radius: {2 * u}px;
 }}

@@ -89,6 +89,7 @@ class EmbeddedServer:
             sys.executable, "-m", "sync_server",
             "--host", HOST, "--port", str(port),
             "--log-level", "warning", "--no-access-log",
+            "--exit-with-parent", str(os.getpid()),
         ]  # fmt: skip
 
     def environment(self, secret: str) -> dict[str, str]:

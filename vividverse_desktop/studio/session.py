@@ -333,12 +333,21 @@ class Session:
             await asyncio.to_thread(forget_account, root=self.root, account=self.account)
         await self.close()
 
+    def close_now(self) -> None:
+        """Close the store and stop what the session started, without the event loop
+        (the app is quitting; the HTTP client's sockets go with the process)."""
+        self.store.close()
+        if self._on_close is not None:
+            self._on_close()
+            self._on_close = None
+
     async def close(self) -> None:
         """Close the client and the store (the session is unusable afterwards)."""
         await self.client.aclose()
         await asyncio.to_thread(self.store.close)
         if self._on_close is not None:
-            await asyncio.to_thread(self._on_close)
+            stop, self._on_close = self._on_close, None
+            await asyncio.to_thread(stop)
 
 
 def _studio_error(exc: SyncError, server_url: str) -> StudioError:

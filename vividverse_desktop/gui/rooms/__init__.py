@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vividverse_desktop.core.capabilities import Action, Capabilities
 from vividverse_desktop.core.workflow import Role
 
 
 @dataclass(frozen=True, slots=True)
 class RoomInfo:
-    """A room: key, sidebar title, icon, the roles that see it, and its empty state."""
+    """A room: key, sidebar title, icon, the actions that open it, and its empty state.
+
+    An account sees a room when the capability table (the one the server enforces)
+    grants any of its ``actions`` to one of the account's roles.
+    """
 
     key: str
     title: str
     icon: str
-    roles: frozenset[Role]
+    actions: frozenset[Action]
     empty: str  # the empty state's first line: what is missing
     purpose: str  # what the room will hold
     first_action: str  # the action the empty state offers (an action's objectName)
@@ -26,7 +31,7 @@ ROOMS: tuple[RoomInfo, ...] = (
         "write",
         "Write",
         "mdi6.fountain-pen-tip",
-        frozenset({Role.WRITER, Role.ADMIN}),
+        frozenset({Action.SUBMIT_SCRIPT}),
         "No scripts yet.",
         "Write in Fountain with the formatted page beside you; import Fountain, Final Draft, "
         "PDF or plain text; see pages, scenes and runtime; submit for scoring, offline too.",
@@ -37,7 +42,7 @@ ROOMS: tuple[RoomInfo, ...] = (
         "review",
         "Review",
         "mdi6.clipboard-check-outline",
-        frozenset({Role.VALIDATOR, Role.ADMIN}),
+        frozenset({Action.SCORE_SCRIPT}),
         "Nothing waits for your scores.",
         "Scripts to score arrive here blind: read the formatted page beside the scorecard, "
         "score each criterion from the keyboard, and sync later without losing a score.",
@@ -48,7 +53,7 @@ ROOMS: tuple[RoomInfo, ...] = (
         "scores",
         "Scores",
         "mdi6.chart-bar",
-        frozenset({Role.WRITER, Role.VALIDATOR, Role.ADMIN}),
+        frozenset({Action.READ_OWN_SCORES, Action.VIEW_LEADERBOARD}),
         "No scores yet.",
         "Aggregated scores of submitted scripts, the leaderboard, and how closely the "
         "validators agree.",
@@ -59,7 +64,7 @@ ROOMS: tuple[RoomInfo, ...] = (
         "render",
         "Render",
         "mdi6.movie-open-cog-outline",
-        frozenset({Role.EDITOR, Role.ADMIN}),
+        frozenset({Action.START_RENDER}),
         "No script is selected for production.",
         "Turn the selected script into a film: edit its scene plan, choose providers, and "
         "watch every scene render with its cost and a time to finish.",
@@ -70,7 +75,7 @@ ROOMS: tuple[RoomInfo, ...] = (
         "screening",
         "Screening Room",
         "mdi6.movie-open-play-outline",
-        frozenset({Role.REVIEWER, Role.EDITOR, Role.ADMIN}),
+        frozenset({Action.WATCH_MOVIE}),
         "No films yet.",
         "Watch a finished film, step frame by frame, jump by scene, leave timecoded notes "
         "and approve it or ask for changes.",
@@ -81,7 +86,7 @@ ROOMS: tuple[RoomInfo, ...] = (
         "admin",
         "Admin",
         "mdi6.shield-account-outline",
-        frozenset({Role.ADMIN}),
+        frozenset({Action.MANAGE_USERS}),
         "Users and roles will be managed here.",
         "Add people and give them roles, see every score and the agreement between "
         "validators, and select the script to produce.",
@@ -95,4 +100,5 @@ ROOMS_BY_KEY = {room.key: room for room in ROOMS}
 
 def rooms_for(roles: frozenset[Role]) -> tuple[RoomInfo, ...]:
     """The rooms an account holding ``roles`` sees, in sidebar order."""
-    return tuple(room for room in ROOMS if room.roles & roles)
+    able = Capabilities.of(roles) if roles else None
+    return tuple(room for room in ROOMS if able is not None and able.can_any(*room.actions))

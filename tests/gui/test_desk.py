@@ -1,0 +1,171 @@
+"""The desk as a person meets it: the first run opens this computer's studio (a real
+embedded server as a child process), rooms follow the roles, sync runs in the background
+and on Ctrl+Shift+S, a team server is reached through the sign-in dialog (wrong password
+explained, a validator account created), sign-out returns to the dialog, and a write by
+another process (the CLI) is noticed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.gui.conftest import wait_until
+from tests.sync.memory_keyring import installed as memory_keyring_installed
+from tests.sync_server.conftest import PASSWORD
+from vividverse_desktop.core.changes import Changes, Subject
+from vividverse_desktop.gui.desk import DeskController
+from vividverse_desktop.gui.main_window import MainWindow
+from vividverse_desktop.gui.tasks import TaskRunner
+from vividverse_desktop.media.embedded_server import EmbeddedServer
+from vividverse_desktop.store import LocalStore
+from vividverse_desktop.studio import scripts
+
+START_MS = 40_000  # a cold start of the embedded server on a busy 2-core machine
+
+
+@pytest.fixture(autouse=True)
+def _memory_keyring() -> Iterator[None]:
+    with memory_keyring_installed():
+        yield
+
+
+def _visible_rooms(window: MainWindow) -> list[str]:
+    return [
+        window.sidebar.item(row).text()
+        for row in range(window.sidebar.count())
+        if not window.sidebar.item(row).isHidden()
+    ]
+
+
+@pytest.fixture
+def desk(
+    qtbot: QtBot,
+    tmp_path: Path,
+    window: MainWindow,
+    runner: TaskRunner,
+    aloop: asyncio.AbstractEventLoop,
+) -> Iterator[DeskController]:
+    hub = window.hub
+    controller = DeskController(
+        window=window, runner=runner, hub=hub, root=tmp_path / "data", watch_every_ms=100
+    )
+    yield controller
+    closing = controller.close()
+    if closing is not None:
+        assert wait_until(lambda: closing.is_finished, 20_000)
+    assert wait_until(lambda: not runner.pending, 20_000)
+
+
+def test_first_run_opens_this_computers_studio_with_every_room_and_syncs(
+    qtbot: QtBot, desk: DeskController, window: MainWindow
+) -> None:
+    """No dialog: the owner holds every role, the samples arrive, the status says Online."""
+    published: list[Changes] = []
+    window.hub.changed.connect(published.append)
+    with qtbot.waitSignal(desk.sync_finished, timeout=START_MS) as synced:
+        desk.start()
+    assert desk.dialog is None
+    assert _visible_rooms(window) == [
+        "Write", "Review", "Scores", "Render", "Screening Room", "Admin"
+    ]  # fmt: skip
+    assert "This computer" in window.account_button.text()
+    assert synced.args[0].status.online is True
+    assert "Online" in window.sync_status.text()
+    pulled = [c for c in published if Subject.SCRIPTS in c and "*" not in c.ids(Subject.SCRIPTS)]
+    assert len(pulled[-1].ids(Subject.SCRIPTS)) == 3
+    assert desk.session is not None
+    assert len(desk.session.store.scripts()) == 3
+
+
+def test_ctrl_shift_s_syncs_and_a_write_by_another_process_is_noticed(
+    qtbot: QtBot, desk: DeskController, window: MainWindow
+) -> None:
+    """The shortcut runs a sync (its outcome arrives); a script submitted through another
+    connection to the same store file (as the CLI would) is published to the hub."""
+    desk.start()
+    assert wait_until(lambda: desk.session is not None, START_MS)
+    assert desk.session is not None
+    with qtbot.waitSignal(desk.sync_finished, timeout=20_000):
+        pass  # the first sync after opening
+    with qtbot.waitSignal(desk.sync_finished, timeout=20_000):
+        qtbot.keyClick(
+            window,
+            Qt.Key.Key_S,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    seen: list[Changes] = []
+    window.hub.changed.connect(seen.append)
+    other = LocalStore.open(desk.session.store.path)
+    try:
+        scripts.submit_script(
+            store=other,
+            user_id=desk.session.user_id,
+            title="From the terminal",
+            fountain_text="INT. SHED - DAY\n\nA hammer.\n",
+        )
+    finally:
+        other.close()
+    assert wait_until(lambda: any("*" in c.ids(Subject.SCRIPTS) for c in seen), 5000)
+    assert wait_until(
+        lambda: "1 waiting" in window.sync_status.text() or "Online" in window.sync_status.text(),
+        5000,
+    )
+
+
+@pytest.fixture
+def team_server(tmp_path: Path) -> Iterator[str]:
+    """A real sync server as a team would run it, on 127.0.0.1."""
+    server = EmbeddedServer(
+        tmp_path / "team",
+        settings={
+            "VIVIDVERSE_ADMIN_USERNAME": "boss",
+            "VIVIDVERSE_ADMIN_PASSWORD": PASSWORD,
+            "VIVIDVERSE_BCRYPT_ROUNDS": "4",
+        },
+    )
+    url = server.start()
+    yield url
+    server.stop()
+
+
+def test_a_team_server_through_the_dialog(
+    qtbot: QtBot, desk: DeskController, window: MainWindow, team_server: str
+) -> None:
+    """A wrong password is explained under the fields; creating a validator account opens
+    the validator's rooms only; signing out brings the dialog back."""
+    desk.ask()
+    assert wait_until(lambda: desk.dialog is not None and desk.dialog.isVisible(), 5000)
+    dialog = desk.dialog
+    assert dialog is not None
+    dialog.server_button.setChecked(True)
+    dialog.server_field.setText(team_server)
+    dialog.username_field.setText("boss")
+    dialog.password_field.setText("not-the-password")
+    qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
+    assert wait_until(dialog.error_label.isVisible, 20_000)
+    assert "Wrong username or password" in dialog.error_label.text()
+    assert desk.session is None
+
+    dialog.new_account.setChecked(True)
+    dialog.role_choice.setCurrentIndex(dialog.role_choice.findText("Validator"))
+    dialog.username_field.setText("vera")
+    dialog.password_field.setText(PASSWORD)
+    assert dialog.continue_button.text() == "Create account"
+    qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
+    assert wait_until(lambda: desk.session is not None, 20_000)
+    assert desk.dialog is None
+    assert _visible_rooms(window) == ["Review"]
+    assert "vera" in window.account_button.text()
+
+    window.actions["actionSignOut"].trigger()
+    assert wait_until(lambda: desk.dialog is not None and desk.dialog.isVisible(), 20_000)
+    assert desk.session is None
+    assert desk.dialog is not None
+    assert desk.dialog.remembered_list.count() == 1
+    assert keyring.get_keyring() is not None
