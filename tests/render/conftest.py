@@ -8,6 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
 from vividverse_desktop.providers.contract import PollResult, Provider, Request, Ticket
 from vividverse_desktop.render.engine import RenderSettings
@@ -73,7 +74,7 @@ class Counting:
     def poll(self, ticket: Ticket) -> PollResult:
         return self.inner.poll(ticket)
 
-    def download(self, ticket: Ticket, part: Path, cancel: threading.Event | None) -> None:
+    def download(self, ticket: Ticket, part: Path, cancel: CancelToken | None) -> None:
         with self._lock:
             self.calls.append(ticket.request)
             self.running += 1
