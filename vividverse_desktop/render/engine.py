@@ -33,12 +33,12 @@ from vividverse_desktop.core.pipeline.plan import Plan
 from vividverse_desktop.media.ffmpeg import FFmpeg
 from vividverse_desktop.providers.contract import Provider, VoiceProvider
 from vividverse_desktop.render.assembly import assemble
-from vividverse_desktop.render.assets import CANCELLED, Workshop, cause_of
+from vividverse_desktop.render.assets import CANCELLED, Workshop
 from vividverse_desktop.render.estimate import RenderEstimate, estimate
 from vividverse_desktop.render.events import ProgressCallback, RenderCancelled, RenderResult
 from vividverse_desktop.render.jobdb import ASSEMBLY_RATE, JobDB
 from vividverse_desktop.render.preflight import check_keys
-from vividverse_desktop.render.progress import SCENES_SHARE, Reporter
+from vividverse_desktop.render.progress import Reporter
 from vividverse_desktop.render.scenes import SceneOutput, SceneWork, cast, scene_keys
 from vividverse_desktop.render.settings import (
     ENGINE_VERSION,
@@ -50,7 +50,6 @@ from vividverse_desktop.render.settings import (
 __all__ = [
     "ASSEMBLY_RATE",
     "ENGINE_VERSION",
-    "SCENES_SHARE",
     "RenderSettings",
     "Renderer",
     "SceneOutput",
@@ -63,8 +62,6 @@ T = TypeVar("T")
 
 Cancel = CancelToken | threading.Event
 """What a caller may cancel a render with: the cancel token (or, for older callers, an event)."""
-
-_cause = cause_of  # the name older callers import
 
 
 class Renderer:
@@ -113,7 +110,7 @@ class Renderer:
         leftovers = [*self.assets_dir.glob("*.part"), *output.parent.glob(f"{output.name}.*.part")]
         for stale in leftovers:  # left by a killed render
             stale.unlink(missing_ok=True)
-        caller, unlink = _token(cancel)
+        caller, end_relay = _token(cancel)
         stop = caller.child()  # also cancelled by the engine itself when a scene fails
         report = Reporter(plan, on_progress, started, (self.video.name, self.voice.name))
         try:
@@ -133,7 +130,7 @@ class Renderer:
                     db.finish_run(run_id, status)
         finally:
             stop.release()
-            unlink()
+            end_relay()
 
     def _render(
         self,
