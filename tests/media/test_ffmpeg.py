@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.pipeline.progress import Progress
 from vividverse_desktop.media.ffmpeg import (
     ENV_VAR,
@@ -122,13 +123,27 @@ def test_a_hanging_input_is_killed_by_the_time_limit(tmp_path: Path, ffmpeg: FFm
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_cancel_wakes_a_silent_run(tmp_path: Path, ffmpeg: FFmpeg) -> None:
+    """FFmpeg blocked on a FIFO writes nothing; a cancel from another thread still stops it."""
+    fifo = tmp_path / "stuck.fifo"
+    os.mkfifo(fifo)
+    cancel = CancelToken()
+    threading.Timer(0.3, cancel.cancel).start()
+    started = time.monotonic()
+    with pytest.raises(FFmpegCancelled):
+        ffmpeg.run((*PROGRESS, "-i", str(fifo), "-f", "null", "-"), timeout=60, cancel=cancel,
+                   grace=0.5)  # fmt: skip
+    assert time.monotonic() - started < 60 / 6
+
+
 def test_cancel_stops_a_run_in_progress(tmp_path: Path, ffmpeg: FFmpeg) -> None:
-    """Setting the cancel event mid-run stops FFmpeg well before it would finish."""
-    cancel = threading.Event()
+    """Cancelling the token mid-run stops FFmpeg well before it would finish."""
+    cancel = CancelToken()
 
     def on_progress(report: Progress) -> None:
         if report.frame:
-            cancel.set()
+            cancel.cancel()
 
     started = time.monotonic()
     with pytest.raises(FFmpegCancelled):
@@ -153,9 +168,9 @@ def test_cancel_stops_a_run_in_progress(tmp_path: Path, ffmpeg: FFmpeg) -> None:
 
 
 def test_cancel_before_start_stops_at_once(ffmpeg: FFmpeg) -> None:
-    """An already-set cancel event stops the run immediately."""
-    cancel = threading.Event()
-    cancel.set()
+    """An already-cancelled token stops the run immediately."""
+    cancel = CancelToken()
+    cancel.cancel()
     started = time.monotonic()
     with pytest.raises(FFmpegCancelled):
         ffmpeg.run(
@@ -168,12 +183,12 @@ def test_cancel_before_start_stops_at_once(ffmpeg: FFmpeg) -> None:
 
 def test_sigint_lets_ffmpeg_finish_a_playable_file(tmp_path: Path, ffmpeg: FFmpeg) -> None:
     """A cancelled MP4 is closed properly: FFmpeg got SIGINT first, not a kill."""
-    cancel = threading.Event()
+    cancel = CancelToken()
     output = tmp_path / "partial.mkv"
 
     def on_progress(report: Progress) -> None:
         if report.frame and report.frame >= 12:
-            cancel.set()
+            cancel.cancel()
 
     with pytest.raises(FFmpegCancelled):
         ffmpeg.run(

@@ -323,3 +323,16 @@ def test_errors_carry_no_traceback(tmp_path: Path) -> None:
         read_pdf(write(tmp_path, "bad.pdf", b"%PDF-1.4\ngarbage\n%%EOF\n"))
     assert "Traceback" not in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_a_cancelled_pdf_import_stops_its_child(tmp_path: Path) -> None:
+    """Import under a cancelled token raises Cancelled, not a screenplay error."""
+    from vividverse_desktop.core.cancel import Cancelled, CancelToken
+
+    path = tmp_path / "script.pdf"
+    path.write_bytes(render_pdf(parse(feature_script(3))))
+    token = CancelToken()
+    token.cancel("closed the dialog")
+    with pytest.raises(Cancelled, match="closed the dialog"):
+        import_pdf(path, cancel=token)
+    assert import_pdf(path).screenplay.scenes()  # without the token the same file reads

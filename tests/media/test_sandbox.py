@@ -100,3 +100,17 @@ def test_timeout_also_kills_the_childs_helpers() -> None:
     while sleepers() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert sleepers() == []
+
+
+def test_cancel_kills_the_child_at_once() -> None:
+    """A token cancelled while the child sleeps ends the call long before its limits."""
+    import threading
+
+    from vividverse_desktop.core.cancel import CancelToken
+
+    token = CancelToken()
+    threading.Timer(0.3, token.cancel, args=("the user pressed Cancel",)).start()
+    start = time.perf_counter()
+    with pytest.raises(sandbox.SandboxCancelled, match="pressed Cancel"):
+        sandbox.run(time.sleep, 30, limits=Limits(seconds=60), cancel=token)
+    assert time.perf_counter() - start < 30 / 3

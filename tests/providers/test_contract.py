@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.providers.contract import (
     Modality,
     PollResult,
@@ -48,7 +48,7 @@ class FakeCloud:
         self.polls += 1
         return PollResult(done=self.polls > self.pending, wait=3.0)
 
-    def download(self, ticket: Ticket, part: Path, cancel: threading.Event | None) -> None:
+    def download(self, ticket: Ticket, part: Path, cancel: CancelToken | None) -> None:
         self.seen_part = part
         part.write_bytes(self.payload)
 
@@ -109,9 +109,9 @@ def test_fetch_gives_up_after_its_timeout(tmp_path: Path) -> None:
 
 
 def test_fetch_stops_when_cancelled(tmp_path: Path) -> None:
-    """A set cancel event stops polling before anything is downloaded."""
-    cancel = threading.Event()
-    cancel.set()
+    """A cancelled token stops polling before anything is downloaded."""
+    cancel = CancelToken()
+    cancel.cancel()
     provider = FakeCloud(pending=5)
     with pytest.raises(ProviderCancelled):
         fetch(provider, REQUEST, tmp_path / "a.wav", scratch=tmp_path, cancel=cancel)

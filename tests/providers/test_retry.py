@@ -73,3 +73,21 @@ def test_a_non_retryable_error_is_raised_at_once() -> None:
     with pytest.raises(ProviderError):
         with_retries(call, sleep=lambda s: None)
     assert len(calls) == 1
+
+
+def test_a_cancelled_token_ends_the_backoff_wait() -> None:
+    """A 429 asking for 60 s under a token cancelled meanwhile raises ProviderCancelled."""
+    from vividverse_desktop.core.cancel import CancelToken
+    from vividverse_desktop.providers.contract import ProviderCancelled
+
+    token = CancelToken()
+    calls = []
+
+    def call() -> None:
+        calls.append(1)
+        token.cancel("stop")
+        raise RateLimited("slow down", retry_after=60.0)
+
+    with pytest.raises(ProviderCancelled, match="stop"):
+        with_retries(call, RetryPolicy(attempts=3), cancel=token)
+    assert len(calls) == 1

@@ -16,6 +16,7 @@ import keyring
 import pytest
 
 from tests.sync.memory_keyring import MemoryKeyring
+from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.pipeline.cards import Light, Motion
 from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
 from vividverse_desktop.core.pipeline.plan import PlanScene, Shot
@@ -87,7 +88,7 @@ class Painter:
     def poll(self, ticket: Ticket) -> PollResult:
         return PollResult(done=True)
 
-    def download(self, ticket: Ticket, part: Path, cancel: threading.Event | None) -> None:
+    def download(self, ticket: Ticket, part: Path, cancel: CancelToken | None) -> None:
         shutil.move(ticket.data["stored"], part)
 
     def verify(self, path: Path, request: Request) -> float:

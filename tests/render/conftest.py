@@ -1,14 +1,23 @@
-"""Shared pieces for render tests: a short script, a tiny format, counting providers."""
+"""Shared pieces for render tests: a short script, a tiny format, counting providers, a priced
+cloud voice (OpenAI speech against its fake on loopback)."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
+
+from tests.providers.cloud.fake import FakeService
+from tests.providers.cloud.media import make_media
+from tests.providers.cloud.openai_fake import serve_openai
+from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
+from vividverse_desktop.providers.cloud.openai_speech import OpenAISpeech
 from vividverse_desktop.providers.contract import PollResult, Provider, Request, Ticket
 from vividverse_desktop.render.engine import RenderSettings
 
@@ -73,7 +82,7 @@ class Counting:
     def poll(self, ticket: Ticket) -> PollResult:
         return self.inner.poll(ticket)
 
-    def download(self, ticket: Ticket, part: Path, cancel: threading.Event | None) -> None:
+    def download(self, ticket: Ticket, part: Path, cancel: CancelToken | None) -> None:
         with self._lock:
             self.calls.append(ticket.request)
             self.running += 1
@@ -89,3 +98,23 @@ class Counting:
 
     def verify(self, path: Path, request: Request) -> float:
         return self.inner.verify(path, request)
+
+
+OPENAI_KEY = "render-test-key"
+
+
+@pytest.fixture
+def fake_openai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeService]:
+    """OpenAI's speech endpoint on 127.0.0.1, accepting ``Bearer KEY``."""
+    service = serve_openai(
+        FakeService().start(), make_media(tmp_path_factory.mktemp("m")), OPENAI_KEY
+    )
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def openai_voice(fake_openai: FakeService) -> Iterator[OpenAISpeech]:
+    """OpenAI speech aimed at the fake (it charges per character, as the real one)."""
+    with httpx.Client(timeout=httpx.Timeout(5.0)) as http:
+        yield OpenAISpeech(api_key=OPENAI_KEY, base_url=fake_openai.url, http=http)

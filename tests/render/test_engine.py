@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from tests.render.conftest import SCRIPT, TINY, Counting, tiny_settings
+from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.pipeline.mux import film_slots
 from vividverse_desktop.core.pipeline.plan import Plan, build_plan
 from vividverse_desktop.core.screenplay import parse
@@ -24,6 +24,7 @@ from vividverse_desktop.render.events import (
     RenderError,
     RenderProgress,
     RenderResult,
+    SceneState,
 )
 from vividverse_desktop.render.jobdb import JobDB
 
@@ -91,9 +92,10 @@ def test_one_chapter_per_scene_on_the_cuts(rendered, plan: Plan) -> None:  # typ
 
 
 def test_progress_reaches_every_scene_and_ends_at_one(rendered) -> None:  # type: ignore[no-untyped-def]
-    """Scene events for each scene, fractions never going back, a final done at 100 %."""
+    """A scene-done event for each scene, fractions never going back, a final done at 100 %."""
     _, _, events = rendered
-    assert sorted(e.scene_index for e in events if e.stage == "scenes") == [0, 1, 2]
+    done = [e for e in events if e.stage == "scenes" and e.scene and e.scene.state == "done"]
+    assert sorted(e.scene_index for e in done) == [0, 1, 2]
     fractions = [e.fraction for e in events]
     assert fractions == sorted(fractions)
     assert (events[-1].stage, events[-1].fraction, events[-1].eta) == ("done", 1.0, 0.0)
@@ -198,11 +200,11 @@ def test_scenes_run_in_parallel_within_the_worker_bound(tmp_path: Path, plan: Pl
 
 def test_cancel_stops_the_render_and_a_resume_finishes_it(tmp_path: Path, plan: Plan) -> None:
     """Cancelled after the first scene: no film; the next render reuses what was finished."""
-    cancel = threading.Event()
+    cancel = CancelToken()
 
     def stop_after_first(event: RenderProgress) -> None:
-        if event.stage == "scenes":
-            cancel.set()
+        if event.scene is not None and event.scene.state == SceneState.DONE:
+            cancel.cancel()
 
     first = _renderer(tmp_path / "job", jobs=1)
     with pytest.raises(RenderCancelled):

@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import sys
 import threading
 import time
@@ -36,10 +35,23 @@ if TYPE_CHECKING:
 
 
 def _plan_for(script: str, *, narrate: bool = False) -> Plan:
-    from vividverse_desktop.cli.screenplay import _load
     from vividverse_desktop.core.pipeline.plan import build_plan
+    from vividverse_desktop.core.screenplay.errors import ScreenplayError
+    from vividverse_desktop.media.importer import load_screenplay
 
-    screenplay, _ = _load(script)
+    path = Path(script)
+    if not path.is_file():
+        raise CliError(f"{path}: " + ("is a directory, not a screenplay file" if path.is_dir()
+                                      else "no such file"))  # fmt: skip
+    try:
+        loaded = load_screenplay(path)
+    except ScreenplayError as exc:
+        raise CliError(f"{path}: {exc}") from exc
+    except OSError as exc:
+        raise CliError(f"{path}: {exc.strerror or exc}") from exc
+    for warning in loaded.warnings:
+        print(f"{path}: warning: {warning}", file=sys.stderr)
+    screenplay = loaded.screenplay
     if not screenplay.scenes():
         raise CliError(f"{script}: no scenes to render (no scene headings found)")
     return build_plan(screenplay, narrate=narrate)
@@ -114,34 +126,11 @@ def chosen_providers(
 ) -> tuple[Provider, VoiceProvider]:
     """The clip and voice providers of ``--providers``, ``--video`` and ``--voice``.
 
-    Each name goes where it belongs by what it makes; what is not named is the
-    keyless default. Raises ChoiceError for unknown, misplaced or conflicting names.
+    See :func:`vividverse_desktop.render.setup.pair_providers` (ChoiceError on a bad name).
     """
-    from vividverse_desktop.providers.contract import Modality, VoiceProvider
-    from vividverse_desktop.providers.registry import DEFAULTS, ChoiceError
+    from vividverse_desktop.render.setup import pair_providers
 
-    names: list[str] = list(args.providers or ())
-    for option, name, place in (
-        ("--video", args.video, Modality.VIDEO),
-        ("--voice", args.voice, Modality.VOICE),
-    ):
-        if name is None:
-            continue
-        if registry.place_of(name) is not place:
-            what = "a video or image" if place is Modality.VIDEO else "a voice"
-            made = registry.providers[name].modality.value
-            raise ChoiceError(
-                f"{option} {name}: a {made} provider, not {what} provider "
-                f"(available: {registry.available()})"
-            )
-        names.append(name)
-    placed = registry.place(names)
-    video = registry.clip(placed.get(Modality.VIDEO, DEFAULTS[Modality.VIDEO]))
-    voice_name = placed.get(Modality.VOICE, DEFAULTS[Modality.VOICE])
-    voice = registry.get(voice_name, Modality.VOICE)
-    if not isinstance(voice, VoiceProvider):
-        raise ChoiceError(f"voice provider {voice_name} cannot cast voices")
-    return video, voice
+    return pair_providers(registry, args.providers or (), video=args.video, voice=args.voice)
 
 
 def _clock(seconds: float) -> str:
@@ -152,27 +141,60 @@ def _clock(seconds: float) -> str:
 
 
 class _ProgressLine:
-    """``scene i/n  pp%  ETA m:ss`` on stderr, redrawn in place on a terminal."""
+    """``scene i/n  pp%  ETA m:ss`` on stderr, redrawn in place on a terminal.
 
-    def __init__(self, stream: TextIO) -> None:
+    On a terminal the line also names the asset being made and the money spent; in
+    a log (not a terminal) a line is written per finished or failed scene, per
+    stage and at most every few seconds within the audio and stitch steps.
+    """
+
+    def __init__(self, stream: TextIO, *, interval: float = 5.0) -> None:
         self.stream = stream
         self.tty = stream.isatty()
+        self.interval = interval
         self.last = 0.0
+        self.stage = ""
 
     def __call__(self, event: RenderProgress) -> None:
+        from vividverse_desktop.render.events import SceneState
+
         now = time.monotonic()
-        if self.tty and event.stage == "scenes" and now - self.last < 0.1:
+        state = event.scene.state if event.scene is not None else None
+        if state is SceneState.FAILED and event.scene is not None:
+            self._line(f"scene {event.scene.scene_id} failed: {event.scene.cause}", now)
             return
-        self.last = now
+        fresh = event.stage != self.stage
+        self.stage = event.stage
+        if self.tty:
+            if not fresh and event.stage != "done" and now - self.last < 0.1:
+                return
+        elif not (fresh or state is SceneState.DONE or event.stage == "done"
+                  or (event.step is not None and now - self.last >= self.interval)):  # fmt: skip
+            return
         eta = "--:--" if event.eta is None else _clock(event.eta)
         what = {"scenes": "scene", "audio": "audio", "stitch": "stitch", "done": "done"}
         text = (
             f"{what.get(event.stage, event.stage)} {event.scenes_done}/{event.scenes_total}"
             f"  {event.fraction * 100:5.1f}%  ETA {eta}"
         )
+        if event.cost > 0:
+            text += f"  ${event.cost:.2f}"
+        if self.tty and state is SceneState.RENDERING and event.scene is not None:
+            text += f"  {event.scene.scene_id}: {event.scene.asset}"
+        self._write(text, now, end=event.stage == "done")
+
+    def _line(self, text: str, now: float) -> None:
         if self.tty:
-            self.stream.write("\r" + text.ljust(48))
-            if event.stage == "done":
+            self.stream.write("\r" + " " * 72 + "\r")
+        self.stream.write(text + "\n")
+        self.stream.flush()
+        self.last = now
+
+    def _write(self, text: str, now: float, *, end: bool) -> None:
+        self.last = now
+        if self.tty:
+            self.stream.write("\r" + text[:72].ljust(72))
+            if end:
                 self.stream.write("\n")
         else:
             self.stream.write(text + "\n")
@@ -196,6 +218,12 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     from vividverse_desktop.providers.registry import ChoiceError, load_registry
     from vividverse_desktop.render.engine import Renderer, RenderSettings
     from vividverse_desktop.render.preflight import MissingKeyError, check_keys
+    from vividverse_desktop.render.setup import (
+        JobDirError,
+        close_providers,
+        job_dir_for,
+        prepare_job_dir,
+    )
 
     target = publish.target_of(args)
     output = Path(args.output)
@@ -220,11 +248,11 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     except MissingKeyError as exc:
         raise CliError(f"{exc}; nothing was rendered") from exc
     print(f"providers: clips {video.name}, voice {voice.name}", file=sys.stderr)
-    job_dir = Path(args.job_dir) if args.job_dir else output.with_name(output.name + ".job")
-    if job_dir.exists() and not args.resume:
-        if not (job_dir / "job.sqlite").exists():
-            raise CliError(f"{job_dir}: exists and is not a render job directory")
-        shutil.rmtree(job_dir)
+    job_dir = job_dir_for(output, Path(args.job_dir) if args.job_dir else None)
+    try:
+        prepare_job_dir(job_dir, resume=args.resume)
+    except JobDirError as exc:
+        raise CliError(str(exc)) from exc
     width, height = args.size
     settings = RenderSettings(fmt=VideoFormat(width, height, Fraction(args.fps)))
     if args.jobs is not None:
@@ -241,7 +269,7 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
             )
             result = publication.result
     finally:
-        _close(video, voice)
+        close_providers(video, voice)
     if args.edl:
         edl = (job_dir / "film.edl").read_text(encoding="utf-8")
         write_output(args.edl, edl, force=True, source=args.script)
@@ -260,19 +288,12 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _close(*providers: object) -> None:
-    """Let go of the providers' connections (cloud providers keep an HTTP pool)."""
-    for provider in providers:
-        close = getattr(provider, "close", None)
-        if callable(close):
-            close()
-
-
 def _render_here(renderer: Renderer, plan: Plan, output: Path) -> RenderResult:
     """Render on a worker thread (so Ctrl-C reaches the main thread and cancels it)."""
+    from vividverse_desktop.core.cancel import CancelToken
     from vividverse_desktop.render.events import RenderCancelled, RenderError
 
-    cancel = threading.Event()
+    cancel = CancelToken()
     outcome: dict[str, Any] = {}
 
     def work() -> None:
@@ -289,7 +310,7 @@ def _render_here(renderer: Renderer, plan: Plan, output: Path) -> RenderResult:
         while worker.is_alive():
             worker.join(0.2)
     except KeyboardInterrupt:
-        cancel.set()
+        cancel.cancel("interrupted (Ctrl-C)")
         worker.join()
         raise
     error = outcome.get("error")

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.pipeline.progress import Progress, ProgressParser
 
 ENV_VAR = "VIVIDVERSE_FFMPEG"
@@ -119,18 +120,19 @@ class FFmpeg:
         *,
         timeout: float,
         on_progress: ProgressCallback | None = None,
-        cancel: threading.Event | None = None,
+        cancel: CancelToken | None = None,
         cwd: str | os.PathLike[str] | None = None,
         ok_codes: Iterable[int] = (0,),
         grace: float = 2.0,
     ) -> RunResult:
         """Run FFmpeg with ``args`` and wait, streaming progress reports to ``on_progress``.
 
-        ``timeout`` (seconds, required) bounds the whole run; ``cancel`` stops it when
-        set. Either way the process group gets SIGINT, then SIGTERM, then SIGKILL,
-        ``grace`` seconds apart, and :class:`FFmpegTimeout` or :class:`FFmpegCancelled`
-        is raised. An exit code outside ``ok_codes`` raises :class:`FFmpegError` with
-        the tail of stderr; one that cannot start raises :class:`FFmpegNotFound`.
+        ``timeout`` (seconds, required) bounds the whole run; ``cancel`` stops it the
+        moment it is cancelled. Either way the process group gets SIGINT, then SIGTERM,
+        then SIGKILL, ``grace`` seconds apart, and :class:`FFmpegTimeout` or
+        :class:`FFmpegCancelled` is raised. An exit code outside ``ok_codes`` raises
+        :class:`FFmpegError` with the tail of stderr; one that cannot start raises
+        :class:`FFmpegNotFound`.
         ``on_progress`` runs on the calling thread (an exception in it stops FFmpeg
         and propagates). ``cwd`` is the working directory, e.g. a job directory so
         that relative names stay inside it.
@@ -159,6 +161,7 @@ class FFmpeg:
         ]
         for reader in readers:
             reader.start()
+        forget = cancel.on_cancel(lambda: lines.put(("cancel", None))) if cancel else None
         parser = ProgressParser()
         log = _Log()
         open_streams = 2
@@ -172,9 +175,11 @@ class FFmpeg:
                 if remaining <= 0:
                     stop_reason = FFmpegTimeout
                     break
-                try:
-                    stream, text = lines.get(timeout=min(0.05, remaining))
+                try:  # a cancel wakes this at once (it puts a "cancel" item)
+                    stream, text = lines.get(timeout=remaining)
                 except queue.Empty:
+                    continue
+                if stream == "cancel":
                     continue
                 if text is None:
                     open_streams -= 1
@@ -190,6 +195,8 @@ class FFmpeg:
                 except subprocess.TimeoutExpired:
                     stop_reason = FFmpegTimeout
         finally:
+            if forget is not None:
+                forget()
             if stop_reason is not None or process.poll() is None:
                 _stop(process, grace)
             for reader in readers:

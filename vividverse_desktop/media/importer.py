@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.screenplay.errors import ScreenplayError
 from vividverse_desktop.core.screenplay.model import Screenplay
 from vividverse_desktop.core.screenplay.text_import import import_text, looks_like_layout
@@ -51,13 +52,16 @@ def decode_text(data: bytes) -> tuple[str, tuple[str, ...]]:
     return decode(data), ()
 
 
-def load_screenplay(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> ImportResult:
+def load_screenplay(
+    path: Path, *, limits: Limits = DEFAULT_LIMITS, cancel: CancelToken | None = None
+) -> ImportResult:
     """Read the screenplay at ``path``, whatever its format.
 
     Returns the screenplay, the detected source format (``"pdf"``, ``"fountain"`` or
     ``"text"``) and warnings. Raises ScreenplayError for an empty, unreadable,
     binary or oversized file and for every PDF that cannot be read safely. Blocks
-    while a PDF is read in its child process: call it from a worker thread.
+    while a PDF is read in its child process: call it from a worker thread;
+    ``cancel`` kills that child at once (raising ``core.cancel.Cancelled``).
     """
     try:
         with path.open("rb") as handle:
@@ -67,7 +71,7 @@ def load_screenplay(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> ImportRes
     if not head:
         raise ScreenplayError("the file is empty")
     if sniff(head) == "pdf":
-        result = import_pdf(path, limits=limits)
+        result = import_pdf(path, limits=limits, cancel=cancel)
         return ImportResult(result.screenplay, "pdf", result.warnings)
     if path.stat().st_size > MAX_TEXT_BYTES:
         raise ScreenplayError("the file is too large to be a screenplay")

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from vividverse_desktop.core.cancel import Cancelled, CancelToken
 from vividverse_desktop.core.screenplay.errors import ScreenplayError
 from vividverse_desktop.core.screenplay.layout import Grid, LayoutResult, Page, TextLine, classify
 from vividverse_desktop.core.screenplay.model import DualSide, Element, ElementKind, Screenplay
@@ -407,8 +408,16 @@ def _pages(reply: dict[str, Any]) -> tuple[list[Page], Grid]:
     return pages, Grid(char_width=0.6 * font_size)
 
 
-def _sandboxed(target: Callable[[str], dict[str, Any]], path: Path, limits: Limits) -> Any:
-    """Run ``target(path)`` in the sandbox, turning every failure into a ScreenplayError."""
+def _sandboxed(
+    target: Callable[[str], dict[str, Any]],
+    path: Path,
+    limits: Limits,
+    cancel: CancelToken | None = None,
+) -> Any:
+    """Run ``target(path)`` in the sandbox, turning every failure into a ScreenplayError.
+
+    A cancel kills the child and raises :class:`Cancelled`.
+    """
     try:
         size = path.stat().st_size
     except OSError as error:
@@ -418,7 +427,9 @@ def _sandboxed(target: Callable[[str], dict[str, Any]], path: Path, limits: Limi
     if size > MAX_PDF_BYTES:
         raise ScreenplayError(TOO_LARGE)
     try:
-        return sandbox.run(target, str(path), limits=limits)
+        return sandbox.run(target, str(path), limits=limits, cancel=cancel)
+    except sandbox.SandboxCancelled as cancelled:
+        raise Cancelled(str(cancelled)) from None
     except sandbox.SandboxMemoryError:
         raise ScreenplayError(TOO_LARGE) from None
     except sandbox.SandboxTimeout:
@@ -430,26 +441,31 @@ def _sandboxed(target: Callable[[str], dict[str, Any]], path: Path, limits: Limi
         raise ScreenplayError(_message(failure)) from None
 
 
-def read_pdf(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> tuple[list[Page], Grid]:
+def read_pdf(
+    path: Path, *, limits: Limits = DEFAULT_LIMITS, cancel: CancelToken | None = None
+) -> tuple[list[Page], Grid]:
     """The pages of a PDF as positioned lines, read in a sandboxed child process.
 
     Raises ScreenplayError for a file that is missing, empty, not a PDF, truncated,
     damaged, password-protected, too large to read safely, without any text
-    (scanned), or that takes longer than the limits allow.
+    (scanned), or that takes longer than the limits allow; :class:`Cancelled` when
+    ``cancel`` fires (the child process is killed at once).
     """
-    reply = _sandboxed(page_runs, path, limits)
+    reply = _sandboxed(page_runs, path, limits, cancel)
     try:
         return _pages(reply)
     except PdfProblem as problem:
         raise ScreenplayError(str(problem)) from None
 
 
-def import_pdf(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> LayoutResult:
+def import_pdf(
+    path: Path, *, limits: Limits = DEFAULT_LIMITS, cancel: CancelToken | None = None
+) -> LayoutResult:
     """Read a PDF screenplay into the model: extraction and classification in the sandbox.
 
-    Raises ScreenplayError as :func:`read_pdf` does.
+    Raises ScreenplayError (and Cancelled) as :func:`read_pdf` does.
     """
-    reply = _sandboxed(screenplay_json, path, limits)
+    reply = _sandboxed(screenplay_json, path, limits, cancel)
     title_page = {str(key): str(value) for key, value in reply["title_page"]}
     elements = tuple(_element(data) for data in reply["elements"])
     return LayoutResult(Screenplay(title_page, elements), tuple(reply["warnings"]))

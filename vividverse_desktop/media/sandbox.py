@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from vividverse_desktop.core.cancel import CancelToken
+
 _CHILD_FLAG = "--vividverse-sandbox-child"
 _MiB = 1024 * 1024
 
@@ -52,6 +54,10 @@ class SandboxMemoryError(SandboxError):
     """The child ran out of its memory allowance."""
 
 
+class SandboxCancelled(SandboxError):
+    """The caller cancelled; the child was killed."""
+
+
 class SandboxFailure(SandboxError):
     """The function raised; ``kind`` is the exception's class name."""
 
@@ -72,12 +78,18 @@ def child_command() -> list[str]:
     return [sys.executable, "-s", "-m", __name__]
 
 
-def run(target: Callable[..., Any], *args: Any, limits: Limits | None = None) -> Any:
+def run(
+    target: Callable[..., Any],
+    *args: Any,
+    limits: Limits | None = None,
+    cancel: CancelToken | None = None,
+) -> Any:
     """Call ``target(*args)`` in a child process under ``limits`` and return its result.
 
     ``target`` must be a module-level function. Raises :class:`SandboxTimeout`,
     :class:`SandboxMemoryError` or :class:`SandboxFailure` (carrying the exception's
-    class name and message, never a traceback) when no result comes back.
+    class name and message, never a traceback) when no result comes back, and
+    :class:`SandboxCancelled` when ``cancel`` fires (the child is killed at once).
     """
     limits = limits or Limits()
     request = pickle.dumps(
@@ -94,16 +106,27 @@ def run(target: Callable[..., Any], *args: Any, limits: Limits | None = None) ->
         env=env,
         start_new_session=posix,  # its own process group: a timeout kills helpers too
     ) as child:
+        forget = cancel.on_cancel(lambda: _kill(child, posix)) if cancel is not None else None
         try:
             out, err = child.communicate(request, timeout=limits.seconds)
         except subprocess.TimeoutExpired:
             _kill(child, posix)
             child.communicate()
             raise SandboxTimeout(f"gave up after {limits.seconds:g} s") from None
+        except BrokenPipeError:  # killed on cancel before it read its work
+            child.communicate()
+            out, err = b"", b""
+        finally:
+            if forget is not None:
+                forget()
+    if cancel is not None and cancel.cancelled:
+        raise SandboxCancelled(cancel.reason)
     return _decode(out, err, child.returncode, limits)
 
 
 def _kill(child: subprocess.Popen[bytes], posix: bool) -> None:
+    if child.poll() is not None:
+        return
     if posix:
         import signal
 

@@ -6,20 +6,28 @@ then writes the asset to a ``.part`` file (:meth:`Provider.download`) that
 :meth:`Provider.verify` probes before :func:`fetch` renames it into place. Nothing
 counts as an asset until it has been probed. Local providers do their work in
 ``download``; cloud providers upload in ``submit`` and fetch a URL in ``download``.
+
+Cancelling: :func:`fetch` takes the one :class:`CancelToken`, waits between polls
+with it, passes it to ``download`` and makes it the current token
+(:func:`current_cancel`) while the provider works, so a provider's own waits
+(retry back-off, a 429's Retry-After) wake the moment it is cancelled without the
+protocol's ``submit``/``poll`` taking a token argument.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import enum
 import os
-import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from vividverse_desktop.core.cancel import Cancelled, CancelToken
 from vividverse_desktop.core.pipeline.ffmpeg_args import X264, VideoFormat
 from vividverse_desktop.core.pipeline.plan import PlanScene
 
@@ -130,7 +138,7 @@ class Provider(Protocol):
         """Whether the ticket is done (or failed, or when to ask again)."""
         ...
 
-    def download(self, ticket: Ticket, part: Path, cancel: threading.Event | None) -> None:
+    def download(self, ticket: Ticket, part: Path, cancel: CancelToken | None) -> None:
         """Write the finished asset to ``part`` (a ``.part`` path the caller renames)."""
         ...
 
@@ -158,6 +166,26 @@ def part_path(output: Path) -> Path:
     return output.with_name(f"{output.name}.{uuid.uuid4().hex[:12]}.part")
 
 
+_CURRENT: contextvars.ContextVar[CancelToken | None] = contextvars.ContextVar(
+    "vividverse_provider_cancel", default=None
+)
+
+
+def current_cancel() -> CancelToken | None:
+    """The token of the :func:`fetch` running on this thread (None outside one)."""
+    return _CURRENT.get()
+
+
+@contextlib.contextmanager
+def cancel_scope(cancel: CancelToken | None) -> Iterator[None]:
+    """Make ``cancel`` the current token for the provider calls inside the block."""
+    mark = _CURRENT.set(cancel)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(mark)
+
+
 def fetch(
     provider: Provider,
     request: Request,
@@ -165,37 +193,45 @@ def fetch(
     *,
     scratch: Path,
     timeout: float = 600.0,
-    cancel: threading.Event | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    cancel: CancelToken | None = None,
+    sleep: Callable[[float], None] | None = None,
 ) -> Asset:
     """Drive one request through submit -> poll -> download -> verify -> rename.
 
     The asset appears at ``output`` only once verified; a failure leaves no
     ``output`` and no ``.part``. Raises :class:`ProviderError` (its subclass
-    :class:`ProviderCancelled` on cancel; a timeout after ``timeout`` seconds).
+    :class:`ProviderCancelled` on cancel, at once even mid-wait; a timeout after
+    ``timeout`` seconds). ``sleep`` replaces the waits between polls (tests).
     """
+    token = cancel or CancelToken()
+    wait = sleep or token.sleep
     deadline = time.monotonic() + timeout
     scratch.mkdir(parents=True, exist_ok=True)
-    ticket = provider.submit(request, scratch)
-    while True:
-        if cancel is not None and cancel.is_set():
-            raise ProviderCancelled("cancelled")
-        state = provider.poll(ticket)
-        if state.error is not None:
-            raise ProviderError(state.error)
-        if state.done:
-            break
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise ProviderError(f"no result within {timeout:g} s", retryable=True)
-        sleep(min(max(0.0, state.wait), remaining))
     part = part_path(output)
     try:
-        provider.download(ticket, part, cancel)
-        if not part.is_file():
-            raise ProviderError("the provider wrote no file")
-        seconds = provider.verify(part, request)
-        os.replace(part, output)
+        with cancel_scope(token):
+            ticket = provider.submit(request, scratch)
+            while True:
+                token.check()
+                state = provider.poll(ticket)
+                if state.error is not None:
+                    raise ProviderError(state.error)
+                if state.done:
+                    break
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise ProviderError(f"no result within {timeout:g} s", retryable=True)
+                wait(min(max(0.0, state.wait), remaining))
+            token.check()
+            provider.download(ticket, part, token)
+            token.check()
+            if not part.is_file():
+                raise ProviderError("the provider wrote no file")
+            seconds = provider.verify(part, request)
+            os.replace(part, output)
+    except Cancelled as error:
+        part.unlink(missing_ok=True)
+        raise ProviderCancelled(str(error) or "cancelled") from error
     except BaseException:
         part.unlink(missing_ok=True)
         raise

@@ -2,20 +2,22 @@
 
 Pure policy: the adapter raises :class:`RateLimited` (429, with the server's
 ``Retry-After`` when given) or a retryable :class:`ProviderError` (5xx, timeouts),
-and :func:`with_retries` waits and tries again, up to a limit.
+and :func:`with_retries` waits and tries again, up to a limit. The waits are on the
+current cancel token (:func:`contract.current_cancel`), so a cancel ends a 60 s
+Retry-After at once with :class:`ProviderCancelled`.
 """
 
 from __future__ import annotations
 
 import email.utils
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from vividverse_desktop.providers.contract import ProviderError
+from vividverse_desktop.core.cancel import CancelToken
+from vividverse_desktop.providers.contract import ProviderCancelled, ProviderError, current_cancel
 
 T = TypeVar("T")
 
@@ -65,15 +67,21 @@ def with_retries(
     call: Callable[[], T],
     policy: RetryPolicy = RetryPolicy(),
     *,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     rng: random.Random | None = None,
+    cancel: CancelToken | None = None,
 ) -> T:
     """``call()``, retried on retryable ProviderErrors; a 429's Retry-After wins over backoff.
 
     A Retry-After longer than the policy's cap is still honoured (the service asked
-    for it). The last error is raised when attempts run out.
+    for it). The last error is raised when attempts run out. Waits end at once when
+    ``cancel`` (by default the current token) is cancelled, raising
+    :class:`ProviderCancelled`; ``sleep`` replaces the wait (tests).
     """
+    token = cancel or current_cancel()
     for attempt in range(policy.attempts):
+        if token is not None and token.cancelled:
+            raise ProviderCancelled(token.reason)
         try:
             return call()
         except ProviderError as error:
@@ -82,5 +90,8 @@ def with_retries(
             wait = policy.delay(attempt, rng)
             if isinstance(error, RateLimited) and error.retry_after is not None:
                 wait = error.retry_after
-            sleep(wait)
+            if sleep is not None:
+                sleep(wait)
+            elif (token or CancelToken()).wait(wait):  # without a token: a plain wait
+                raise ProviderCancelled(token.reason if token else "cancelled") from error
     raise AssertionError("unreachable")  # pragma: no cover

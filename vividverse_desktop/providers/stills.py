@@ -19,13 +19,13 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.pipeline.cards import Motion
 from vividverse_desktop.core.pipeline.plan import Shot
 from vividverse_desktop.core.pipeline.stills import Still, stills_argv
@@ -94,7 +94,7 @@ class StillsVideo:
         *,
         ffmpeg: FFmpeg | None = None,
         timeout: float = 600.0,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         if images.modality is not Modality.IMAGE:
             raise ValueError(f"{images.name} is a {images.modality.value} provider, not image")
@@ -152,7 +152,7 @@ class StillsVideo:
         """The work happens in :meth:`download`: always ready."""
         return PollResult(done=True)
 
-    def download(self, ticket: Ticket, part: Path, cancel: threading.Event | None) -> None:
+    def download(self, ticket: Ticket, part: Path, cancel: CancelToken | None) -> None:
         """Fetch each shot's still (or find it kept), then encode the clip at ``part``."""
         clip = _expect_clip(ticket.request, self.name)
         folder = ticket.scratch / STILLS_FOLDER
@@ -171,7 +171,7 @@ class StillsVideo:
         except FFmpegError as error:
             raise ProviderError(f"FFmpeg could not encode the stills: {error}") from error
 
-    def still(self, request: ImageRequest, folder: Path, cancel: threading.Event | None) -> Path:
+    def still(self, request: ImageRequest, folder: Path, cancel: CancelToken | None) -> Path:
         """The still for ``request`` in ``folder``: kept from before, else fetched now.
 
         Two scenes asking for the same still at once fetch it once.

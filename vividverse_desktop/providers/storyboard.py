@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.pipeline.cards import (
     Card,
     CardFiles,
@@ -59,6 +60,8 @@ class StoryboardCards:
     name = "storyboard"
     modality = Modality.VIDEO
     version = "1"
+    speed = 25.0
+    """Seconds of media made per second of one worker (720p cards, ``bench.render``, 2 cores)."""
 
     def __init__(self, ffmpeg: FFmpeg | None = None, timeout: float = 600.0) -> None:
         self._ffmpeg = ffmpeg
@@ -108,7 +111,7 @@ class StoryboardCards:
         """Local work happens in :meth:`download`: always ready."""
         return PollResult(done=True)
 
-    def download(self, ticket: Ticket, part: Path, cancel: threading.Event | None) -> None:
+    def download(self, ticket: Ticket, part: Path, cancel: CancelToken | None) -> None:
         """Encode the scene's cards into one clip at ``part``."""
         clip = _expect_clip(ticket.request)
         look = _look(clip)
@@ -137,7 +140,7 @@ class StoryboardCards:
             for path in temporary:
                 path.unlink(missing_ok=True)
 
-    def _run(self, args: tuple[str, ...], cancel: threading.Event | None) -> None:
+    def _run(self, args: tuple[str, ...], cancel: CancelToken | None) -> None:
         try:
             self.ffmpeg.run(args, timeout=self._timeout, cancel=cancel)
         except FFmpegCancelled as error:
@@ -152,7 +155,7 @@ class StoryboardCards:
         part: Path,
         *,
         segment: int,
-        cancel: threading.Event | None,
+        cancel: CancelToken | None,
         temporary: list[Path],
     ) -> None:
         """Each held card encoded once as a short segment, repeated by stream copy."""

@@ -19,11 +19,10 @@ FFmpeg 9 copies with a quarter of the thread wake-ups of the concat demuxer's MP
 from __future__ import annotations
 
 import math
-import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from vividverse_desktop.core.pipeline.audio_segment import (
     PRIMING,
@@ -34,6 +33,7 @@ from vividverse_desktop.core.pipeline.audio_segment import (
 )
 from vividverse_desktop.core.pipeline.loudness import SILENCE_LUFS, Loudness
 from vividverse_desktop.core.pipeline.plan import Plan
+from vividverse_desktop.core.pipeline.progress import Progress
 from vividverse_desktop.core.pipeline.stitch import (
     AudioEncoding,
     Chapter,
@@ -46,23 +46,14 @@ from vividverse_desktop.core.pipeline.stitch import (
     srt,
     stitch_argv,
 )
-from vividverse_desktop.media.ffmpeg import FFmpegCancelled, FFmpegError
-from vividverse_desktop.providers.contract import part_path
 from vividverse_desktop.providers.cutlist import cut_list
 from vividverse_desktop.providers.subtitles import film_subtitles
+from vividverse_desktop.render.assets import Made, Where, Workshop
 from vividverse_desktop.render.edl import EdlEvent, film_edl
-from vividverse_desktop.render.events import RenderCancelled, RenderError, RenderResult
+from vividverse_desktop.render.events import RenderError, RenderResult, Stage
 from vividverse_desktop.render.jobdb import AssetRow, JobDB, asset_key
-
-if TYPE_CHECKING:
-    from vividverse_desktop.render.engine import Renderer, SceneOutput, _Reporter, _Stop
-
-
-def _cause(error: BaseException) -> str:
-    from vividverse_desktop.render.engine import _cause as cause
-
-    return cause(error)
-
+from vividverse_desktop.render.scenes import SceneOutput
+from vividverse_desktop.render.settings import RenderSettings
 
 GAIN_HYSTERESIS_DB = 1.0
 """A new loudness measurement replaces the stored one only when it differs by more."""
@@ -86,18 +77,15 @@ def film_loudness(scenes: Sequence[tuple[int, float | None]]) -> float:
 
 
 def assemble(
-    renderer: Renderer,
-    db: JobDB,
+    shop: Workshop,
+    settings: RenderSettings,
     *,
-    run_id: int,
     plan: Plan,
     scenes: Sequence[SceneOutput],
     output: Path,
-    report: _Reporter,
-    stop: _Stop,
 ) -> RenderResult:
     """Encode the film's audio, write chapters and subtitles, stitch ``output``."""
-    settings, fmt, job = renderer.settings, renderer.settings.fmt, renderer.job_dir
+    fmt, job, db, run_id, report = settings.fmt, shop.job_dir, shop.db, shop.run_id, shop.report
     audio_scenes = [s for s in scenes if s.audio is not None]
     video_scenes = [s for s in scenes if s.clip is not None]
     if len(audio_scenes) != len(scenes) or not video_scenes:
@@ -114,20 +102,24 @@ def assemble(
         channels=settings.audio_channels,
     )
     placements = place_segments([s.slot.start_sample for s in scenes], scenes[-1].slot.end_sample)
-    report.stage("audio", 0.0, f"encoding the film's audio ({len(scenes)} scenes)")
+    message = f"encoding the film's audio ({len(scenes)} scenes)"
+    report.step(Stage.AUDIO, 0.0, message)
     byte_ranges = settings.x264.preset == "ultrafast"  # no B-frames: frame n is packet n
+    counted = _Counter(len(scenes) + (len(video_scenes) if byte_ranges else 0))
+
+    def segment(scene: SceneOutput) -> AssetRow:
+        row = _segment(shop, scene=scene, plan=plan, encoding=encoding)
+        report.step(Stage.AUDIO, counted.one(), message)
+        return row
+
+    def stream(scene: SceneOutput) -> AssetRow:
+        row = _annexb(shop, scene=scene, plan=plan)
+        report.step(Stage.AUDIO, counted.one(), message)
+        return row
+
     with ThreadPoolExecutor(max_workers=max(1, settings.jobs)) as pool:
-        streams = [
-            pool.submit(_annexb, renderer, db, run_id=run_id, scene=s, plan=plan, stop=stop)
-            for s in (video_scenes if byte_ranges else ())
-        ]
-        rows = list(
-            pool.map(
-                lambda s: _segment(renderer, db, run_id=run_id, scene=s, plan=plan,
-                                   encoding=encoding, stop=stop),
-                scenes,
-            )
-        )  # fmt: skip
+        streams = [pool.submit(stream, s) for s in (video_scenes if byte_ranges else ())]
+        rows = list(pool.map(segment, scenes))
         annexb = [future.result() for future in streams]
     film_aac = job / "film.aac"
     _join(
@@ -135,7 +127,7 @@ def assemble(
         film_aac,
         [(p, job / row.path, row.key) for p, row in zip(placements, rows, strict=True)],
     )
-    report.stage("stitch", 0.6, "stitching the film")
+    report.step(Stage.STITCH, 0.0, "stitching the film")
     if byte_ranges:
         ranges = [
             (row.path, _prefix(row, s.slot.frames))
@@ -170,30 +162,31 @@ def assemble(
     if cues:
         subtitles = job / "film.srt"
         subtitles.write_text(srt(cues), encoding="utf-8")
-    part = part_path(output)
-    stitch = Stitch(
-        job / "video.txt",
-        EncodedAudio(film_aac, adts_priming=PRIMING),
-        part,
-        chapters=job / "chapters.txt",
-        subtitles=subtitles,
-        video_rate=fmt.fps if byte_ranges else None,
-    )
     frames = scenes[-1].slot.end_frame
-    try:
-        renderer.ffmpeg.run(
-            stitch_argv(stitch),
-            timeout=max(settings.timeout, float(fmt.seconds(frames)) / 10),
-            cancel=stop.event(),
-            cwd=job,
+    film_seconds = float(fmt.seconds(frames))
+
+    def stitched(progress: Progress) -> None:
+        report.step(Stage.STITCH, progress.fraction(film_seconds), "stitching the film")
+
+    def make(path: Path) -> Made:
+        shop.encode(
+            path,
+            lambda part: stitch_argv(
+                Stitch(
+                    job / "video.txt",
+                    EncodedAudio(film_aac, adts_priming=PRIMING),
+                    part,
+                    chapters=job / "chapters.txt",
+                    subtitles=subtitles,
+                    video_rate=fmt.fps if byte_ranges else None,
+                )
+            ),
+            timeout=max(settings.timeout, film_seconds / 10),
+            on_progress=stitched,
         )
-        os.replace(part, output)
-    except FFmpegCancelled as error:
-        raise RenderCancelled("the render was cancelled") from error
-    except (FFmpegError, OSError) as error:
-        raise RenderError(None, "film stitch", "ffmpeg", _cause(error)) from error
-    finally:
-        part.unlink(missing_ok=True)
+        return Made()
+
+    shop.make(Where(None, None, "film stitch"), "ffmpeg", output, make)
     made: dict[str, int] = {}
     for row in db.rows(run_id):
         if row.kind != "annexb":  # a clip's bytes repackaged, not a new asset
@@ -202,7 +195,7 @@ def assemble(
     return RenderResult(
         output=output,
         scenes=len(plan.scenes),
-        duration=float(fmt.seconds(frames)),
+        duration=film_seconds,
         frames=frames,
         cost=sum(s.cost for s in scenes),
         spent=sum(r.cost for r in db.rows(run_id)),
@@ -237,49 +230,24 @@ def _prefix(stream: AssetRow, frames: int) -> int:
     return offsets[frames] if frames < len(offsets) else int(stream.meta["bytes"])
 
 
-def _annexb(
-    renderer: Renderer, db: JobDB, *, run_id: int, scene: SceneOutput, plan: Plan, stop: _Stop
-) -> AssetRow:
+def _annexb(shop: Workshop, *, scene: SceneOutput, plan: Plan) -> AssetRow:
     """The scene clip as an Annex B H.264 stream, with each frame's byte offset (once per clip)."""
     clip = scene.clip
     assert clip is not None
     key = asset_key("annexb", {"clip": clip.key})
-    found = db.get(key)
-    if found is not None:
-        return found
-    path = renderer.assets_dir / f"annexb-{key[:24]}.h264"
-    part = part_path(path)
-    scene_id = plan.scenes[scene.index].id
-    try:
-        renderer.ffmpeg.run(
-            annexb_argv(renderer.job_dir / clip.path, part),
-            timeout=renderer.settings.timeout,
-            cancel=stop.event(),
-            cwd=renderer.job_dir,
-        )
-        stream = part.read_bytes()
-        os.replace(part, path)
-    except FFmpegCancelled as error:
-        raise RenderCancelled("the render was cancelled") from error
-    except (FFmpegError, OSError) as error:
-        raise RenderError(scene_id, "annex b clip", "ffmpeg", _cause(error)) from error
-    finally:
-        part.unlink(missing_ok=True)
-    return db.record(
-        key, kind="annexb", scene_id=scene_id, provider="ffmpeg", path=path, run_id=run_id,
-        meta={"frames": access_units(stream), "bytes": len(stream)},
-    )  # fmt: skip
+
+    def make(path: Path) -> Made:
+        shop.encode(path, lambda part: annexb_argv(shop.job_dir / clip.path, part))
+        stream = path.read_bytes()
+        return Made(meta={"frames": access_units(stream), "bytes": len(stream)})
+
+    where = Where(None, plan.scenes[scene.index].id, "annex b clip")
+    return shop.obtain(key, where, kind="annexb", provider="ffmpeg",
+                       name=f"annexb-{key[:24]}.h264", make=make)  # fmt: skip
 
 
 def _segment(
-    renderer: Renderer,
-    db: JobDB,
-    *,
-    run_id: int,
-    scene: SceneOutput,
-    plan: Plan,
-    encoding: AudioEncoding,
-    stop: _Stop,
+    shop: Workshop, *, scene: SceneOutput, plan: Plan, encoding: AudioEncoding
 ) -> AssetRow:
     """One scene's AAC segment: its audio with the film's gain, wherever the scene sits."""
     audio = scene.audio
@@ -289,26 +257,24 @@ def _segment(
         "encoding": [encoding.bitrate, encoding.aac_coder, encoding.channels,
                      encoding.loudness.measured if encoding.loudness else None],
     })  # fmt: skip
-    found = db.get(key)
-    if found is not None:
-        return found
-    path = renderer.assets_dir / f"aac-{key[:24]}.aac"
-    part = part_path(path)
-    scene_id = plan.scenes[scene.index].id
-    try:
-        renderer.ffmpeg.run(
-            segment_argv(renderer.job_dir / audio.path, part, encoding),
-            timeout=renderer.settings.timeout,
-            cancel=stop.event(),
-            cwd=renderer.job_dir,
-        )
-        os.replace(part, path)
-    except FFmpegCancelled as error:
-        raise RenderCancelled("the render was cancelled") from error
-    except (FFmpegError, OSError) as error:
-        raise RenderError(scene_id, "audio segment", "ffmpeg", _cause(error)) from error
-    finally:
-        part.unlink(missing_ok=True)
-    return db.record(
-        key, kind="aac_segment", scene_id=scene_id, provider="ffmpeg", path=path, run_id=run_id
-    )
+
+    def make(path: Path) -> Made:
+        shop.encode(path, lambda part: segment_argv(shop.job_dir / audio.path, part, encoding))
+        return Made(meta={"audio": audio.key})
+
+    where = Where(None, plan.scenes[scene.index].id, "audio segment")
+    return shop.obtain(key, where, kind="aac_segment", provider="ffmpeg",
+                       name=f"aac-{key[:24]}.aac", make=make)  # fmt: skip
+
+
+class _Counter:
+    """Counts finished steps across threads; :meth:`one` gives the share done."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done = max(1, total), 0
+        self.lock = threading.Lock()
+
+    def one(self) -> float:
+        with self.lock:
+            self.done += 1
+            return self.done / self.total

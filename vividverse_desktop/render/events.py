@@ -1,22 +1,70 @@
-"""What the engine reports while it works: progress events, failures, the result."""
+"""What the engine reports while it works: typed progress events, failures, the result.
+
+A render goes through the :class:`Stage` values in order. During ``scenes`` each
+scene moves through :class:`SceneState` (queued, then cached or rendering, then
+done or failed with a cause), and every asset being made is named (which asset of
+which scene, by which provider). Each event carries the money spent so far per
+provider (0 for keyless ones) and, during ``audio`` and ``stitch``, how far that
+step has got.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import enum
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+
+class Stage(enum.StrEnum):
+    """Where a render is: the scenes' assets, the film's audio, the stitch, done.
+
+    (Planning and the estimate come before a render, from :mod:`render.estimate`.)
+    """
+
+    SCENES = "scenes"
+    AUDIO = "audio"
+    STITCH = "stitch"
+    DONE = "done"
+
+
+class SceneState(enum.StrEnum):
+    """One scene's state during a render."""
+
+    QUEUED = "queued"
+    CACHED = "cached"
+    RENDERING = "rendering"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class SceneStatus:
+    """A scene's state; ``asset``/``provider`` name what is being made while rendering.
+
+    ``cause`` says why a failed scene failed, in words a person can act on.
+    """
+
+    index: int
+    scene_id: str
+    state: SceneState
+    asset: str | None = None
+    provider: str | None = None
+    cause: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class RenderProgress:
     """One progress report.
 
-    ``stage`` is ``scenes``, ``audio``, ``stitch`` or ``done``; ``scene_index`` the
-    scene (0-based) a ``scenes`` event is about; ``fraction`` the whole render's
-    share done (0..1); ``eta`` the seconds left (None until it can be estimated).
+    ``stage`` is a :class:`Stage` (a string: ``"scenes"`` compares equal);
+    ``scene`` the scene an event is about (with ``scene_index``/``scene_id``);
+    ``fraction`` the whole render's share done (0..1); ``eta`` the seconds left
+    (None until it can be estimated); ``step`` the share of the current audio or
+    stitch step done; ``spent`` the money (USD) paid so far per provider.
     """
 
-    stage: str
+    stage: Stage
     scenes_done: int
     scenes_total: int
     fraction: float
@@ -25,6 +73,14 @@ class RenderProgress:
     scene_index: int | None = None
     scene_id: str | None = None
     message: str = ""
+    scene: SceneStatus | None = None
+    step: float | None = None
+    spent: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def cost(self) -> float:
+        """The money (USD) this render has spent so far, all providers together."""
+        return sum(self.spent.values())
 
 
 ProgressCallback = Callable[[RenderProgress], None]

@@ -14,12 +14,15 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = 1
+
+ASSEMBLY_RATE = "assembly_rate"
+"""Setting: wall seconds the last render's audio and stitch took per second of film."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -183,6 +186,25 @@ class JobDB:
         with self._lock:
             found = self._conn.execute(query + " ORDER BY created, key", params).fetchall()
         return [_row(r) for r in found]
+
+    def forget_scene(self, scene_id: str, keys: Iterable[str]) -> list[AssetRow]:
+        """Delete the rows of one scene's assets and of what was derived from them; the rows.
+
+        Forgotten: the rows under ``keys``, the rows recorded for ``scene_id``, the
+        Annex B copies of forgotten clips and the AAC segments of forgotten audio.
+        The film's joined audio is marked stale. Files are left to the caller.
+        """
+        keys = set(keys)
+        keys |= {asset_key("annexb", {"clip": key}) for key in list(keys)}
+        doomed = [
+            row
+            for row in self.rows()
+            if row.key in keys or row.scene_id == scene_id or row.meta.get("audio") in keys
+        ]
+        with self._lock:
+            self._conn.executemany("DELETE FROM assets WHERE key = ?", [(r.key,) for r in doomed])
+        self.set_setting("film_audio", "")
+        return doomed
 
     def setting(self, name: str) -> str | None:
         """A value stored with :meth:`set_setting`, or None."""

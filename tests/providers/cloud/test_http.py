@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.providers.cloud.fake import FakeService, Reply, Seen, json_reply
+from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.providers.cloud.http import (
     ContentRefused,
     KeyRejected,
@@ -126,10 +127,10 @@ def test_describe_reads_each_providers_error_shape(body: object, said: str) -> N
 def test_a_cancelled_download_stops_and_says_so(
     service: FakeService, client: ServiceClient, tmp_path: Path
 ) -> None:
-    """A set cancel event stops the transfer with ProviderCancelled."""
+    """A cancelled token stops the transfer with ProviderCancelled."""
     _answer(service, Reply(200, b"x" * 300_000))
-    cancel = threading.Event()
-    cancel.set()
+    cancel = CancelToken()
+    cancel.cancel()
     with pytest.raises(ProviderCancelled):
         client.download(f"{service.url}/x", tmp_path / "f.part", cancel)
 
@@ -175,7 +176,6 @@ def test_a_service_interpreter_reads_errors_first(
 
 def test_threads_starting_at_once_share_one_lazily_made_client() -> None:
     """Scenes on several threads asking for the client at once all get the same one."""
-    import threading
 
     client = ServiceClient("svc", headers=dict)
     start = threading.Barrier(8)

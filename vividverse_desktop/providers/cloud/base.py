@@ -10,8 +10,6 @@ and :meth:`CloudProvider.download` copies it.
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 import uuid
 import wave
 from collections.abc import Callable, Mapping
@@ -20,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.media.ffmpeg import FFmpeg
 from vividverse_desktop.media.probe import MediaInfo, ProbeError, probe
 from vividverse_desktop.providers import keys
@@ -54,7 +53,7 @@ class CloudProvider:
         base_url: str | None = None,
         http: httpx.Client | None = None,
         policy: RetryPolicy = DEFAULT_POLICY,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         ffmpeg: FFmpeg | None = None,
     ) -> None:
         self._key = api_key
@@ -126,7 +125,7 @@ class CloudProvider:
         """The result URL of a finished job, asked of the service now (so never stale)."""
         raise ProviderError(f"{self.name} keeps its results in the ticket")
 
-    def download(self, ticket: Ticket, part: Path, cancel: threading.Event | None) -> None:
+    def download(self, ticket: Ticket, part: Path, cancel: CancelToken | None) -> None:
         """Move a stored result into ``part``, or fetch the job's URL (re-asked if it expired).
 
         A truncated transfer or an expired URL is retried with a freshly located URL,

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.providers.contract import ProviderCancelled, ProviderError
 from vividverse_desktop.providers.retry import RateLimited, parse_retry_after
 
@@ -176,7 +177,7 @@ class ServiceClient:
         retryable = code >= 500 or code == 408
         raise ProviderError(f"{self.service} answered {code}: {said}", retryable=retryable)
 
-    def download(self, url: str, part: Path, cancel: threading.Event | None = None) -> int:
+    def download(self, url: str, part: Path, cancel: CancelToken | None = None) -> int:
         """Stream ``url`` (no auth: result URLs are pre-signed) into ``part``; bytes written.
 
         403/404/410 raise :class:`ResultExpired`; fewer bytes than ``Content-Length``
