@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ import pytest
 
 from tests.render.conftest import SCRIPT, Counting, tiny_settings
 from tests.sync.movie_server import UNKNOWN_MOVIE, MovieServer, movie_server
+from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.pipeline.plan import Plan, build_plan
 from vividverse_desktop.core.screenplay import parse
 from vividverse_desktop.core.workflow import Role, Status
@@ -242,8 +242,8 @@ async def test_a_cancelled_render_is_reported_and_leaves_the_script_generating(
     server: MovieServer, tmp_path: Path, warm_job: Path
 ) -> None:
     """Cancelling raises RenderCancelled after a ``cancelled`` report; a resume can finish."""
-    cancel = threading.Event()
-    cancel.set()
+    cancel = CancelToken()
+    cancel.cancel("changed my mind")
     with pytest.raises(RenderCancelled):
         await _publish(server, warm_job, tmp_path / "film.mp4", cancel=cancel)
     assert server.transport.reports[-1]["status"] == "cancelled"

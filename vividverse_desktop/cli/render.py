@@ -35,26 +35,12 @@ if TYPE_CHECKING:
 
 
 def _plan_for(script: str, *, narrate: bool = False) -> Plan:
-    from vividverse_desktop.core.pipeline.plan import build_plan
-    from vividverse_desktop.core.screenplay.errors import ScreenplayError
-    from vividverse_desktop.media.importer import load_screenplay
+    from vividverse_desktop.studio.rendering import plan_script
 
-    path = Path(script)
-    if not path.is_file():
-        raise CliError(f"{path}: " + ("is a directory, not a screenplay file" if path.is_dir()
-                                      else "no such file"))  # fmt: skip
-    try:
-        loaded = load_screenplay(path)
-    except ScreenplayError as exc:
-        raise CliError(f"{path}: {exc}") from exc
-    except OSError as exc:
-        raise CliError(f"{path}: {exc.strerror or exc}") from exc
-    for warning in loaded.warnings:
-        print(f"{path}: warning: {warning}", file=sys.stderr)
-    screenplay = loaded.screenplay
-    if not screenplay.scenes():
-        raise CliError(f"{script}: no scenes to render (no scene headings found)")
-    return build_plan(screenplay, narrate=narrate)
+    plan, warnings = plan_script(path=Path(script), narrate=narrate)
+    for warning in warnings:
+        print(f"{script}: warning: {warning}", file=sys.stderr)
+    return plan
 
 
 def _read_plan(path_text: str) -> Plan:

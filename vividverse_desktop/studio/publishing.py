@@ -19,12 +19,12 @@ the rest. :func:`publish_film` publishes a film already on disk (probed for its 
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.pipeline.plan import Plan
 from vividverse_desktop.core.wire import MovieRecord, UserRecord
 from vividverse_desktop.core.workflow import Role
@@ -208,7 +208,7 @@ async def publish_render(
     plan: Plan,
     output: Path,
     upload: bool = True,
-    cancel: threading.Event | None = None,
+    cancel: CancelToken | None = None,
     interval: float = 1.0,
     clock: Callable[[], float] = time.monotonic,
     on_progress: ProgressCallback | None = None,
@@ -233,7 +233,7 @@ async def publish_render(
     share = RENDER_SHARE if upload else 1.0
     loop = asyncio.get_running_loop()
     events: asyncio.Queue[RenderProgress | None] = asyncio.Queue()
-    stop = cancel or threading.Event()
+    stop = cancel.child() if cancel is not None else CancelToken()
 
     def relay_progress(event: RenderProgress) -> None:
         if on_progress is not None:
@@ -265,7 +265,7 @@ async def publish_render(
         await reporter.try_send(MovieReport(FAILED, reporter.progress, str(error)))
         raise
     except asyncio.CancelledError:
-        stop.set()
+        stop.cancel("the publishing task was cancelled")
         await asyncio.gather(job, return_exceptions=True)
         await asyncio.shield(
             reporter.try_send(MovieReport(CANCELLED, reporter.progress, CANCELLED))
