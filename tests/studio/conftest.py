@@ -77,9 +77,12 @@ class Server:
             assert created.status_code == 201, created.text
         return await self.sign_in(username)
 
-    async def sign_in(self, username: str, password: str = PASSWORD) -> Desk:
-        """Open ``username``'s store (a fresh file) and sign them in once to learn their id."""
-        store = LocalStore.open(self.root / "desks" / username / "store.sqlite3")
+    async def sign_in(
+        self, username: str, password: str = PASSWORD, *, place: str | None = None
+    ) -> Desk:
+        """Open ``username``'s store at ``place`` (their name by default; another place is
+        another computer of theirs) and sign them in once to learn their id."""
+        store = LocalStore.open(self.root / "desks" / (place or username) / "store.sqlite3")
         async with self.client() as client:
             user = await client.login(username, password)
         store.remember_users([user])
