@@ -56,6 +56,12 @@ def desk(
         window=window, runner=runner, hub=hub, root=tmp_path / "data", watch_every_ms=100
     )
     yield controller
+    if controller.dialog is not None:
+        controller.dialog.submitted.disconnect()
+        controller.dialog.rejected.disconnect()
+        controller.dialog.reject()
+        controller.dialog.deleteLater()
+        controller.dialog = None
     closing = controller.close()
     if closing is not None:
         assert wait_until(lambda: closing.is_finished, 20_000)
@@ -116,6 +122,46 @@ def test_ctrl_shift_s_syncs_and_a_write_by_another_process_is_noticed(
         lambda: "1 waiting" in window.sync_status.text() or "Online" in window.sync_status.text(),
         5000,
     )
+
+
+def test_the_outbox_lists_a_waiting_change_and_discards_it(
+    qtbot: QtBot, desk: DeskController, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+Shift+O opens the outbox; a change made by the CLI shows as waiting with its
+    title; Discard (confirmed) drops it and undoes it here."""
+    with qtbot.waitSignal(desk.sync_finished, timeout=START_MS):
+        desk.start()
+    assert desk.session is not None
+    other = LocalStore.open(desk.session.store.path)
+    try:
+        done = scripts.submit_script(
+            store=other,
+            user_id=desk.session.user_id,
+            title="From the terminal",
+            fountain_text="INT. SHED - DAY\n\nA hammer.\n",
+        )
+    finally:
+        other.close()
+    keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window, Qt.Key.Key_O, keys)
+    dialog = desk.outbox_dialog
+    assert dialog is not None
+    assert wait_until(lambda: dialog.table.rowCount() == 1, 5000)
+    assert dialog.table.item(0, 0).text() == "Submit ‘From the terminal’"
+    assert dialog.table.item(0, 2).text() == "Waiting"
+    assert not dialog.send_again_button.isEnabled()
+    cell = dialog.table.visualItemRect(dialog.table.item(0, 0)).center()
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert dialog.discard_button.isEnabled()
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *_args, **_kw: QMessageBox.StandardButton.Discard
+    )
+    qtbot.mouseClick(dialog.discard_button, Qt.MouseButton.LeftButton)
+    assert wait_until(lambda: dialog.table.rowCount() == 0, 5000)
+    assert "Nothing waits" in dialog.summary.text()
+    assert desk.session.store.script(done.script_id) is None
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from vividverse_desktop.core.changes import EVERYTHING
+from vividverse_desktop.gui.dialogs.outbox import OutboxDialog
 from vividverse_desktop.gui.dialogs.sign_in import SignInDialog, SignInRequest
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.main_window import MainWindow
@@ -73,6 +74,8 @@ class DeskController(QObject):
         self._watch_timer.timeout.connect(self._watch)
         window.sync_requested.connect(self.sync)
         window.sign_out_requested.connect(self.sign_out)
+        window.outbox_requested.connect(self.open_outbox)
+        self.outbox_dialog: OutboxDialog | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -114,6 +117,8 @@ class DeskController(QObject):
         dialog.open()
 
     def _dialog_rejected(self) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
         self.dialog = None
         if self.session is None:
             self.window.close()
@@ -166,6 +171,7 @@ class DeskController(QObject):
         if self.dialog is not None:
             dialog, self.dialog = self.dialog, None
             dialog.accept()
+            dialog.deleteLater()
         self._adopt(opened)
 
     def _failed(self, request: SignInRequest, error: BaseException) -> None:
@@ -274,6 +280,29 @@ class DeskController(QObject):
             self._refresh_status()
         self._data_version = version
 
+    # -- the outbox ------------------------------------------------------------------------
+
+    def open_outbox(self) -> OutboxDialog | None:
+        """Show what waits, what was refused and the conflicts (one dialog at a time)."""
+        if self.session is None:
+            self.window.statusBar().showMessage("Sign in to see your outbox.", 5000)
+            return None
+        if self.outbox_dialog is None:
+            dialog = OutboxDialog(
+                session=self.session, runner=self.runner, hub=self.hub, parent=self.window
+            )
+            dialog.decided.connect(lambda _changes: self._refresh_status())
+            dialog.finished.connect(self._outbox_closed)
+            self.outbox_dialog = dialog
+        self.outbox_dialog.show()
+        self.outbox_dialog.raise_()
+        return self.outbox_dialog
+
+    def _outbox_closed(self) -> None:
+        if self.outbox_dialog is not None:
+            self.outbox_dialog.deleteLater()
+        self.outbox_dialog = None
+
     # -- closing ---------------------------------------------------------------------------
 
     def sign_out(self) -> None:
@@ -289,6 +318,8 @@ class DeskController(QObject):
         )
 
     def _forget_session(self) -> None:
+        if self.outbox_dialog is not None:
+            self.outbox_dialog.reject()
         self._sync_timer.stop()
         self._watch_timer.stop()
         self.session = None

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
     file_opened = Signal(str, str)  # (room key, path)
     sign_out_requested = Signal()
     sync_requested = Signal()
+    outbox_requested = Signal()
     settings_saved = Signal()
 
     def __init__(
@@ -269,6 +270,14 @@ class MainWindow(QMainWindow):
             tip="Send waiting changes and fetch new ones",
         )
         a(
+            "actionOutbox",
+            "&Outbox and conflicts…",
+            "Ctrl+Shift+O",
+            self.outbox_requested.emit,
+            glyph="mdi6.tray-full",
+            tip="What waits to be sent, what was refused, conflicts to decide",
+        )
+        a(
             "actionSignOut",
             "Sign &out",
             "Ctrl+Alt+Q",
@@ -323,6 +332,7 @@ class MainWindow(QMainWindow):
         sync = bar.addMenu("&Sync")
         sync.setObjectName("menuSync")
         sync.addAction(acts["actionSyncNow"])
+        sync.addAction(acts["actionOutbox"])
 
         self.account_menu = bar.addMenu("&Account")
         self.account_menu.setObjectName("menuAccount")
@@ -380,6 +390,9 @@ class MainWindow(QMainWindow):
         status.setObjectName("statusBar")
         status.setSizeGripEnabled(False)
         self.sync_status = SyncStatusWidget(status)
+        self.sync_status.setToolTip("Outbox and conflicts (Ctrl+Shift+O)")
+        self.sync_status.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.sync_status.clicked.connect(self.outbox_requested.emit)
         status.addPermanentWidget(self.sync_status)
         self.sync_button = QToolButton(status)
         self.sync_button.setObjectName("syncNowButton")

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from vividverse_desktop.gui.icons import icon
@@ -70,7 +71,10 @@ def describe(view: SyncStatusView) -> list[tuple[str, str]]:
 
 
 class SyncStatusWidget(QWidget):
-    """An icon and a line of words (never colour alone) for the sync state."""
+    """An icon and a line of words (never colour alone) for the sync state; a click
+    opens the outbox (``clicked``)."""
+
+    clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +91,11 @@ class SyncStatusWidget(QWidget):
         layout.addWidget(self._text)
         self._colours: Colours | None = None
         self.view = SyncStatusView()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
 
     def set_view(self, view: SyncStatusView) -> None:
         """Show ``view``."""
