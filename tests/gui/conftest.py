@@ -19,17 +19,28 @@ from vividverse_desktop.gui.theme import ThemeController
 
 
 def wait_until(predicate: Callable[[], bool], timeout_ms: int = 5000) -> bool:
-    """Run a QEventLoop until ``predicate()`` holds (checked every 10 ms) or time is up."""
+    """Run a QEventLoop until ``predicate()`` holds (checked every 10 ms) or time is up.
+
+    Both timers are stopped before returning: a single-shot ``QTimer.singleShot(ms,
+    loop.quit)`` would outlive the loop and fire into a freed object long after (a
+    segfault in whichever test is running then).
+    """
     if predicate():
         return True
     loop = QEventLoop()
     tick = QTimer()
     tick.setInterval(10)
     tick.timeout.connect(lambda: loop.quit() if predicate() else None)
-    QTimer.singleShot(timeout_ms, loop.quit)
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
     tick.start()
-    loop.exec()
-    tick.stop()
+    deadline.start(timeout_ms)
+    try:
+        loop.exec()
+    finally:
+        tick.stop()
+        deadline.stop()
     return predicate()
 
 
@@ -37,6 +48,9 @@ def wait_until(predicate: Callable[[], bool], timeout_ms: int = 5000) -> bool:
 def prefs(tmp_path: Path) -> Preferences:
     """Settings in a temporary file, never the user's."""
     return Preferences(tmp_path / "settings.ini")
+
+
+_CLOSED_LOOPS: list[asyncio.AbstractEventLoop] = []
 
 
 @pytest.fixture
@@ -56,6 +70,14 @@ def aloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     asyncio.events._set_running_loop(None)
     loop.close()
     asyncio.set_event_loop(None)
+    # qasync's close() only flags its timer object as stopped: the Qt timers of pending
+    # call_later handles (httpx timeouts...) stay registered. Kill them here, on the GUI
+    # thread, and keep the loop alive: collected on a task runner's thread, its timer
+    # object would leave Qt timers firing into freed memory (a segfault tests later).
+    timer = loop._timer  # type: ignore[attr-defined]
+    for timer_id in list(timer._SimpleTimer__callbacks):
+        timer.killTimer(timer_id)
+    _CLOSED_LOOPS.append(loop)
 
 
 @pytest.fixture

@@ -87,6 +87,7 @@ class DeskController(QObject):
             root=self.root,
             on_done=self._remembered,
             on_error=lambda error: self.ask(_message(error)),
+            owner=self,
         )
 
     def _remembered(self, accounts: tuple[sessions.Account, ...]) -> None:
@@ -102,6 +103,7 @@ class DeskController(QObject):
             root=self.root,
             on_done=lambda accounts: self._show_dialog(accounts, message),
             on_error=lambda _error: self._show_dialog((), message),
+            owner=self,
         )
 
     def _show_dialog(self, accounts: tuple[sessions.Account, ...], message: str) -> None:
@@ -137,6 +139,7 @@ class DeskController(QObject):
             request,
             on_done=lambda opened: self._opened(request, opened),
             on_error=lambda error: self._failed(request, error),
+            owner=self,
         )
 
     async def _opened_by(self, request: SignInRequest) -> sessions.Session | None:
@@ -224,6 +227,7 @@ class DeskController(QObject):
             current.sync,
             on_done=lambda outcome: self._synced(current, outcome),
             on_error=lambda error: self._sync_failed(current, error),
+            owner=self,
         )
 
     def _synced(self, synced: sessions.Session, outcome: sessions.SyncOutcome) -> None:
@@ -250,6 +254,7 @@ class DeskController(QObject):
         self.runner.run_db(
             current.status,
             on_done=lambda status: self._status_read(current, status, syncing),
+            owner=self,
         )
 
     def _status_read(
@@ -269,7 +274,9 @@ class DeskController(QObject):
         if current is None:
             return
         self.runner.run_db(
-            current.store.data_version, on_done=lambda version: self._watched(current, version)
+            current.store.data_version,
+            on_done=lambda version: self._watched(current, version),
+            owner=self,
         )
 
     def _watched(self, read_for: sessions.Session, version: int) -> None:

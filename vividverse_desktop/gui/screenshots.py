@@ -73,9 +73,14 @@ def take_all(out: Path) -> list[Path]:
                 if label == "about" and dialog.task is not None:
                     wait = QEventLoop()
                     dialog.task.ended.connect(wait.quit)
-                    QTimer.singleShot(10_000, wait.quit)
+                    # A stoppable timer: a singleShot would outlive ``wait`` and fire into it.
+                    deadline = QTimer()
+                    deadline.setSingleShot(True)
+                    deadline.timeout.connect(wait.quit)
+                    deadline.start(10_000)
                     if not dialog.task.is_finished:
                         wait.exec()
+                    deadline.stop()
                 saved.append(save(dialog, out / f"dialog-{label}-{scheme}.png"))
                 dialog.close()
             palette = window.open_palette()

@@ -94,6 +94,9 @@ class Task(QObject):
         self._latest: Any = None
         self._progress_lock = threading.Lock()
         self._progress_pending = False
+        self._owner: QObject | None = None
+        self._owner_link: Any = None
+        self._owner_gone = False
         queued = Qt.ConnectionType.QueuedConnection
         self._result.connect(self._deliver_result, queued)
         self._error.connect(self._deliver_error, queued)
@@ -102,6 +105,27 @@ class Task(QObject):
     def cancel(self, reason: str = "cancelled") -> None:
         """Ask the work to stop; ``on_cancelled`` follows once it has."""
         self.token.cancel(reason)
+
+    def bind_owner(self, owner: QObject) -> None:
+        """Tie the task to ``owner`` (the widget its callbacks draw on): when the owner is
+        destroyed the task is cancelled and none of its callbacks runs."""
+        self._owner_gone = False
+
+        def gone() -> None:
+            self._owner_gone = True
+            self.token.cancel("its window was closed")
+
+        self._owner = owner
+        self._owner_link = gone
+        owner.destroyed.connect(gone)
+
+    def unbind_owner(self) -> None:
+        """Stop watching the owner (the task has ended)."""
+        owner, link = self._owner, self._owner_link
+        self._owner = self._owner_link = None
+        if owner is not None and link is not None and not self._owner_gone:
+            with contextlib.suppress(RuntimeError, TypeError):  # the owner is going already
+                owner.destroyed.disconnect(link)
 
     @property
     def is_finished(self) -> bool:
@@ -138,12 +162,21 @@ class Task(QObject):
         with self._progress_lock:
             value, self._latest = self._latest, None
             self._progress_pending = False
-        if self._on_progress is not None and not self._runner.closed and not self.is_finished:
+        if (
+            self._on_progress is not None
+            and not self._runner.closed
+            and not self.is_finished
+            and not self._owner_gone
+        ):
             self._on_progress(value)
 
     @Slot(object)
     def _deliver_result(self, result: Any) -> None:
         if self._runner.closed:
+            return
+        if self._owner_gone:
+            self.state = "cancelled"
+            self._runner._forget(self)
             return
         self._flush_progress()
         self.state = "done"
@@ -158,6 +191,10 @@ class Task(QObject):
     @Slot(object)
     def _deliver_error(self, error: BaseException) -> None:
         if self._runner.closed:
+            return
+        if self._owner_gone:
+            self.state = "cancelled"
+            self._runner._forget(self)
             return
         self._runner._forget(self)
         if isinstance(error, (Cancelled, asyncio.CancelledError)):
@@ -250,6 +287,7 @@ class TaskRunner(QObject):
         on_cancelled: Callable[[], None] | None = None,
         on_progress: Callback | None = None,
         cancel: CancelToken | None = None,
+        owner: QObject | None = None,
         **kwargs: Any,
     ) -> Task:
         """Run ``fn(*args, **kwargs)`` on the database lane (one at a time, in order)."""
@@ -261,6 +299,7 @@ class TaskRunner(QObject):
             on_cancelled=on_cancelled,
             on_progress=on_progress,
             cancel=cancel,
+            owner=owner,
         )
         self._db_jobs.put((task, self._bind(task, fn, args, kwargs)))
         return task
@@ -275,6 +314,7 @@ class TaskRunner(QObject):
         on_cancelled: Callable[[], None] | None = None,
         on_progress: Callback | None = None,
         cancel: CancelToken | None = None,
+        owner: QObject | None = None,
         **kwargs: Any,
     ) -> Task:
         """Run ``fn(*args, **kwargs)`` in the work pool (CPU work, child processes)."""
@@ -286,6 +326,7 @@ class TaskRunner(QObject):
             on_cancelled=on_cancelled,
             on_progress=on_progress,
             cancel=cancel,
+            owner=owner,
         )
         self._work_jobs.put((task, self._bind(task, fn, args, kwargs)))
         return task
@@ -300,6 +341,7 @@ class TaskRunner(QObject):
         on_cancelled: Callable[[], None] | None = None,
         on_progress: Callback | None = None,
         cancel: CancelToken | None = None,
+        owner: QObject | None = None,
         **kwargs: Any,
     ) -> Task:
         """Run the coroutine ``coro_fn(*args, **kwargs)`` on the Qt loop's asyncio loop.
@@ -314,6 +356,7 @@ class TaskRunner(QObject):
             on_cancelled=on_cancelled,
             on_progress=on_progress,
             cancel=cancel,
+            owner=owner,
         )
         loop = _loop()
         call = self._bind(task, coro_fn, args, kwargs)
@@ -367,6 +410,7 @@ class TaskRunner(QObject):
         on_cancelled: Callable[[], None] | None,
         on_progress: Callback | None,
         cancel: CancelToken | None,
+        owner: QObject | None = None,
     ) -> Task:
         if self._closed:
             raise RuntimeError("the task runner has shut down")
@@ -383,6 +427,8 @@ class TaskRunner(QObject):
             on_progress=on_progress,
         )
         self._live[task] = None
+        if owner is not None:
+            task.bind_owner(owner)
         return task
 
     @staticmethod
@@ -408,6 +454,7 @@ class TaskRunner(QObject):
             task._result.emit(future.result())
 
     def _forget(self, task: Task) -> None:
+        task.unbind_owner()
         task.token.release()
         self._live.pop(task, None)
 

@@ -174,6 +174,7 @@ class OutboxDialog(QDialog):
             lambda: (outbox.items(store=store), outbox.conflicts(store=store)),
             on_done=self._show,
             on_error=self._failed,
+            owner=self,
         )
 
     def _show(self, read: tuple[tuple[outbox.Item, ...], tuple[outbox.ConflictView, ...]]) -> None:
@@ -250,7 +251,7 @@ class OutboxDialog(QDialog):
 
     def _decide(self, work: Any) -> None:
         self.error_label.setVisible(False)
-        self.runner.run_db(work, on_done=self._decided, on_error=self._failed)
+        self.runner.run_db(work, on_done=self._decided, on_error=self._failed, owner=self)
 
     def _decided(self, changes: Changes) -> None:
         self.hub.publish(changes)

@@ -81,7 +81,7 @@ class KeyEditor(QWidget):
 
     def refresh(self) -> None:
         """Read the providers and where their keys come from (off the GUI thread)."""
-        self.runner.run_work(keys.statuses, on_done=self._show, on_error=self._failed)
+        self.runner.run_work(keys.statuses, on_done=self._show, on_error=self._failed, owner=self)
 
     def _show(self, statuses: tuple[keys.KeyStatus, ...]) -> None:
         chosen = self._chosen()
@@ -129,6 +129,7 @@ class KeyEditor(QWidget):
             lambda: keys.save_key(provider=chosen.provider, key=key),
             on_done=lambda _none: self._done(f"The {chosen.provider} key is kept in the keyring."),
             on_error=self._failed,
+            owner=self,
         )
 
     def _remove(self) -> None:
@@ -139,4 +140,5 @@ class KeyEditor(QWidget):
             lambda: keys.remove_key(provider=chosen.provider),
             on_done=lambda _none: self._done(f"The {chosen.provider} key was removed."),
             on_error=self._failed,
+            owner=self,
         )
