@@ -84,12 +84,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     import uvicorn
 
     from sync_server.app import SWITCH_INTERVAL_S, create_app
+    from sync_server.http_limits import http_protocol
     from sync_server.settings import Settings, SettingsError
 
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     try:
         # Validates the settings, keeps an embedded secret, migrates, makes the first admin.
-        app = create_app(Settings.from_environ(embedded=args.embedded))
+        settings = Settings.from_environ(embedded=args.embedded)
+        app = create_app(settings)
     except SettingsError as exc:
         print(f"vividverse-sync-server: {exc}", file=sys.stderr)
         return 2
@@ -99,7 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             app,
             host=args.host,
             port=args.port,
-            http=args.http,
+            http=http_protocol(args.http),
+            h11_max_incomplete_event_size=settings.max_header_bytes,
             loop=args.loop,
             log_level=args.log_level,
             access_log=args.access_log,
@@ -116,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         loop=args.loop,
         log_level=args.log_level,
         access_log=args.access_log,
+        max_header_bytes=settings.max_header_bytes,
     )
     return 0
 
@@ -144,10 +148,13 @@ def serve_workers(
     loop: str = "auto",
     log_level: str = "info",
     access_log: bool = True,
+    max_header_bytes: int = 64 * 1024,
 ) -> None:
     """Serve the app made by ``factory`` ("module:function") in ``workers`` processes."""
     from uvicorn import Config
     from uvicorn.supervisors import Multiprocess
+
+    from sync_server.http_limits import http_protocol
 
     config = Config(
         factory,
@@ -155,7 +162,8 @@ def serve_workers(
         host=host,
         port=port,
         workers=workers,
-        http=http,
+        http=http_protocol(http),
+        h11_max_incomplete_event_size=max_header_bytes,
         loop=loop,
         log_level=log_level,
         access_log=access_log,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import uuid
 
-from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy import ColumnElement, and_, false, or_
 
 from sync_server import models
 from sync_server.accounts import Account
@@ -32,6 +32,8 @@ def script_sight(account: Account, author_id: uuid.UUID, status: Status | str) -
     if author_id == account.id and caps.can(Action.READ_OWN_SCRIPTS):
         return Sight.FULL
     if caps.can(Action.READ_BLIND_QUEUE):
+        if author_id == account.id:
+            return "nobody reads their own script blind to score it"
         if Status(status) is Status.PENDING_VALIDATION:
             return Sight.BLIND
         if not caps.can(Action.READ_OWN_SCRIPTS):
@@ -65,6 +67,11 @@ def visible_scripts(account: Account) -> ColumnElement[bool] | None:
     parts: list[ColumnElement[bool]] = []
     if caps.can(Action.READ_OWN_SCRIPTS):
         parts.append(models.Script.author_id == account.id)
-    if caps.can(Action.READ_BLIND_QUEUE):
-        parts.append(models.Script.status == Status.PENDING_VALIDATION.value)
+    if caps.can(Action.READ_BLIND_QUEUE):  # never one's own script (see ``script_sight``)
+        parts.append(
+            and_(
+                models.Script.status == Status.PENDING_VALIDATION.value,
+                models.Script.author_id != account.id,
+            )
+        )
     return or_(*parts) if parts else false()

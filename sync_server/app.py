@@ -32,6 +32,7 @@ from sync_server.errors import (
     handle_http_error,
     handle_unexpected_error,
 )
+from sync_server.http_limits import BodyDeadline, HeaderLimit
 from sync_server.identity import AccountReader
 from sync_server.openapi import Operation, build_document, document_route
 from sync_server.passwords import PasswordHasher, password_problem
@@ -99,7 +100,11 @@ def create_app(settings: Settings) -> Starlette:
             *versions.ROUTES,
             *files.ROUTES,
         ],
-        middleware=[Middleware(files.UploadBodyLimit, max_bytes=settings.max_body_bytes)],
+        middleware=[
+            Middleware(HeaderLimit, max_bytes=settings.max_header_bytes),
+            Middleware(BodyDeadline, seconds=settings.body_timeout_seconds),
+            Middleware(files.UploadBodyLimit, max_bytes=settings.max_body_bytes),
+        ],
         exception_handlers={
             ApiError: handle_api_error,
             HTTPException: handle_http_error,

@@ -20,8 +20,10 @@ from sync_server import models, score_store
 from sync_server.accounts import Account
 from sync_server.push_rows import RenderedRows, RowWriter, op_row, row_writer, score_row
 from sync_server.score_store import VersionInfo
+from sync_server.screenplays import Measured, measure
 from sync_server.usn import UsnSequence
 from vividverse_desktop.core.scoring import ScoreEvent
+from vividverse_desktop.core.screenplay.errors import ScreenplayError
 from vividverse_desktop.core.wire import (
     Conflict,
     ConflictReason,
@@ -29,6 +31,8 @@ from vividverse_desktop.core.wire import (
     Outcome,
     PushResult,
     RefusedOp,
+    ScriptRevision,
+    ScriptSubmission,
 )
 
 
@@ -47,6 +51,9 @@ class PreparedPush:
     """Each score event id as a UUID."""
     version_keys: dict[str, uuid.UUID | None]
     """Each script version id scores name, as a UUID; ``None`` when it is not one."""
+    measured: dict[str, Measured | str] = field(default_factory=dict)
+    """Each submitted or revised text's statistics and blind copy (or why it cannot be
+    read), by op id: parsing is the slow part of a push, and done before its turn."""
 
     @classmethod
     def of(cls, items: Sequence[Op | RefusedOp]) -> PreparedPush:
@@ -55,6 +62,7 @@ class PreparedPush:
         digests: list[str | None] = []
         event_keys: dict[str, uuid.UUID] = {}
         version_keys: dict[str, uuid.UUID | None] = {}
+        measured: dict[str, Measured | str] = {}
         for item in items:
             if not isinstance(item, Op):
                 digests.append(None)
@@ -63,11 +71,21 @@ class PreparedPush:
             if item.op_id not in op_keys:
                 op_keys[item.op_id] = uuid.UUID(item.op_id)
             body = item.body
+            if isinstance(body, ScriptSubmission | ScriptRevision):
+                measured[item.op_id] = measure_text(body.fountain_text)
             if isinstance(body, ScoreEvent):
                 event_keys[body.id] = uuid.UUID(body.id)
                 if body.script_version_id not in version_keys:
                     version_keys[body.script_version_id] = _uuid_or_none(body.script_version_id)
-        return cls(tuple(items), op_keys, tuple(digests), event_keys, version_keys)
+        return cls(tuple(items), op_keys, tuple(digests), event_keys, version_keys, measured)
+
+
+def measure_text(fountain_text: str) -> Measured | str:
+    """The statistics and blind copy of a pushed text, or why it cannot be read."""
+    try:
+        return measure(fountain_text)
+    except ScreenplayError as exc:
+        return f"fountainText: line {exc.line}: {exc.message}"
 
 
 def _uuid_or_none(text: str) -> uuid.UUID | None:
@@ -97,6 +115,8 @@ class Batch:
     """Rendered op rows not inserted yet."""
     rendered: RenderedRows | None = None
     """The rows of the push being applied, rendered before the transaction (if they were)."""
+    measured: dict[str, Measured | str] = field(default_factory=dict)
+    """The texts of the push being applied, measured before the transaction."""
     writer: RowWriter = field(init=False)
     """Renders rows for this session's database."""
     account_text: str = field(init=False)
@@ -108,9 +128,14 @@ class Batch:
         if self.rendered is not None and self.rendered.dialect is not self.writer.dialect:
             self.rendered = None  # rendered for another database: render again here
 
-    def of(self, account: Account, rendered: RenderedRows | None = None) -> Batch:
+    def of(self, account: Account, prepared: PreparedPush, rendered: RenderedRows | None) -> Batch:
         """The same batch in progress (caches, rows, USNs), applying ``account``'s ops."""
-        return replace(self, account=account, rendered=rendered)
+        return replace(self, account=account, rendered=rendered, measured=prepared.measured)
+
+    def measure(self, op: Op, fountain_text: str) -> Measured | str:
+        """The statistics and blind copy of ``op``'s text (measured beforehand if it was)."""
+        found = self.measured.get(op.op_id)
+        return found if found is not None else measure_text(fountain_text)
 
     def add_score(
         self, op_id: str, event: ScoreEvent, event_id: uuid.UUID, version_id: uuid.UUID

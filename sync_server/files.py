@@ -38,7 +38,6 @@ from sync_server.errors import ApiError
 from sync_server.limits import FileLimits
 from sync_server.movies import movie_json
 from sync_server.openapi import Operation, Param
-from sync_server.records import blind_version, version_record
 from sync_server.storage import (
     LocalStorage,
     NoSuchObject,
@@ -172,7 +171,7 @@ async def _download_source(
     def find(session: Session) -> tuple[int, str | None, str | None]:
         version, sight = _script_version(session, account, script_id, wanted, write=False)
         if sight is Sight.BLIND:
-            return version.n, None, blind_version(version_record(version)).fountain_text
+            return version.n, None, version.blind_text
         return version.n, version.source_file_key, None
 
     n, key, blind_text = await context_of(request).read(find)

@@ -152,6 +152,9 @@ class ScriptVersion(Base):
     stats_json: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     usn: Mapped[int] = mapped_column(BigInteger, index=True)
+    blind_text: Mapped[str] = mapped_column(Text)
+    """The text validators read: no title page, no boneyard (``screenplays.measure``)."""
+    blind_sha256: Mapped[str] = mapped_column(String(64))
 
 
 class ScoreEvent(Base):

@@ -109,19 +109,20 @@ def _script_sources(account: Account) -> list[Source]:
         ]  # fmt: skip
     if caps.can(Action.READ_BLIND_QUEUE):
         others = models.Script.author_id != account.id
+        # Never one's own script, blind or not, to score (an ex-writer made a validator).
         pending = select(models.Script.id).where(
-            models.Script.status == Status.PENDING_VALIDATION.value, *((others,) if own else ())
+            models.Script.status == Status.PENDING_VALIDATION.value, others
         )
         sources += [
             Source(
-                scripts.where(others) if own else scripts,
+                scripts.where(others),
                 models.Script.usn,
                 _of(lambda row: blind_script(script_record(row))),
             ),
             Source(
                 versions.where(models.ScriptVersion.script_id.in_(pending)),
                 models.ScriptVersion.usn,
-                _of(lambda row: blind_version(version_record(row))),
+                _of(blind_version),
             ),
         ]
     return sources

@@ -23,7 +23,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -38,11 +37,10 @@ from sync_server.push_rows import RenderedRows
 from sync_server.records import script_record
 from sync_server.score_store import OWN_SCRIPT, SCORABLE, Stored
 from sync_server.scores import check_event_limits
+from sync_server.screenplays import Measured
 from sync_server.usn import UsnSequence
 from vividverse_desktop.core.capabilities import Action
 from vividverse_desktop.core.scoring import ScoreEvent
-from vividverse_desktop.core.screenplay import fountain, stats
-from vividverse_desktop.core.screenplay.errors import ScreenplayError
 from vividverse_desktop.core.wire import (
     ConflictReason,
     MovieProgress,
@@ -60,14 +58,6 @@ from vividverse_desktop.core.workflow import Status, move_exists, moves_others_s
 REVISABLE = frozenset({Status.DRAFT, Status.PENDING_VALIDATION, Status.REJECTED})
 """Statuses in which a script takes a new version (not once validated or beyond)."""
 """Movie statuses (any letter case) that end the script's Generating status."""
-
-
-def measure(fountain_text: str) -> dict[str, Any] | str:
-    """The statistics of a Fountain text, or why it cannot be read."""
-    try:
-        return stats.compute(fountain.parse(fountain_text)).to_json()
-    except ScreenplayError as exc:
-        return f"fountainText: line {exc.line}: {exc.message}"
 
 
 def apply_push(
@@ -106,7 +96,7 @@ def apply_pushes(
         shared.look_up_scores(prepared)
     rows = list(rendered) or [None] * len(prepared)
     responses = [
-        _apply_items(shared.of(account, push_rows), push, known)
+        _apply_items(shared.of(account, push, push_rows), push, known)
         for (account, _items), push, push_rows in zip(pushes, prepared, rows, strict=True)
     ]
     shared.write_pending()
@@ -219,10 +209,12 @@ def _score(batch: Batch, op: Op, event: ScoreEvent) -> PushResult:
         usn = batch.add_score(op.op_id, event, event_id, version.version_id)
         batch.new_scores[event_id] = (event, usn)
     if outcome is Stored.CONFLICT:
+        # Another validator's event under this id: say so, never show it (scores are blind).
+        theirs = held.with_usn(usn).to_json() if held.validator_id == batch.account_text else None
         return conflict(
             op,
             ConflictReason.PAYLOAD_MISMATCH,
-            held.with_usn(usn).to_json(),
+            theirs,
             message=f"score {event.id} is already stored with other values",
         )
     if outcome is Stored.DUPLICATE:
@@ -247,7 +239,7 @@ def _submit(batch: Batch, op: Op, body: ScriptSubmission) -> PushResult:
         )
     if session.get(models.ScriptVersion, version_id) is not None:
         return refused(op, Outcome.INVALID, f"versionId {version_id} is taken")
-    measured = measure(body.fountain_text)
+    measured = batch.measure(op, body.fountain_text)
     if isinstance(measured, str):
         return refused(op, Outcome.INVALID, measured)
     status = transition(Status.DRAFT, Status.PENDING_VALIDATION, account.roles, is_author=True)
@@ -280,7 +272,7 @@ def _version_row(
     version_id: uuid.UUID,
     script_id: uuid.UUID,
     n: int,
-    measured: dict[str, Any],
+    measured: Measured,
     usn: int,
 ) -> models.ScriptVersion:
     return models.ScriptVersion(
@@ -291,9 +283,11 @@ def _version_row(
         fountain_text=body.fountain_text,
         source_format=body.source_format.value,
         source_file_key=None,
-        stats_json=measured,
+        stats_json=measured.stats,
         created_at=models.utc_now(),
         usn=usn,
+        blind_text=measured.blind_text,
+        blind_sha256=measured.blind_sha256,
     )
 
 
@@ -314,7 +308,7 @@ def _revise(batch: Batch, op: Op, body: ScriptRevision) -> PushResult:
         return refused(
             op, Outcome.INVALID, f"the script is {script.status}: it takes no new version"
         )
-    measured = measure(body.fountain_text)
+    measured = batch.measure(op, body.fountain_text)
     if isinstance(measured, str):
         return refused(op, Outcome.INVALID, measured)
     latest = session.scalar(

@@ -2,8 +2,9 @@
 
 Validators score blind (DESIGN.md §1): the scripts and versions they receive carry no
 title, no author and no title page. :func:`blind_script` and :func:`blind_version` make
-those copies; a blinded version's ``contentSha256`` is the hash of the text as sent, so
-it still checks on the client.
+those copies; a blinded version carries the blind copy stored with it
+(``screenplays.measure``) and that copy's own ``contentSha256``, so it still checks on
+the client. Its source format is always Fountain: validators never get the source file.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 from sync_server import models
 from sync_server.models import roles_in_column
 from vividverse_desktop.core.scoring import ScoreEvent, Verdict
-from vividverse_desktop.core.screenplay.title_page import read_title_page
 from vividverse_desktop.core.wire import (
     Change,
     Entity,
@@ -25,12 +25,13 @@ from vividverse_desktop.core.wire import (
     ScriptVersionRecord,
     SourceFormat,
     UserRecord,
-    content_sha256,
 )
 from vividverse_desktop.core.workflow import Role, Status
 
 HIDDEN_AUTHOR = str(uuid.UUID(int=0))
 """The author id blind copies carry (the nil UUID: nobody)."""
+BLIND_HIDDEN_STATS = frozenset({"title", "title_page", "author"})
+"""Statistics a blind copy leaves out."""
 
 
 def user_record(row: models.User) -> UserRecord:
@@ -164,27 +165,18 @@ def blind_script(record: ScriptRecord) -> ScriptRecord:
     )
 
 
-def without_title_page(fountain_text: str) -> str:
-    """The Fountain text with its title page (title, author, contact...) removed."""
-    lines = fountain_text.split("\n")
-    if not lines or ":" not in lines[0]:
-        return fountain_text
-    _fields, start = read_title_page(lines)
-    return "\n".join(lines[start:])
-
-
-def blind_version(record: ScriptVersionRecord) -> ScriptVersionRecord:
-    """``record`` without the title page, title statistics or source file."""
-    text = without_title_page(record.fountain_text)
-    stats = {k: v for k, v in record.stats.items() if k not in {"title", "title_page", "author"}}
+def blind_version(row: models.ScriptVersion) -> ScriptVersionRecord:
+    """The wire record of a version as validators read it: the stored blind copy (no
+    title page, no boneyard) with its own hash; no title statistics, no source file."""
+    stats = {k: v for k, v in row.stats_json.items() if k not in BLIND_HIDDEN_STATS}
     return ScriptVersionRecord(
-        id=record.id,
-        script_id=record.script_id,
-        n=record.n,
-        content_sha256=content_sha256(text),
-        fountain_text=text,
-        source_format=record.source_format,
-        created_at=record.created_at,
+        id=str(row.id),
+        script_id=str(row.script_id),
+        n=row.n,
+        content_sha256=row.blind_sha256,
+        fountain_text=row.blind_text,
+        source_format=SourceFormat.FOUNTAIN,
+        created_at=row.created_at,
         source_file_key=None,
         stats=MappingProxyType(stats),
     )

@@ -16,6 +16,8 @@ editors, reviewers and admins.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 from collections.abc import Mapping
 from dataclasses import replace
@@ -232,8 +234,24 @@ async def get_leaderboard(request: Request) -> Response:
     account = await current_user(request)
     require(account, Action.VIEW_LEADERBOARD)
     context = context_of(request)
-    board = await context.read(context.leaderboard.get)
-    return JSONResponse(board.to_json())
+    board = (await context.read(context.leaderboard.get)).to_json()
+    if not account.capabilities.can(Action.VIEW_VALIDATORS):
+        key = context.settings.jwt_secret.reveal().encode()
+        population = board["population"]
+        population["validatorOffsets"] = {
+            anonymous_label(key, validator): offsets
+            for validator, offsets in population["validatorOffsets"].items()
+        }
+    return JSONResponse(board)
+
+
+def anonymous_label(key: bytes, validator_id: str) -> str:
+    """A validator's stable label for staff who may not see who scored (``Validator 1a2b3c4d``).
+
+    Keyed with the server's secret, so a label cannot be matched to an id by hashing ids.
+    """
+    digest = hmac.new(key, b"validator-label:" + validator_id.encode(), hashlib.sha256)
+    return f"Validator {digest.hexdigest()[:12]}"
 
 
 ROUTES = [

@@ -16,6 +16,8 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from sync_server.models import Script, ScriptVersion, utc_now
+from sync_server.records import BLIND_HIDDEN_STATS
+from sync_server.screenplays import Measured
 from sync_server.usn import UsnSequence, next_usns
 from vividverse_desktop.core.workflow import Status
 
@@ -34,15 +36,16 @@ class VersionRecord:
     source_format: str
     stats: dict[str, Any]
     created_at: datetime
+    blind_sha256: str = ""
 
     def to_json(self, *, blind: bool = False) -> dict[str, Any]:
-        """The version as JSON; ``blind`` drops the title from the statistics."""
-        stats = {k: v for k, v in self.stats.items() if not (blind and k == "title")}
+        """The version as JSON; ``blind`` describes the blind copy (its own hash, no title)."""
+        stats = {k: v for k, v in self.stats.items() if not (blind and k in BLIND_HIDDEN_STATS)}
         return {
             "id": str(self.id),
             "n": self.n,
-            "content_sha256": self.content_sha256,
-            "source_format": self.source_format,
+            "content_sha256": self.blind_sha256 if blind else self.content_sha256,
+            "source_format": "fountain" if blind else self.source_format,
             "stats": stats,
             "created_at": self.created_at.isoformat(),
         }
@@ -94,7 +97,7 @@ def create_script(
     status: Status,
     fountain_text: str,
     source_format: str,
-    stats: dict[str, Any],
+    measured: Measured,
 ) -> tuple[ScriptRecord, bool]:
     """Insert a script with version 1; ``(record, created)``.
 
@@ -138,9 +141,11 @@ def create_script(
         fountain_text=fountain_text,
         source_format=source_format,
         source_file_key=None,
-        stats_json=stats,
+        stats_json=measured.stats,
         created_at=now,
         usn=version_usn,
+        blind_text=measured.blind_text,
+        blind_sha256=measured.blind_sha256,
     )
     session.add(version)
     session.flush()
@@ -212,6 +217,7 @@ def _record(script: Script, version: ScriptVersion | None) -> ScriptRecord:
             source_format=version.source_format,
             stats=dict(version.stats_json),
             created_at=version.created_at,
+            blind_sha256=version.blind_sha256,
         )
     return ScriptRecord(
         id=script.id,

@@ -11,23 +11,22 @@ with an immutable version 1. Who sees what when listing:
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sync_server import script_store
+from sync_server import screenplays, script_store
 from sync_server.access import is_blind, visible_scripts
 from sync_server.auth import current_user, require
 from sync_server.context import context_of
 from sync_server.errors import ApiError
 from sync_server.openapi import PAGING, Operation, Param
 from sync_server.payload import Field, paging, read_fields
+from sync_server.screenplays import Measured
 from sync_server.script_store import ScriptIdTaken
 from vividverse_desktop.core.capabilities import Action
-from vividverse_desktop.core.screenplay import fountain, stats
 from vividverse_desktop.core.screenplay.errors import ScreenplayError
 from vividverse_desktop.core.workflow import Status, WorkflowError, transition
 
@@ -42,10 +41,10 @@ SUBMIT_FIELDS = (
 )
 
 
-def measure(fountain_text: str) -> dict[str, Any]:
-    """Statistics of a Fountain text (blocking); 422 when it cannot be read."""
+def measure(fountain_text: str) -> Measured:
+    """Statistics and blind copy of a Fountain text (blocking); 422 when it cannot be read."""
     try:
-        return stats.compute(fountain.parse(fountain_text)).to_json()
+        return screenplays.measure(fountain_text)
     except ScreenplayError as exc:
         raise ApiError(
             422,
@@ -80,7 +79,7 @@ async def submit_script(request: Request) -> Response:
                 status=status,
                 fountain_text=text,
                 source_format=body.get("source_format", "fountain"),
-                stats=measured,
+                measured=measured,
             )
         )
     except ScriptIdTaken:

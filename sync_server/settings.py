@@ -80,6 +80,10 @@ class Settings:
     bcrypt_rounds: int = 12
     login_max_failures: int = 5
     login_window_seconds: int = 300
+    body_timeout_seconds: int = 30
+    """How long one request body may take to arrive, whole (a slow sender gets 408)."""
+    max_header_bytes: int = 64 * 1024
+    """Largest request line plus headers (a larger request gets 431 and is closed)."""
 
     def __post_init__(self) -> None:
         if len(self.jwt_secret.reveal().encode()) < MIN_SECRET_BYTES:
@@ -100,6 +104,8 @@ class Settings:
             "max_movie_bytes",
             "login_max_failures",
             "login_window_seconds",
+            "body_timeout_seconds",
+            "max_header_bytes",
         ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"VIVIDVERSE_{name.upper()} must be a positive integer")
@@ -149,6 +155,8 @@ class Settings:
             bcrypt_rounds=_integer(env, "VIVIDVERSE_BCRYPT_ROUNDS", 12),
             login_max_failures=_integer(env, "VIVIDVERSE_LOGIN_MAX_FAILURES", 5),
             login_window_seconds=_integer(env, "VIVIDVERSE_LOGIN_WINDOW_SECONDS", 300),
+            body_timeout_seconds=_integer(env, "VIVIDVERSE_BODY_TIMEOUT_SECONDS", 30),
+            max_header_bytes=_size(env, "VIVIDVERSE_MAX_HEADER_BYTES", 64 * 1024),
         )
 
 

@@ -10,6 +10,7 @@ asked, at most 1000) changes.
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -56,8 +57,9 @@ async def push(request: Request) -> Response:
         if problem is not None:
             raise ApiError(422, "invalid_body", [problem])
         items = tuple(_storable(item) for item in items)
-    # Hashes, ids and rows need no database: done before the writers' turn.
-    prepared = PreparedPush.of(items)
+    # Parsing, hashes, ids and rows need no database: done before the writers' turn and
+    # off the event loop, so a slow push delays only itself.
+    prepared = await run_in_threadpool(PreparedPush.of, items)
     context = context_of(request)
     rendered = RenderedRows.of(prepared, account, context.database.dialect, utc_now())
     response = await context.write(PushWork(account, prepared, rendered))

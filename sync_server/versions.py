@@ -122,9 +122,11 @@ async def versions(request: Request) -> Response:
             fountain_text=text,
             source_format=body.get("source_format", "fountain"),
             source_file_key=None,
-            stats_json=measured,
+            stats_json=measured.stats,
             created_at=models.utc_now(),
             usn=usns.take(),
+            blind_text=measured.blind_text,
+            blind_sha256=measured.blind_sha256,
         )
         session.add(row)
         session.flush()

@@ -50,6 +50,8 @@ def _version(database: Database) -> tuple[uuid.UUID, uuid.UUID]:
             source_format="fountain",
             created_at=now,
             usn=3,
+            blind_text="INT. ROOM - DAY\n",
+            blind_sha256="1" * 64,
         )
         session.add(version)
         session.flush()

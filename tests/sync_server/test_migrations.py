@@ -52,7 +52,7 @@ def test_upgrade_is_idempotent_and_keeps_data(empty_database_url: str) -> None:
             assert session.scalars(select(User.username)).all() == ["kept"]
             assert session.scalars(select(UsnCounter.value)).all() == [0]
             version = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == "0004"
+        assert version == "0005"
     finally:
         database.dispose()
 
@@ -199,5 +199,60 @@ def test_upgrade_to_0004_keeps_each_accounts_role_as_its_roles(empty_database_ur
         assert held["root"] is not None
         assert held["root"].role is Role.ADMIN
         assert admins == 1
+    finally:
+        database.dispose()
+
+
+def test_upgrade_to_0005_gives_each_version_its_blind_copy(empty_database_url: str) -> None:
+    """Versions stored before 0005 get a blind copy written from their parsed text."""
+    from alembic import command
+
+    from sync_server.db import migration_config
+    from sync_server.models import ScriptVersion
+    from vividverse_desktop.core.wire import content_sha256
+
+    database = _database(empty_database_url)
+    source = "\ufeffTitle: Kept\nAuthor: Ada Quill\n\nINT. ROOM - DAY\n\nA chair.\n"
+    try:
+        command.upgrade(migration_config(database.engine), "0004")
+        user_id, script_id, version_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+        now = "2026-01-01T00:00:00+00:00"
+        with database.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, username, display_name, role, roles, password_hash,"
+                    " token_version, disabled, created_at, usn)"
+                    " VALUES (:id, 'ada', 'Ada', 'writer', 'writer', 'x', 0, false, :now, 1)"
+                ),
+                {"id": user_id.hex, "now": now},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO scripts (id, author_id, title, status, revision, created_at,"
+                    " updated_at, usn) VALUES (:id, :author, 'Kept', 'PendingValidation', 1,"
+                    " :now, :now, 2)"
+                ),
+                {"id": script_id.hex, "author": user_id.hex, "now": now},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO script_versions (id, script_id, n, content_sha256, fountain_text,"
+                    " source_format, stats_json, created_at, usn) VALUES (:id, :script, 1, :sha,"
+                    " :text, 'fountain', '{}', :now, 3)"
+                ),
+                {
+                    "id": version_id.hex,
+                    "script": script_id.hex,
+                    "sha": content_sha256(source),
+                    "text": source,
+                    "now": now,
+                },
+            )
+        database.migrate()
+        with database.snapshot() as session:
+            version = session.get(ScriptVersion, version_id)
+            assert version is not None
+            assert version.blind_text == "INT. ROOM - DAY\n\nA chair.\n"
+            assert version.blind_sha256 == content_sha256(version.blind_text)
     finally:
         database.dispose()

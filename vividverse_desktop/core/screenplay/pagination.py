@@ -222,50 +222,73 @@ class _Paginator:
         self.used = row
 
     def place(self, unit: Unit) -> None:
+        """Put ``unit`` on the pages, cutting it where its splits allow.
+
+        What is left of a cut unit is never copied: ``start`` is the index in
+        ``unit.rows`` where it resumes, after ``head`` (the ``CUE (CONT'D)`` row, if
+        any); splits keep their index in ``unit.rows`` and are visited once each, in
+        order, so a unit of any length is placed in time linear in its rows.
+        """
         if unit.page_break:
             if self.used:
                 self.new_page()
             return
+        rows = unit.rows
+        splits = sorted(unit.splits, key=_at)  # stable: ties keep their order
+        start, head, first_split, space_before = 0, 0, 0, unit.space_before
+        head_rows: list[Row] = []
         while True:
-            gap = unit.space_before if self.used else 0
+            gap = space_before if self.used else 0
             avail = LINES_PER_PAGE - self.used - gap
-            if len(unit.rows) <= avail:
-                self.put(unit.rows, self.used + gap)
+            if head + len(rows) - start <= avail:
+                self.put(head_rows, self.used + gap)
+                self.put(_from(rows, start, len(rows)), self.used)
                 return
-            split = _choose(unit.splits, avail)
+            while first_split < len(splits) and splits[first_split].at <= start:
+                first_split += 1
+            split = _choose(splits, first_split, head - start, avail)
             if split is None:
                 if self.used:
                     self.new_page()
                     continue
-                split = Split(max(1, avail - (1 if unit.cue else 0)), 0, unit.cue)
-            self.put(unit.rows[: split.at], self.used + gap)
+                at = max(1, avail - (1 if unit.cue else 0))
+                split = Split(at - head + start, 0, unit.cue)
+            self.put(head_rows, self.used + gap)
+            self.put(_from(rows, start, split.at), self.used)
             if split.cue is not None:
                 self.put([more_row(split.cue)], self.used)
             self.new_page()
-            unit = _rest(unit, split)
+            start = max(split.at, start)
+            while start < len(rows) and not any(item[0] for item in rows[start]):
+                start += 1
+            head_rows = [contd_row(split.cue)] if split.cue is not None else []
+            head, space_before = len(head_rows), 0
 
 
-def _choose(splits: list[Split], avail: int) -> Split | None:
+def _at(split: Split) -> int:
+    return split.at
+
+
+def _from(rows: list[Row], start: int, end: int) -> Iterable[Row]:
+    return (rows[index] for index in range(start, end))
+
+
+def _choose(splits: list[Split], first: int, shift: int, avail: int) -> Split | None:
+    """The best split from ``splits[first:]`` (sorted by ``at``) whose rows fit ``avail``.
+
+    ``shift`` turns a split's index in the unit's rows into its row on this page.
+    """
     best: Split | None = None
-    for split in splits:
-        need = split.at + (1 if split.cue is not None else 0)
+    for index in range(first, len(splits)):
+        split = splits[index]
+        need = split.at + shift + (1 if split.cue is not None else 0)
         if need > avail:
+            if split.at + shift > avail:
+                break  # every later split needs more rows
             continue
         if best is None or (split.score, split.at) > (best.score, best.at):
             best = split
     return best
-
-
-def _rest(unit: Unit, split: Split) -> Unit:
-    rows = unit.rows[split.at :]
-    skipped = 0
-    while skipped < len(rows) and not any(item[0] for item in rows[skipped]):
-        skipped += 1
-    rows = rows[skipped:]
-    head = [contd_row(split.cue)] if split.cue is not None else []
-    shift = len(head) - split.at - skipped
-    splits = [Split(s.at + shift, s.score, s.cue) for s in unit.splits if s.at > split.at + skipped]
-    return Unit(head + rows, 0, splits, unit.cue)
 
 
 def paginate(screenplay: Screenplay, paper: str | Paper = "letter") -> Pagination:

@@ -308,20 +308,36 @@ def units(screenplay: Screenplay) -> list[Unit]:
 def _keep_headings_with_next(units: list[Unit]) -> list[Unit]:
     """Join each scene heading to the unit after it, so that no page ends on a heading.
 
-    Works from the end so that a run of headings (empty scenes) joins into one unit
-    with what finally follows it.
+    A run of headings (empty scenes) joins into one unit with what finally follows
+    it (unless that is a page break). One pass: each row is copied once.
     """
     joined: list[Unit] = []
-    for unit in reversed(units):
-        following = joined[-1] if joined else None
-        is_heading = bool(unit.rows) and unit.rows[0][0][2] is ElementKind.SCENE_HEADING
-        if is_heading and following is not None and not following.page_break:
-            gap: list[Row] = [()] * following.space_before
-            base = len(unit.rows) + following.space_before
-            rows = unit.rows + gap + following.rows
-            splits = [Split(s.at + base, s.score, s.cue) for s in following.splits]
-            joined[-1] = Unit(rows, unit.space_before, splits, following.cue)
-        else:
-            joined.append(unit)
-    joined.reverse()
+    i, n = 0, len(units)
+    while i < n:
+        end = i
+        while end < n and _is_heading(units[end]):
+            end += 1
+        if end == i:
+            joined.append(units[i])
+            i += 1
+            continue
+        last = end if end < n and not units[end].page_break else end - 1
+        if last == i:
+            joined.append(units[i])
+            i += 1
+            continue
+        rows: list[Row] = list(units[i].rows)
+        for unit in units[i + 1 : last + 1]:
+            rows.extend([()] * unit.space_before)
+            base = len(rows)
+            rows.extend(unit.rows)
+        tail = units[last]
+        splits = [Split(s.at + base, s.score, s.cue) for s in tail.splits]
+        joined.append(Unit(rows, units[i].space_before, splits, tail.cue))
+        i = last + 1
     return joined
+
+
+def _is_heading(unit: Unit) -> bool:
+    first = unit.rows[0] if unit.rows else ()
+    return bool(first) and first[0][2] is ElementKind.SCENE_HEADING
