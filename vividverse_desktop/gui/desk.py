@@ -44,6 +44,7 @@ class DeskController(QObject):
     session_opened = Signal(object)  # studio.session.Session
     session_closed = Signal()
     sync_finished = Signal(object)  # studio.session.SyncOutcome
+    sync_failed = Signal(str)  # what to tell the person
 
     def __init__(
         self,
@@ -246,6 +247,7 @@ class DeskController(QObject):
             return
         self._refresh_status()
         self.window.statusBar().showMessage(_message(error), 10_000)
+        self.sync_failed.emit(_message(error))
 
     def _refresh_status(self, *, syncing: bool = False) -> None:
         current = self.session
