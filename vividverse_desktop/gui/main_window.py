@@ -47,7 +47,6 @@ from vividverse_desktop.gui.rooms import ROOMS, ROOMS_BY_KEY, rooms_for
 from vividverse_desktop.gui.rooms.placeholder import PlaceholderRoom
 from vividverse_desktop.gui.tasks import TaskRunner
 from vividverse_desktop.gui.theme import CHOICES, UNIT, ThemeController
-from vividverse_desktop.gui.widgets.key_editor import KeyEditor
 from vividverse_desktop.gui.widgets.palette import CommandPalette, plain, shortcut_text
 from vividverse_desktop.gui.widgets.sync_status import SyncStatusView, SyncStatusWidget
 
@@ -505,6 +504,8 @@ class MainWindow(QMainWindow):
     def open_settings(self, key_editor: QWidget | None = None) -> SettingsDialog:
         """Show Settings; ``key_editor`` is the session's API-key page (see the dialog)."""
         if not isinstance(key_editor, QWidget):
+            from vividverse_desktop.gui.widgets.key_editor import KeyEditor  # providers: lazy
+
             key_editor = KeyEditor(self.runner)
         dialog = SettingsDialog(self.preferences, self.theme, key_editor=key_editor, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
