@@ -203,6 +203,7 @@ class DeskController(QObject):
         self._refresh_status()
         self.session_opened.emit(opened)
         self.hub.publish(EVERYTHING)
+        self.window.start_tour(first_run_only=True)
         self._sync_timer.start()
         self._watch_timer.start()
         self.sync()
@@ -284,7 +285,8 @@ class DeskController(QObject):
     def _watched(self, read_for: sessions.Session, version: int) -> None:
         if read_for is not self.session:
             return
-        if self._data_version is not None and version != self._data_version and not self._syncing:
+        changed = self._data_version is not None and version != self._data_version
+        if changed and not self._syncing:  # a sync publishes what it changed itself
             self.hub.publish(EVERYTHING)
             self._refresh_status()
         self._data_version = version
