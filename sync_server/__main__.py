@@ -103,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             port=args.port,
             http=http_protocol(args.http),
             h11_max_incomplete_event_size=settings.max_header_bytes,
+            proxy_headers=False,  # the app reads X-Forwarded-For, from trusted proxies only
             loop=args.loop,
             log_level=args.log_level,
             access_log=args.access_log,
@@ -164,6 +165,7 @@ def serve_workers(
         workers=workers,
         http=http_protocol(http),
         h11_max_incomplete_event_size=max_header_bytes,
+        proxy_headers=False,  # the app reads X-Forwarded-For, from trusted proxies only
         loop=loop,
         log_level=log_level,
         access_log=access_log,
