@@ -35,6 +35,7 @@ from sync_server.errors import (
 )
 from sync_server.http_limits import BodyDeadline, HeaderLimit
 from sync_server.identity import AccountReader
+from sync_server.lifeline import watch_supervisor
 from sync_server.openapi import Operation, build_document, document_route
 from sync_server.passwords import HasherBusy, PasswordHasher, password_problem
 from sync_server.settings import Settings, SettingsError
@@ -151,13 +152,16 @@ def app_from_environ() -> Starlette:
 
     Each server worker process calls this; the database must already be migrated when
     several start at once (``python -m sync_server --workers N`` does that first).
+    A worker of that command exits when the command's process is gone.
     """
+    watch_supervisor()
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     return create_app(Settings.from_environ())
 
 
 def embedded_app_from_environ() -> Starlette:
     """:func:`app_from_environ` keeping a generated JWT secret in the data directory."""
+    watch_supervisor()
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     return create_app(Settings.from_environ(embedded=True))
 
