@@ -114,7 +114,7 @@ def create_app(settings: Settings) -> Starlette:
         ],
         exception_handlers={
             ApiError: handle_api_error,
-            HTTPException: handle_http_error,
+            HTTPException: handle_routing_error,
             HasherBusy: handle_hasher_busy,
             Exception: handle_unexpected_error,
         },
@@ -124,6 +124,18 @@ def create_app(settings: Settings) -> Starlette:
     app.state.account_reader = account_reader
     app.state.files = files.open_files(storage, settings.file_limits)
     return app
+
+
+async def handle_routing_error(request: Request, exc: Exception) -> Response:
+    """An unknown path or method under /api/ is 401 without a valid access token, as a
+    known one would be: authentication comes before any lookup, even the router's."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code in (404, 405) and request.url.path.startswith("/api/"):
+        try:
+            await auth.current_user(request)
+        except ApiError as refusal:
+            return await handle_api_error(request, refusal)
+    return await handle_http_error(request, exc)
 
 
 async def handle_hasher_busy(_request: Request, _exc: Exception) -> Response:

@@ -118,7 +118,7 @@ def check_password(password: str, field: str = "password") -> None:
 REGISTER_FIELDS = (
     Field("username", str, max_length=64, pattern=USERNAME_INPUT),
     Field("password", str, min_length=MIN_PASSWORD_CHARS),
-    Field("role", str, choices=ROLE_NAMES),
+    Field("role", str, required=False, choices=ROLE_NAMES),
     Field("display_name", str, required=False, max_length=128),
 )
 LOGIN_FIELDS = (
@@ -130,11 +130,11 @@ REFRESH_FIELDS = (Field("refresh_token", str, max_length=4096),)
 
 async def register(request: Request) -> Response:
     """POST /api/auth/register: create an account. Writers and validators may sign
-    themselves up; any other role needs an admin's access token."""
+    themselves up (no role given: a writer); any other role needs an admin's access token."""
     context = context_of(request)
     body = await read_fields(request, REGISTER_FIELDS)
     username = check_username(body["username"])
-    role = Role(body["role"])
+    role = Role(body.get("role", Role.WRITER.value))
     if role not in SELF_SERVICE_ROLES:
         if bearer_token(request) is None:
             raise ApiError(403, "forbidden", f"only an admin may create a {role.value} account")

@@ -312,7 +312,9 @@ class SeedValidation:
             raise ScoringError("must be a string or null", "sceneRef")
         return cls(
             script_id=script_id,
-            criteria=MappingProxyType(rubric.validate_criteria(data.get("scores"), "scores")),
+            criteria=MappingProxyType(
+                rubric.validate_criteria(data.get("scores"), "scores", partial=True)
+            ),
             comments=comments,
             overall=_optional_whole(data.get("overall"), SCORE_MIN, SCORE_MAX, "overall"),
             verdict=_optional_verdict(data.get("verdict")),
