@@ -127,10 +127,11 @@ def create_app(settings: Settings) -> Starlette:
 
 
 async def handle_routing_error(request: Request, exc: Exception) -> Response:
-    """An unknown path or method under /api/ is 401 without a valid access token, as a
-    known one would be: authentication comes before any lookup, even the router's."""
+    """An unknown path under /api/ (a malformed id, say) is 401 without a valid access
+    token, as a known one would be: authentication comes before any lookup, even the
+    router's. A wrong method stays 405: every route's methods are public (openapi.json)."""
     assert isinstance(exc, HTTPException)
-    if exc.status_code in (404, 405) and request.url.path.startswith("/api/"):
+    if exc.status_code == 404 and request.url.path.startswith("/api/"):
         try:
             await auth.current_user(request)
         except ApiError as refusal:

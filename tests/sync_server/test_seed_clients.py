@@ -122,7 +122,8 @@ async def test_a_bad_partial_score_is_422_naming_it(
 async def test_without_a_token_every_api_path_is_401_before_any_lookup(
     client: httpx.AsyncClient, path: str
 ) -> None:
-    """Unknown ids, malformed ids and unknown routes alike: 401, so nothing is learnt."""
+    """Unknown ids, malformed ids and unknown routes alike: 401, so nothing is learnt
+    (a wrong method stays 405: the methods are public)."""
     response = await client.get(path)
     assert response.status_code == 401
 
