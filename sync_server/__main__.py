@@ -12,25 +12,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import socket
 import sys
 from collections.abc import Sequence
-
-
-def _exit_with_parent(parent: int, every_s: float = 0.5) -> None:
-    """Ask this process to shut down (SIGTERM, graceful) once ``parent`` is no longer its
-    parent: a desktop killed with -9 leaves no server behind."""
-    import os
-    import signal
-    import threading
-    import time
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(every_s)
-        os.kill(os.getpid(), signal.SIGTERM)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -77,7 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.exit_with_parent is not None:
-        _exit_with_parent(args.exit_with_parent)
+        from sync_server.lifeline import exit_with_parent
+
+        exit_with_parent(args.exit_with_parent)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
 
@@ -103,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             port=args.port,
             http=http_protocol(args.http),
             h11_max_incomplete_event_size=settings.max_header_bytes,
+            proxy_headers=False,  # the app reads X-Forwarded-For, from trusted proxies only
             loop=args.loop,
             log_level=args.log_level,
             access_log=args.access_log,
@@ -155,6 +143,7 @@ def serve_workers(
     from uvicorn.supervisors import Multiprocess
 
     from sync_server.http_limits import http_protocol
+    from sync_server.lifeline import SUPERVISOR_ENV
 
     config = Config(
         factory,
@@ -164,11 +153,13 @@ def serve_workers(
         workers=workers,
         http=http_protocol(http),
         h11_max_incomplete_event_size=max_header_bytes,
+        proxy_headers=False,  # the app reads X-Forwarded-For, from trusted proxies only
         loop=loop,
         log_level=log_level,
         access_log=access_log,
     )
     listener = tcp_listener(host, port)
+    os.environ[SUPERVISOR_ENV] = str(os.getpid())  # workers exit when this process is gone
     try:
         Multiprocess(config, sockets=[listener]).run()
     finally:

@@ -28,14 +28,16 @@ from sync_server.context import ServerContext
 from sync_server.db import Database
 from sync_server.errors import (
     ApiError,
+    error_response,
     handle_api_error,
     handle_http_error,
     handle_unexpected_error,
 )
 from sync_server.http_limits import BodyDeadline, HeaderLimit
 from sync_server.identity import AccountReader
+from sync_server.lifeline import watch_supervisor
 from sync_server.openapi import Operation, build_document, document_route
-from sync_server.passwords import PasswordHasher, password_problem
+from sync_server.passwords import HasherBusy, PasswordHasher, password_problem
 from sync_server.settings import Settings, SettingsError
 from sync_server.storage import open_storage, signing_key_from
 from sync_server.throttle import LoginThrottle
@@ -59,7 +61,7 @@ def create_app(settings: Settings) -> Starlette:
     database = Database(settings.database_url)
     try:
         database.migrate()
-        hasher = PasswordHasher(settings.bcrypt_rounds)
+        hasher = PasswordHasher(settings.bcrypt_rounds, settings.login_max_pending)
         with database.transaction() as session:
             ensure_first_admin(session, settings, hasher)
     except BaseException:
@@ -74,7 +76,12 @@ def create_app(settings: Settings) -> Starlette:
             access_seconds=settings.access_token_seconds,
             refresh_seconds=settings.refresh_token_seconds,
         ),
-        throttle=LoginThrottle(settings.login_max_failures, settings.login_window_seconds),
+        throttle=LoginThrottle(
+            settings.login_max_failures,
+            settings.login_window_seconds,
+            settings.login_address_max_failures,
+            settings.refresh_token_seconds,
+        ),
     )
 
     account_reader = AccountReader(database.engine)
@@ -107,7 +114,8 @@ def create_app(settings: Settings) -> Starlette:
         ],
         exception_handlers={
             ApiError: handle_api_error,
-            HTTPException: handle_http_error,
+            HTTPException: handle_routing_error,
+            HasherBusy: handle_hasher_busy,
             Exception: handle_unexpected_error,
         },
         lifespan=lifespan,
@@ -116,6 +124,29 @@ def create_app(settings: Settings) -> Starlette:
     app.state.account_reader = account_reader
     app.state.files = files.open_files(storage, settings.file_limits)
     return app
+
+
+async def handle_routing_error(request: Request, exc: Exception) -> Response:
+    """An unknown path under /api/ (a malformed id, say) is 401 without a valid access
+    token, as a known one would be: authentication comes before any lookup, even the
+    router's. A wrong method stays 405: every route's methods are public (openapi.json)."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404 and request.url.path.startswith("/api/"):
+        try:
+            await auth.current_user(request)
+        except ApiError as refusal:
+            return await handle_api_error(request, refusal)
+    return await handle_http_error(request, exc)
+
+
+async def handle_hasher_busy(_request: Request, _exc: Exception) -> Response:
+    """Password checks are saturated: 429 before any hashing, to try again in a second."""
+    return error_response(
+        429,
+        "too_many_requests",
+        "the server is checking many passwords right now; try again in a second",
+        {"Retry-After": "1"},
+    )
 
 
 SWITCH_INTERVAL_S = 0.0005
@@ -134,13 +165,16 @@ def app_from_environ() -> Starlette:
 
     Each server worker process calls this; the database must already be migrated when
     several start at once (``python -m sync_server --workers N`` does that first).
+    A worker of that command exits when the command's process is gone.
     """
+    watch_supervisor()
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     return create_app(Settings.from_environ())
 
 
 def embedded_app_from_environ() -> Starlette:
     """:func:`app_from_environ` keeping a generated JWT secret in the data directory."""
+    watch_supervisor()
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     return create_app(Settings.from_environ(embedded=True))
 

@@ -15,16 +15,18 @@ import re
 import uuid
 from datetime import timedelta
 
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sync_server import accounts
 from sync_server.accounts import Account, Rotation, UsernameTaken
+from sync_server.addresses import client_address
 from sync_server.context import ServerContext, context_of
 from sync_server.errors import ApiError
 from sync_server.identity import AccountReader
-from sync_server.models import SELF_SERVICE_ROLES, USER_ROLES
+from sync_server.models import SELF_SERVICE_ROLES, USER_ROLES, utc_now
 from sync_server.openapi import Operation
 from sync_server.passwords import MIN_PASSWORD_CHARS, password_problem
 from sync_server.payload import Field, read_fields
@@ -116,7 +118,7 @@ def check_password(password: str, field: str = "password") -> None:
 REGISTER_FIELDS = (
     Field("username", str, max_length=64, pattern=USERNAME_INPUT),
     Field("password", str, min_length=MIN_PASSWORD_CHARS),
-    Field("role", str, choices=ROLE_NAMES),
+    Field("role", str, required=False, choices=ROLE_NAMES),
     Field("display_name", str, required=False, max_length=128),
 )
 LOGIN_FIELDS = (
@@ -128,11 +130,11 @@ REFRESH_FIELDS = (Field("refresh_token", str, max_length=4096),)
 
 async def register(request: Request) -> Response:
     """POST /api/auth/register: create an account. Writers and validators may sign
-    themselves up; any other role needs an admin's access token."""
+    themselves up (no role given: a writer); any other role needs an admin's access token."""
     context = context_of(request)
     body = await read_fields(request, REGISTER_FIELDS)
     username = check_username(body["username"])
-    role = Role(body["role"])
+    role = Role(body.get("role", Role.WRITER.value))
     if role not in SELF_SERVICE_ROLES:
         if bearer_token(request) is None:
             raise ApiError(403, "forbidden", f"only an admin may create a {role.value} account")
@@ -152,12 +154,24 @@ async def register(request: Request) -> Response:
 
 
 async def login(request: Request) -> Response:
-    """POST /api/auth/login: exchange a username and password for a token pair."""
+    """POST /api/auth/login: exchange a username and password for a token pair.
+
+    Throttled (``sync_server.throttle``) before any password is checked: 429 with
+    Retry-After; so is a login arriving while the password checks are saturated.
+    """
     context = context_of(request)
     body = await read_fields(request, LOGIN_FIELDS)
     username = body["username"].strip().lower()
-    address = request.client.host if request.client else "unknown"
-    wait = context.throttle.retry_after(username, address)
+    address = client_address(request, context.settings.trusted_proxies)
+    throttle = context.throttle
+
+    def look_up(session: Session) -> tuple[int | None, accounts.Credentials | None]:
+        wait = throttle.retry_after(session, username, address, utc_now())
+        return wait, None if wait is not None else accounts.credentials_by_username(
+            session, username
+        )
+
+    wait, found = await context.read(look_up)
     if wait is not None:
         log.warning("login throttled for %r from %s", username, address)
         raise ApiError(
@@ -166,14 +180,17 @@ async def login(request: Request) -> Response:
             f"too many failed logins; try again in {wait} s",
             headers={"Retry-After": str(wait)},
         )
-    found = await context.read(lambda session: accounts.credentials_by_username(session, username))
     password_hash = None if found is None else found.password_hash
     if not await context.hasher.verify(body["password"], password_hash) or found is None:
-        context.throttle.record_failure(username, address)
+        await context.write(
+            lambda session: throttle.record_failure(session, username, address, utc_now())
+        )
         raise unauthorized("wrong username or password")
     if found.account.disabled:
         raise ApiError(403, "account_disabled", "this account is disabled; ask an admin")
-    context.throttle.record_success(username, address)
+    await context.write(
+        lambda session: throttle.record_success(session, username, address, utc_now())
+    )
     return JSONResponse(await _new_session(context, found.account))
 
 

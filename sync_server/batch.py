@@ -79,6 +79,28 @@ class PreparedPush:
                     version_keys[body.script_version_id] = _uuid_or_none(body.script_version_id)
         return cls(tuple(items), op_keys, tuple(digests), event_keys, version_keys, measured)
 
+    def alone(self, index: int) -> PreparedPush:
+        """The push of only its ``index``-th item, reusing what was computed for it."""
+        item = self.items[index]
+        if not isinstance(item, Op):
+            return PreparedPush((item,), {}, (None,), {}, {})
+        body = item.body
+        events = {body.id: self.event_keys[body.id]} if isinstance(body, ScoreEvent) else {}
+        versions = (
+            {body.script_version_id: self.version_keys[body.script_version_id]}
+            if isinstance(body, ScoreEvent)
+            else {}
+        )
+        measured = {item.op_id: self.measured[item.op_id]} if item.op_id in self.measured else {}
+        return PreparedPush(
+            (item,),
+            {item.op_id: self.op_keys[item.op_id]},
+            (self.digests[index],),
+            events,
+            versions,
+            measured,
+        )
+
 
 def measure_text(fountain_text: str) -> Measured | str:
     """The statistics and blind copy of a pushed text, or why it cannot be read."""

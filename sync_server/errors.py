@@ -7,6 +7,7 @@ has to parse an HTML or plain-text error page.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -53,8 +54,16 @@ class ApiError(Exception):
 def error_response(
     status: int, error: str, detail: Any = None, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
-    """The JSON error body every route and handler uses."""
-    return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
+    """The JSON error body every route and handler uses (ASCII: whatever a detail quotes)."""
+    return _AsciiJSON({"error": error, "detail": detail}, status_code=status, headers=headers)
+
+
+class _AsciiJSON(JSONResponse):
+    """JSON with every non-ASCII character escaped, so that a lone surrogate a client sent
+    and a detail quotes back cannot fail the reply."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 async def handle_api_error(_request: Request, exc: Exception) -> Response:

@@ -46,6 +46,8 @@ from sync_server.storage import (
     is_key,
 )
 from sync_server.uploads import (
+    SOURCE_PATH,
+    VIDEO_PATH,
     FileService,
     UploadBodyLimit,
     file_json,
@@ -345,8 +347,8 @@ async def signed_file(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/api/scripts/{script_id:uuid}/source", script_source, methods=["GET", "PUT"]),
-    Route("/api/movies/{movie_id:uuid}/video", movie_video, methods=["PUT"]),
+    Route(SOURCE_PATH, script_source, methods=["GET", "PUT"]),
+    Route(VIDEO_PATH, movie_video, methods=["PUT"]),
     Route("/api/movies/{movie_id:uuid}/video-url", movie_video_url, methods=["GET"]),
     Route("/api/files", signed_file, methods=["GET"], name="signed_file"),
 ]

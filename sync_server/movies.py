@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +31,7 @@ from sync_server.movie_store import update_movie
 from sync_server.openapi import Operation
 from sync_server.payload import Field, read_fields
 from sync_server.records import movie_record, note_record
+from sync_server.storage import is_key
 from sync_server.usn import UsnSequence
 from vividverse_desktop.core.capabilities import Action
 from vividverse_desktop.core.wire.records import MAX_FPS, MAX_FRAME, MAX_REVISION
@@ -125,11 +127,33 @@ async def generate(request: Request) -> Response:
     return JSONResponse(await context_of(request).write(work), status_code=201)
 
 
+def is_video_location(value: str) -> bool:
+    """Whether ``value`` may be a movie's ``videoUrl``: a key of this server's storage, or
+    an http(s) URL with a host (never ``javascript:``, ``data:`` or a bare path)."""
+    if is_key(value):
+        return True
+    if any(ord(c) <= 0x20 or c == "\x7f" for c in value):
+        return False
+    try:
+        parsed = urlsplit(value)
+        host = parsed.hostname
+    except ValueError:  # a malformed authority, such as "http://["
+        return False
+    return parsed.scheme.lower() in {"http", "https"} and bool(host)
+
+
 async def progress(request: Request) -> Response:
     """PUT /api/movies/{id}/progress: record a render's status and progress."""
     await _staff(request, Action.REPORT_RENDER)
     movie_id = _movie_id(request)
     body = await read_fields(request, PROGRESS_FIELDS)
+    video = body.get("videoUrl")
+    if video is not None and not is_video_location(video):
+        raise ApiError(
+            422,
+            "invalid_body",
+            [{"field": "videoUrl", "message": "must be a storage key or an http(s) URL"}],
+        )
 
     def work(session: Session) -> dict[str, Any]:
         usns = UsnSequence(session).lock()

@@ -43,10 +43,15 @@ class PasswordHasher:
 
     The async methods run bcrypt in worker threads, at most one per CPU at a time, so a
     burst of logins queues here instead of taking every thread the database work needs.
+    At most ``max_pending`` checks run or wait at once (default: two per CPU); past that
+    they raise :class:`HasherBusy` before any hashing, so a flood cannot delay a real
+    user's login by more than a few checks.
     """
 
-    def __init__(self, rounds: int) -> None:
+    def __init__(self, rounds: int, max_pending: int | None = None) -> None:
         self.rounds = rounds
+        self.max_pending = max_pending or 2 * (os.cpu_count() or 2)
+        self._pending = 0
         self._limiter: anyio.CapacityLimiter | None = None
         self._dummy_hash = bcrypt.hashpw(
             secrets.token_bytes(16).hex().encode(), bcrypt.gensalt(rounds)
@@ -82,6 +87,16 @@ class PasswordHasher:
         return await self._off_loop(lambda: self.verify_now(password, password_hash))
 
     async def _off_loop(self, work: Callable[[], T]) -> T:
+        if self._pending >= self.max_pending:
+            raise HasherBusy
         if self._limiter is None:
             self._limiter = anyio.CapacityLimiter(os.cpu_count() or 2)
-        return await anyio.to_thread.run_sync(work, limiter=self._limiter)
+        self._pending += 1
+        try:
+            return await anyio.to_thread.run_sync(work, limiter=self._limiter)
+        finally:
+            self._pending -= 1
+
+
+class HasherBusy(Exception):
+    """As many password checks as allowed are running or waiting: try again shortly."""

@@ -55,7 +55,11 @@ async def read_object(request: Request, *, allow_unstorable: bool = False) -> di
     if not raw.strip():
         raise ApiError(400, "invalid_json", "the request body must be a JSON object")
     try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        data = json.loads(
+            raw.decode("utf-8"), parse_constant=_reject_constant, object_pairs_hook=_object
+        )
+    except _UnstorableKey:
+        raise ApiError(400, "invalid_json", _UnstorableKey.MESSAGE) from None
     except (ValueError, RecursionError) as exc:
         raise ApiError(400, "invalid_json", f"the request body is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
@@ -70,6 +74,18 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 """U+0000, and surrogate code points, which are no characters (UTF-8 cannot hold them)."""
 _ESCAPED_UNSTORABLE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 """How a JSON text (valid UTF-8) spells them: only as escapes."""
+
+
+class _UnstorableKey(Exception):
+    MESSAGE = "object keys must not contain NUL (U+0000) or unpaired surrogates (U+D800-U+DFFF)"
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; its keys are echoed in error replies, so they must be encodable."""
+    for key, _value in pairs:
+        if _UNSTORABLE.search(key) is not None:
+            raise _UnstorableKey
+    return dict(pairs)
 
 
 def may_hold_unstorable(raw: bytes) -> bool:

@@ -11,6 +11,7 @@ with an immutable version 1. Who sees what when listing:
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -36,25 +37,37 @@ STATUS_NAMES = frozenset(status.value for status in Status)
 SUBMIT_FIELDS = (
     Field("id", str, required=False, max_length=36, format="uuid"),
     Field("title", str, max_length=300, min_length=1),
-    Field("fountain_text", str, min_length=1),
+    Field("fountain_text", str, required=False, min_length=1),
+    Field("content", str, required=False, min_length=1),
     Field("source_format", str, required=False, choices=SOURCE_FORMATS),
 )
 
 
-def measure(fountain_text: str) -> Measured:
-    """Statistics and blind copy of a Fountain text (blocking); 422 when it cannot be read."""
+def measure(fountain_text: str, field: str = "fountain_text") -> Measured:
+    """Statistics and blind copy of a Fountain text (blocking); 422 naming ``field`` when
+    it cannot be read."""
     try:
         return screenplays.measure(fountain_text)
     except ScreenplayError as exc:
         raise ApiError(
             422,
             "invalid_screenplay",
-            [{"field": "fountain_text", "message": exc.message, "line": exc.line}],
+            [{"field": field, "message": exc.message, "line": exc.line}],
         ) from None
 
 
+def _text_field(body: dict[str, Any]) -> str:
+    """Which field holds the script: ``fountain_text``, or the seed's ``content``."""
+    given = [name for name in ("fountain_text", "content") if name in body]
+    if len(given) == 1:
+        return given[0]
+    message = "is required (or content)" if not given else "give fountain_text or content, not both"
+    raise ApiError(422, "invalid_body", [{"field": "fountain_text", "message": message}])
+
+
 async def submit_script(request: Request) -> Response:
-    """POST /api/scripts {title, fountain_text, source_format?, id?}.
+    """POST /api/scripts {title, fountain_text, source_format?, id?}; the seed's
+    ``content`` may stand for ``fountain_text``.
 
     Writers (and admins) submit; the script starts in PendingValidation. Sending the
     same client-made ``id`` with the same text again is a retry (200, nothing new).
@@ -62,13 +75,14 @@ async def submit_script(request: Request) -> Response:
     account = await current_user(request)
     require(account, Action.SUBMIT_SCRIPT)
     body = await read_fields(request, SUBMIT_FIELDS)
-    text: str = body["fountain_text"]
+    field = _text_field(body)
+    text: str = body[field]
     script_id = None if body.get("id") is None else uuid.UUID(body["id"])
     try:
         status = transition(Status.DRAFT, Status.PENDING_VALIDATION, account.roles, is_author=True)
     except WorkflowError as exc:
         raise ApiError(403, "forbidden", str(exc)) from None
-    measured = await run_in_threadpool(measure, text)
+    measured = await run_in_threadpool(measure, text, field)
     try:
         record, created = await context_of(request).write(
             lambda session: script_store.create_script(

@@ -14,6 +14,7 @@ A named admin that exists already is granted the roles it lacks at each start.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -25,6 +26,8 @@ import platformdirs
 
 from sync_server.limits import MAX_MOVIE_BYTES, MAX_SCRIPT_BYTES, FileLimits
 from vividverse_desktop.core.workflow import Role
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 MIN_SECRET_BYTES = 32
 SECRET_FILE_NAME = "jwt_secret"
@@ -80,6 +83,12 @@ class Settings:
     bcrypt_rounds: int = 12
     login_max_failures: int = 5
     login_window_seconds: int = 300
+    login_address_max_failures: int = 20
+    """Failed logins from one address (any usernames) per window before it gets 429."""
+    login_max_pending: int = field(default_factory=lambda: 2 * (os.cpu_count() or 2))
+    """Password checks running or waiting at once; more are 429 before any hashing."""
+    trusted_proxies: tuple[IPNetwork, ...] = ()
+    """Addresses whose ``X-Forwarded-For`` names the client; none by default."""
     body_timeout_seconds: int = 30
     """How long one request body may take to arrive, whole (a slow sender gets 408)."""
     max_header_bytes: int = 64 * 1024
@@ -104,6 +113,8 @@ class Settings:
             "max_movie_bytes",
             "login_max_failures",
             "login_window_seconds",
+            "login_address_max_failures",
+            "login_max_pending",
             "body_timeout_seconds",
             "max_header_bytes",
         ):
@@ -155,9 +166,31 @@ class Settings:
             bcrypt_rounds=_integer(env, "VIVIDVERSE_BCRYPT_ROUNDS", 12),
             login_max_failures=_integer(env, "VIVIDVERSE_LOGIN_MAX_FAILURES", 5),
             login_window_seconds=_integer(env, "VIVIDVERSE_LOGIN_WINDOW_SECONDS", 300),
+            login_address_max_failures=_integer(env, "VIVIDVERSE_LOGIN_ADDRESS_MAX_FAILURES", 20),
+            login_max_pending=_integer(
+                env, "VIVIDVERSE_LOGIN_MAX_PENDING", 2 * (os.cpu_count() or 2)
+            ),
+            trusted_proxies=trusted_proxies(env.get("VIVIDVERSE_TRUSTED_PROXIES", "")),
             body_timeout_seconds=_integer(env, "VIVIDVERSE_BODY_TIMEOUT_SECONDS", 30),
             max_header_bytes=_size(env, "VIVIDVERSE_MAX_HEADER_BYTES", 64 * 1024),
         )
+
+
+def trusted_proxies(raw: str) -> tuple[IPNetwork, ...]:
+    """``VIVIDVERSE_TRUSTED_PROXIES``: comma-separated addresses or networks (CIDR)."""
+    networks: list[IPNetwork] = []
+    for part in raw.split(","):
+        text = part.strip()
+        if not text:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(text, strict=False))
+        except ValueError:
+            raise SettingsError(
+                "VIVIDVERSE_TRUSTED_PROXIES must list IP addresses or networks;"
+                f" {text!r} is not one"
+            ) from None
+    return tuple(networks)
 
 
 def admin_roles(raw: str) -> frozenset[Role]:

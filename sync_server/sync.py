@@ -10,15 +10,20 @@ asked, at most 1000) changes.
 
 from __future__ import annotations
 
+import logging
+
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sync_server import payload
+from sync_server.accounts import Account
 from sync_server.auth import current_user
 from sync_server.batch import PreparedPush
-from sync_server.context import context_of
+from sync_server.context import ServerContext, context_of
 from sync_server.errors import ApiError
 from sync_server.models import utc_now
 from sync_server.openapi import Operation, Param
@@ -33,12 +38,17 @@ from vividverse_desktop.core.wire import (
     PULL_PAGE_SIZE,
     Op,
     OpKind,
+    Outcome,
+    PushResponse,
+    PushResult,
     RefusedOp,
     WireError,
     read_push,
     usn_cursor,
 )
 from vividverse_desktop.core.wire.fields import parse_integer
+
+log = logging.getLogger(__name__)
 
 
 async def push(request: Request) -> Response:
@@ -62,8 +72,41 @@ async def push(request: Request) -> Response:
     prepared = await run_in_threadpool(PreparedPush.of, items)
     context = context_of(request)
     rendered = RenderedRows.of(prepared, account, context.database.dialect, utc_now())
-    response = await context.write(PushWork(account, prepared, rendered))
+    try:
+        response = await context.write(PushWork(account, prepared, rendered))
+    except UNAVAILABLE:
+        raise
+    except Exception:
+        log.exception("a push of %d ops failed whole; applying them one by one", len(items))
+        response = await _one_by_one(context, account, prepared)
     return JSONResponse(response.to_json())
+
+
+UNAVAILABLE = (OperationalError, InterfaceError, SQLAlchemyTimeoutError)
+"""Database failures that are no op's fault: the whole push fails, and is sent again."""
+
+
+async def _one_by_one(
+    context: ServerContext, account: Account, prepared: PreparedPush
+) -> PushResponse:
+    """Apply each op of ``prepared`` in a transaction of its own: an op the server fails
+    on (a bug) is refused alone as invalid, so the others are not lost with it."""
+    results: list[PushResult] = []
+    for index, item in enumerate(prepared.items):
+        try:
+            alone = await context.write(PushWork(account, prepared.alone(index)))
+        except UNAVAILABLE:
+            raise
+        except Exception:
+            log.exception("op %s of a push could not be applied", item.op_id)
+            if item.op_id is not None:
+                results.append(PushResult(item.op_id, Outcome.INVALID, message=OP_FAILED))
+            continue
+        results.extend(alone.results)
+    return PushResponse(tuple(results))
+
+
+OP_FAILED = "the server failed to apply this op; it has been logged"
 
 
 def _storable(item: Op | RefusedOp) -> Op | RefusedOp:

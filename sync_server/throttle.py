@@ -1,76 +1,102 @@
-"""Login throttling: too many failed logins for one username from one address is a 429.
+"""Login throttling, counted in the database that every worker and server shares.
 
-Failures are counted per ``(username, client address)`` in a sliding window. This state
-lives in the process: several server instances each throttle on their own (a bound of
-``instances x max_failures`` per window, still far below what guessing needs).
+Two budgets of failed logins in a sliding window:
+
+- per username and address (``max_failures``): guessing one account's password from
+  one address slows to ``max_failures`` tries per window, for that address only, so
+  the owner signing in from elsewhere is never locked out;
+- per address (``address_max_failures``, any usernames): spraying many accounts from
+  one address stops as well. A username that signed in from that address before
+  (within ``known_seconds``) is exempt from this budget, so a shared address under
+  attack does not lock out the people who use it; its own budget still holds.
+
+A success clears the failures of its username and address.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from collections import deque
-from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-MAX_TRACKED_KEYS = 100_000
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session
+
+from sync_server.models import LoginAttempt
 
 
+@dataclass(frozen=True, slots=True)
 class LoginThrottle:
-    """Counts failed logins per key; refuses a key with ``max_failures`` in the window."""
+    """The budgets; the counts live in ``login_attempts``."""
 
-    def __init__(
-        self,
-        max_failures: int,
-        window_seconds: float,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.max_failures = max_failures
-        self.window_seconds = window_seconds
-        self._clock = clock
-        self._failures: dict[tuple[str, str], deque[float]] = {}
+    max_failures: int
+    window_seconds: int
+    address_max_failures: int = 20
+    known_seconds: int = 30 * 24 * 3600
 
-    def retry_after(self, username: str, address: str) -> int | None:
+    def retry_after(
+        self, session: Session, username: str, address: str, now: datetime
+    ) -> int | None:
         """Whole seconds until ``username`` may try again from ``address``, or ``None``."""
-        key = (username, address)
-        failures = self._failures.get(key)
-        if failures is None:
+        since = now - timedelta(seconds=self.window_seconds)
+        failed = (LoginAttempt.at > since) & LoginAttempt.succeeded.is_(False)
+        own = (LoginAttempt.username == username) & (LoginAttempt.address == address)
+        wait = self._wait(session, failed & own, self.max_failures, now)
+        if wait is not None:
+            return wait
+        wait = self._wait(
+            session, failed & (LoginAttempt.address == address), self.address_max_failures, now
+        )
+        if wait is None or self._known(session, username, address, now):
             return None
-        now = self._clock()
-        self._forget_old(failures, now)
-        if not failures:
-            del self._failures[key]
+        return wait
+
+    def record_failure(self, session: Session, username: str, address: str, now: datetime) -> None:
+        """Note one failed login, and forget failures older than the window."""
+        session.execute(
+            delete(LoginAttempt).where(
+                LoginAttempt.succeeded.is_(False),
+                LoginAttempt.at <= now - timedelta(seconds=self.window_seconds),
+            )
+        )
+        session.add(LoginAttempt(username=username, address=address, succeeded=False, at=now))
+
+    def record_success(self, session: Session, username: str, address: str, now: datetime) -> None:
+        """A success: the pair's failures are cleared, and the address becomes known."""
+        session.execute(
+            delete(LoginAttempt).where(
+                (LoginAttempt.username == username) & (LoginAttempt.address == address)
+                | LoginAttempt.succeeded.is_(True)
+                & (LoginAttempt.at <= now - timedelta(seconds=self.known_seconds))
+            )
+        )
+        session.add(LoginAttempt(username=username, address=address, succeeded=True, at=now))
+
+    def _wait(self, session: Session, condition: object, budget: int, now: datetime) -> int | None:
+        """Seconds until fewer than ``budget`` failures match ``condition``; ``None`` if already."""
+        oldest_counted = session.execute(
+            select(LoginAttempt.at)
+            .where(condition)  # type: ignore[arg-type]
+            .order_by(LoginAttempt.at.desc())
+            .limit(1)
+            .offset(budget - 1)
+        ).scalar()
+        if oldest_counted is None:
             return None
-        if len(failures) < self.max_failures:
-            return None
-        return max(1, math.ceil(failures[0] + self.window_seconds - now))
+        left = (oldest_counted - now).total_seconds() + self.window_seconds
+        return max(1, math.ceil(left))
 
-    def record_failure(self, username: str, address: str) -> None:
-        """Note one failed login."""
-        now = self._clock()
-        if len(self._failures) >= MAX_TRACKED_KEYS:
-            self._prune(now)
-        failures = self._failures.setdefault((username, address), deque())
-        failures.append(now)
-        while len(failures) > self.max_failures:
-            failures.popleft()
-
-    def record_success(self, username: str, address: str) -> None:
-        """A successful login clears the key's failures."""
-        self._failures.pop((username, address), None)
-
-    def _forget_old(self, failures: deque[float], now: float) -> None:
-        while failures and failures[0] <= now - self.window_seconds:
-            failures.popleft()
-
-    def _prune(self, now: float) -> None:
-        for key in list(self._failures):
-            failures = self._failures[key]
-            self._forget_old(failures, now)
-            if not failures:
-                del self._failures[key]
-        if len(self._failures) >= MAX_TRACKED_KEYS:
-            # Still full of live keys (an attack across many names): drop the oldest half.
-            oldest = sorted(self._failures, key=lambda key: self._failures[key][-1])
-            for key in oldest[: len(oldest) // 2]:
-                del self._failures[key]
+    def _known(self, session: Session, username: str, address: str, now: datetime) -> bool:
+        since = now - timedelta(seconds=self.known_seconds)
+        return bool(
+            session.execute(
+                select(
+                    exists().where(
+                        LoginAttempt.username == username,
+                        LoginAttempt.address == address,
+                        LoginAttempt.succeeded.is_(True),
+                        LoginAttempt.at > since,
+                    )
+                )
+            ).scalar()
+        )

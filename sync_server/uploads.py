@@ -18,6 +18,7 @@ import anyio.from_thread
 import anyio.lowlevel
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sync_server.errors import ApiError
@@ -65,15 +66,14 @@ class UploadBodyLimit:
             await self.limited(scope, receive, send)
 
 
+SOURCE_PATH = "/api/scripts/{script_id:uuid}/source"
+VIDEO_PATH = "/api/movies/{movie_id:uuid}/video"
+"""The upload routes (``files.ROUTES`` serves them at these very paths)."""
+_UPLOAD_PATTERNS = tuple(compile_path(path)[0] for path in (SOURCE_PATH, VIDEO_PATH))
+
+
 def _is_upload(path: str) -> bool:
-    parts = path.strip("/").split("/")
-    source = (
-        len(parts) == 6
-        and parts[:2] == ["api", "scripts"]
-        and parts[3::2] == ["versions", "source"]
-    )
-    video = len(parts) == 4 and parts[:2] == ["api", "movies"] and parts[3] == "video"
-    return source or video
+    return any(pattern.match(path) is not None for pattern in _UPLOAD_PATTERNS)
 
 
 class RequestReader:

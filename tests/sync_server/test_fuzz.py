@@ -5,6 +5,7 @@ Needs the ``schemathesis`` dev dependency; skipped where it is not installed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -76,8 +77,12 @@ def _fuzz(operation: Any, headers: dict[str, str]) -> None:
 
 
 @pytest.mark.slow
-def test_generated_requests_never_get_a_server_error(fuzzed_app: Starlette) -> None:
-    """Every operation, fed generated requests as an admin, answers each one below 500."""
+def test_generated_requests_never_get_a_server_error(
+    fuzzed_app: Starlette, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every operation, fed generated requests as an admin, answers each one below 500,
+    and the server logs no error and no traceback for any of them."""
+    caplog.set_level(logging.WARNING)
     schema = schemathesis.openapi.from_asgi("/openapi.json", fuzzed_app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 10
@@ -89,3 +94,5 @@ def test_generated_requests_never_get_a_server_error(fuzzed_app: Starlette) -> N
     assert len(chosen) == len(VALIDATOR_ROUTES)
     for operation in chosen:
         _fuzz(operation, validator)
+    logged = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert logged == [], [r.getMessage() for r in logged]

@@ -93,10 +93,10 @@ async def test_progress_report_and_completion(client: httpx.AsyncClient) -> None
     assert (half.json()["progress"], half.json()["revision"]) == (0.5, 2)
     done = await client.put(
         url,
-        json={"status": "completed", "progress": 1, "videoUrl": "movies/abc.mp4"},
+        json={"status": "completed", "progress": 1, "videoUrl": "movies/" + "ab" * 16},
         headers=editor.headers,
     )
-    assert done.json()["videoUrl"] == "movies/abc.mp4"
+    assert done.json()["videoUrl"] == "movies/" + "ab" * 16
     assert await _script_status(client) == "Completed"
 
 
@@ -171,3 +171,31 @@ async def test_validators_may_not_push_movie_progress(client: httpx.AsyncClient)
     validator = Device(client, await signed_in(client, "vic", "validator"))
     op = Op.of(MovieProgress(movie["id"], "rendering", 0.5, "", base_revision=1))
     assert (await validator.push(op)).results[0].outcome.value == "forbidden"
+
+
+@pytest.mark.parametrize(
+    ("video_url", "status"),
+    [
+        ("javascript:alert(document.cookie)", 422),
+        ("data:text/html,<script>alert(1)</script>", 422),
+        ("movies/abc.mp4", 422),
+        ("https://", 422),
+        ("https://cdn.example/\nfilm.mp4", 422),
+        ("http://[::1", 422),
+        ("https://cdn.example/films/pier.mp4", 200),
+        ("movies/" + "0f" * 16, 200),
+    ],
+)
+async def test_video_url_is_a_storage_key_or_an_http_url(
+    client: httpx.AsyncClient, video_url: str, status: int
+) -> None:
+    """A reported videoUrl that reviewers would open must be a key or an http(s) URL."""
+    movie, editor = await _movie(client)
+    response = await client.put(
+        f"/api/movies/{movie['id']}/progress",
+        json={"status": "rendering", "progress": 0.5, "videoUrl": video_url},
+        headers=editor.headers,
+    )
+    assert response.status_code == status, response.text
+    if status == 422:
+        assert [p["field"] for p in response.json()["detail"]] == ["videoUrl"]

@@ -38,7 +38,7 @@ async def test_request_bodies_match_what_the_routes_accept(client: httpx.AsyncCl
         "application/json"
     ]["schema"]
     assert schema["additionalProperties"] is False
-    assert set(schema["required"]) == {"username", "password", "role"}
+    assert set(schema["required"]) == {"username", "password"}  # no role: a writer
     assert "system" not in schema["properties"]["role"]["enum"]
 
 

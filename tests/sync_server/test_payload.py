@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sync_server.app import create_app
-from tests.sync_server.conftest import make_settings
+from tests.sync_server.conftest import bearer, make_settings, signed_in
 
 pytestmark = pytest.mark.anyio
 
@@ -116,7 +116,7 @@ async def test_missing_fields_are_422(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/auth/register", json={"username": "ann"})
     _assert_error_shape(response, 422)
     fields = {problem["field"] for problem in response.json()["detail"]}
-    assert fields == {"password", "role"}
+    assert fields == {"password"}  # no role makes a writer
 
 
 async def test_huge_strings_are_422(client: httpx.AsyncClient) -> None:
@@ -141,8 +141,10 @@ async def test_boolean_is_not_an_integer_or_string(client: httpx.AsyncClient) ->
 
 
 async def test_unknown_route_and_wrong_method_are_json(client: httpx.AsyncClient) -> None:
-    """404 and 405 use the same JSON error shape."""
-    _assert_error_shape(await client.get("/api/nothing-here"), 404)
+    """404 (signed in) and 405 use the same JSON error shape."""
+    tokens = await signed_in(client, "ann")
+    headers = bearer(tokens["access_token"])
+    _assert_error_shape(await client.get("/api/nothing-here", headers=headers), 404)
     _assert_error_shape(await client.get(LOGIN), 405)
 
 

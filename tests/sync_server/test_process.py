@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -112,3 +113,99 @@ def test_server_refuses_to_start_with_a_short_secret(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "VIVIDVERSE_JWT_SECRET" in result.stderr
     assert "too-short" not in result.stderr
+
+
+def _start(port: int, env: dict[str, str], *extra: str) -> subprocess.Popen[bytes]:
+    """``python -m sync_server`` on ``port``, answering /api/health (else the test fails);
+    its log goes to ``server.log`` in the data directory."""
+    log = Path(env["VIVIDVERSE_DATA_DIR"]) / "server.log"
+    with log.open("ab") as sink:
+        argv = [sys.executable, "-m", "sync_server", "--host", "127.0.0.1", "--port", str(port)]
+        process = subprocess.Popen(
+            [*argv, *extra],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1.0).status_code == 200:
+                return process
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("server did not answer /api/health in time")
+        time.sleep(0.05)
+
+
+def _children(pid: int) -> list[int]:
+    """The pids of ``pid``'s child processes (Linux /proc)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text()
+        found.extend(int(child) for child in text.split())
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_workers_exit_when_their_parent_is_killed(tmp_path: Path) -> None:
+    """kill -9 of a --workers 2 server's parent: its workers exit, and a new server starts
+    on the same port."""
+    port = _free_port()
+    env = _environment(tmp_path, VIVIDVERSE_JWT_SECRET="process-test-secret-" + "x" * 32)
+    parent = _start(port, env, "--workers", "2")
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        workers = [pid for pid in _children(parent.pid) if _alive(pid)]
+        while len(workers) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            workers = [pid for pid in _children(parent.pid) if _alive(pid)]
+        assert len(workers) >= 2, workers
+        parent.kill()
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 20
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in workers), "workers outlived their parent"
+        again = _start(port, env)
+        again.terminate()
+        again.wait(timeout=10)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait(timeout=10)
+        for pid in workers:  # a failed run must not leave orphans serving
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_a_rotating_forwarded_for_from_loopback_resets_no_budget(server: str) -> None:
+    """On the real server (uvicorn), X-Forwarded-For from an untrusted peer names nobody:
+    the sixth wrong password for one account is 429 whatever address the header claims."""
+    with httpx.Client(base_url=server, timeout=10.0) as client:
+        client.post(
+            "/api/auth/register",
+            json={"username": "target", "password": PASSWORD, "role": "writer"},
+        )
+        codes = [
+            client.post(
+                "/api/auth/login",
+                json={"username": "target", "password": "guess guess"},
+                headers={"X-Forwarded-For": f"192.0.2.{n}"},
+            ).status_code
+            for n in range(6)
+        ]
+        assert codes == [401] * 5 + [429]

@@ -191,7 +191,7 @@ async def test_event_naming_another_validator_is_403(client: httpx.AsyncClient) 
     [
         ({"scores": scores(5), "extra": 1}, "extra"),
         ({"scores": {**scores(5), "premise": 11}}, "scores.premise"),
-        ({"scores": {"premise": 5}}, "scores"),
+        ({"scores": {}}, "scores"),
         ({"scores": scores(5), "confidence": 9}, "confidence"),
         ({"scores": scores(5), "sceneRef": "x" * 65}, "sceneRef"),
     ],

@@ -118,3 +118,45 @@ def test_first_admin_with_an_over_long_password_refuses_to_start(tmp_path: Path)
     settings = make_settings(tmp_path, admin_password=Secret("é" * 40))
     with pytest.raises(SettingsError, match=r"VIVIDVERSE_ADMIN_PASSWORD.*80 bytes"):
         create_app(settings)
+
+
+def test_no_proxy_is_trusted_unless_configured(tmp_path: Path) -> None:
+    """VIVIDVERSE_TRUSTED_PROXIES is empty by default, takes addresses and CIDR networks,
+    and refuses anything else by name."""
+    assert (
+        Settings.from_environ(_env(tmp_path, VIVIDVERSE_JWT_SECRET=GOOD_SECRET)).trusted_proxies
+        == ()
+    )
+    settings = Settings.from_environ(
+        _env(
+            tmp_path,
+            VIVIDVERSE_JWT_SECRET=GOOD_SECRET,
+            VIVIDVERSE_TRUSTED_PROXIES="10.0.0.1, fd00::/8",
+        )
+    )
+    assert [str(n) for n in settings.trusted_proxies] == ["10.0.0.1/32", "fd00::/8"]
+    with pytest.raises(SettingsError, match=r"VIVIDVERSE_TRUSTED_PROXIES.*'proxy\.local'"):
+        Settings.from_environ(
+            _env(
+                tmp_path,
+                VIVIDVERSE_JWT_SECRET=GOOD_SECRET,
+                VIVIDVERSE_TRUSTED_PROXIES="proxy.local",
+            )
+        )
+
+
+def test_login_budgets_come_from_the_environment(tmp_path: Path) -> None:
+    """The per-address budget and the password checks allowed at once are settings."""
+    settings = Settings.from_environ(
+        _env(
+            tmp_path,
+            VIVIDVERSE_JWT_SECRET=GOOD_SECRET,
+            VIVIDVERSE_LOGIN_ADDRESS_MAX_FAILURES="7",
+            VIVIDVERSE_LOGIN_MAX_PENDING="3",
+        )
+    )
+    assert (settings.login_address_max_failures, settings.login_max_pending) == (7, 3)
+    with pytest.raises(SettingsError, match="VIVIDVERSE_LOGIN_MAX_PENDING"):
+        Settings.from_environ(
+            _env(tmp_path, VIVIDVERSE_JWT_SECRET=GOOD_SECRET, VIVIDVERSE_LOGIN_MAX_PENDING="0")
+        )

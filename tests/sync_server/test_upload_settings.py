@@ -156,3 +156,39 @@ def test_serve_refuses_to_start_with_a_bad_limit(
     captured = capsys.readouterr()
     assert "VIVIDVERSE_MAX_MOVIE_BYTES must be a size in bytes" in captured.err
     assert "serving on" not in captured.out
+
+
+@pytest.fixture
+async def default_client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """The real app with the built-in limits: 2 MiB JSON bodies, 32 MiB script files."""
+    made = create_app(Settings.from_environ(environ(tmp_path)))
+    try:
+        transport = httpx.ASGITransport(app=made)
+        async with httpx.AsyncClient(transport=transport, base_url="http://studio.test") as http:
+            yield http
+    finally:
+        made.state.context.database.dispose()
+
+
+@pytest.mark.anyio
+async def test_a_3_mib_script_file_is_taken_on_the_real_route(
+    default_client: httpx.AsyncClient,
+) -> None:
+    """PUT /api/scripts/{id}/source of a 3 MiB PDF: over the JSON limit, within the file limit."""
+    assert await _source(default_client, 3 * 1024 * 1024) == 201
+
+
+@pytest.mark.anyio
+async def test_a_33_mib_script_file_is_413_naming_the_file_limit(
+    default_client: httpx.AsyncClient,
+) -> None:
+    """A 33 MiB PDF passes the JSON limit's route check and meets the 32 MiB file limit."""
+    writer, script_id = await _script(default_client)
+    response = await default_client.put(
+        f"/api/scripts/{script_id}/source",
+        params={"name": "epic.pdf"},
+        content=PDF_HEAD + b"x" * (33 * 1024 * 1024 - len(PDF_HEAD)),
+        headers={**writer, "Content-Type": "application/pdf"},
+    )
+    assert response.status_code == 413
+    assert str(32 * 1024 * 1024) in response.text or "32 MiB" in response.text, response.text

@@ -178,7 +178,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError(str(exc), EXIT_USAGE) from exc
     out.write(f"serving on http://{args.host}:{args.port} (data in {settings.data_dir})\n")
     out.flush()
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, proxy_headers=False)
     return EXIT_OK
 
 

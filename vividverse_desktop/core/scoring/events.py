@@ -29,6 +29,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
+from vividverse_desktop.core.instants import instant_problem
 from vividverse_desktop.core.scoring.errors import ScoringError
 from vividverse_desktop.core.scoring.rubric import (
     CONFIDENCE_MAX,
@@ -131,8 +132,9 @@ class ScoreEvent:
             raise ScoringError("must be a string", "comments")
         if self.scene_ref is not None and not isinstance(self.scene_ref, str):
             raise ScoringError("must be a string or null", "sceneRef")
-        if not isinstance(self.created_at, datetime) or self.created_at.utcoffset() is None:
-            raise ScoringError("must be a timezone-aware datetime", "createdAt")
+        problem = instant_problem(self.created_at)
+        if problem is not None:
+            raise ScoringError(problem, "createdAt")
         if self.usn is not None and (isinstance(self.usn, bool) or not isinstance(self.usn, int)):
             raise ScoringError("must be an integer or null", "usn")
 
@@ -237,8 +239,9 @@ class ScoreEvent:
             raise ScoringError("must be a string", "comments")
         if scene_ref is not None and not isinstance(scene_ref, str):
             raise ScoringError("must be a string or null", "sceneRef")
-        if created_at.utcoffset() is None:
-            raise ScoringError("must be a timezone-aware datetime", "createdAt")
+        problem = instant_problem(created_at)
+        if problem is not None:
+            raise ScoringError(problem, "createdAt")
         if usn is not None and (isinstance(usn, bool) or not isinstance(usn, int)):
             raise ScoringError("must be an integer or null", "usn")
         if cls is not ScoreEvent:  # a subclass may check more: let its constructor run
@@ -309,7 +312,9 @@ class SeedValidation:
             raise ScoringError("must be a string or null", "sceneRef")
         return cls(
             script_id=script_id,
-            criteria=MappingProxyType(rubric.validate_criteria(data.get("scores"), "scores")),
+            criteria=MappingProxyType(
+                rubric.validate_criteria(data.get("scores"), "scores", partial=True)
+            ),
             comments=comments,
             overall=_optional_whole(data.get("overall"), SCORE_MIN, SCORE_MAX, "overall"),
             verdict=_optional_verdict(data.get("verdict")),

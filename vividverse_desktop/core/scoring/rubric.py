@@ -225,12 +225,14 @@ class Rubric:
                 return criterion.name
         return None
 
-    def validate_criteria(self, scores: object, field: str = "criteria") -> dict[str, int]:
+    def validate_criteria(
+        self, scores: object, field: str = "criteria", *, partial: bool = False
+    ) -> dict[str, int]:
         """The per-criterion scores as ``{machine name: 1..10}`` in rubric order.
 
         Raises ``ScoringError`` naming the field for a non-object, an unknown criterion,
-        a criterion given twice (under two spellings), a missing criterion or a value
-        that is not a whole number from 1 to 10.
+        a criterion given twice (under two spellings), a missing criterion (with
+        ``partial``: no criterion at all) or a value that is not a whole number from 1 to 10.
         """
         if type(scores) is not dict and not isinstance(scores, Mapping):
             raise ScoringError("must be an object of criterion -> score", field)
@@ -252,9 +254,11 @@ class Rubric:
             else:
                 found[name] = whole_number(value, SCORE_MIN, SCORE_MAX, f"{field}.{name}")
         missing = [n for n in names if n not in found]
-        if missing:
+        if partial and not found:
+            raise ScoringError("must score at least one criterion", field)
+        if missing and not partial:
             raise ScoringError(f"missing criteria: {', '.join(missing)}", field)
-        return {n: found[n] for n in names}
+        return {n: found[n] for n in names if n in found}
 
     def to_json(self) -> dict[str, Any]:
         """The rubric as a JSON object (the inverse of ``from_json``)."""

@@ -16,6 +16,8 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
+from vividverse_desktop.core.instants import instant_problem
+
 E = TypeVar("E", bound=enum.Enum)
 
 MAX_TEXT = 10_000
@@ -178,6 +180,9 @@ class Reader:
             raise WireError(
                 f"must be an ISO 8601 timestamp with a time zone, not {value!r}", self.path(key)
             )
+        problem = instant_problem(stamp)
+        if problem is not None:
+            raise WireError(f"{problem}, not {value!r}", self.path(key))
         return stamp
 
     def choice(self, key: str, kind: type[E]) -> E:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from json.encoder import encode_basestring
 from typing import Any
 
+from vividverse_desktop.core.instants import instant_problem
 from vividverse_desktop.core.scoring import DEFAULT_RUBRIC, Rubric, ScoreEvent, ScoringError
 from vividverse_desktop.core.wire.fields import (
     MAX_SCRIPT_TEXT,
@@ -393,8 +394,9 @@ class Op:
         expected = _KIND_OF.get(type(self.body))
         if expected is not self.kind:
             raise WireError(f"a {type(self.body).__name__} is not a {self.kind} op", "kind")
-        if not isinstance(self.created_at, datetime) or self.created_at.utcoffset() is None:
-            raise WireError("must be a timezone-aware datetime", "createdAt")
+        problem = instant_problem(self.created_at)
+        if problem is not None:
+            raise WireError(problem, "createdAt")
 
     @classmethod
     def of(cls, body: Body, created_at: datetime | None = None) -> Op:
