@@ -193,6 +193,7 @@ class DeskController(QObject):
 
     def _adopt(self, opened: sessions.Session) -> None:
         self.session = opened
+        self._data_version = None
         account = opened.account
         name = opened.user.display_name or opened.user.username
         if account.this_computer:
@@ -285,11 +286,16 @@ class DeskController(QObject):
     def _watched(self, read_for: sessions.Session, version: int) -> None:
         if read_for is not self.session:
             return
-        changed = self._data_version is not None and version != self._data_version
-        if changed and not self._syncing:  # a sync publishes what it changed itself
-            self.hub.publish(EVERYTHING)
-            self._refresh_status()
+        if self._data_version is None:
+            self._data_version = version  # the baseline
+            return
+        if version == self._data_version:
+            return
+        if self._syncing:
+            return  # keep the old baseline: look again once the sync is over
         self._data_version = version
+        self.hub.publish(EVERYTHING)
+        self._refresh_status()
 
     # -- the outbox ------------------------------------------------------------------------
 
