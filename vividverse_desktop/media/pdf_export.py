@@ -153,8 +153,8 @@ def _style_runs(
 
 def _scene_numbers(screenplay: Screenplay) -> dict[int, str]:
     """Element index of each scene heading -> its scene number."""
-    headings = [i for i, e in enumerate(screenplay.elements) if e.kind is ElementKind.SCENE_HEADING]
-    return {index: scene.number for index, scene in zip(headings, screenplay.scenes(), strict=True)}
+    starts = screenplay.scene_starts()
+    return {index: scene.number for index, scene in zip(starts, screenplay.scenes(), strict=True)}
 
 
 def _field_lines(value: str) -> list[tuple[str, list[tuple[int, str, str]]]]:

@@ -60,13 +60,7 @@ class LoadedScript:
 
 def plain_title(screenplay: Screenplay) -> str:
     """The title page's title without Fountain markup, its lines joined by spaces."""
-    from vividverse_desktop.core.screenplay.emphasis import inline
-
-    raw = screenplay.title.strip()
-    if not raw:
-        return ""
-    lines = (inline(line)[0] for line in raw.splitlines())
-    return " ".join(" ".join(line.split()) for line in lines if line.strip())
+    return screenplay.title
 
 
 def load_script(*, path: Path, cancel: CancelToken | None = None) -> LoadedScript:

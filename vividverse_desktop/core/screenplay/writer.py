@@ -105,7 +105,8 @@ def _entries(screenplay: Screenplay, placed: list[tuple[int, int]] | None = None
         if out:
             out.append("")
         out.extend(here)
-    if not screenplay.title_page and out and key_of(out[0]) is not None:
+    lead = 0 if screenplay.title_page else len(bones.get(0, ()))  # boneyards come first
+    if not screenplay.title_page and lead < len(out) and key_of(out[lead]) is not None:
         out.insert(0, "")  # a body line that looks like a title-page key
         if placed is not None:
             placed[:] = [(first + 1, count) for first, count in placed]
