@@ -192,7 +192,7 @@ def test_title_page_applies_emphasis_but_keeps_plain_underscores() -> None:
 
 
 @pytest.mark.parametrize(
-    "sample", sorted(resource_path("samples").glob("*.fountain")), ids=lambda p: p.stem
+    "sample", sorted(resource_path("samples").rglob("*.fountain")), ids=lambda p: p.stem
 )
 def test_sample_pdf_has_the_statistics_page_count(sample: Path) -> None:
     """Each sample's PDF body has exactly the page count the statistics report."""

@@ -11,7 +11,7 @@ from vividverse_desktop.core.screenplay.model import Screenplay
 
 
 def sample(name: str) -> tuple[Screenplay, dict[str, object]]:
-    path = resource_path("samples", f"{name}.fountain")
+    path = resource_path("samples", "real", f"{name}.fountain")
     expected = json.loads(path.with_name(f"{name}.expected.json").read_text("utf-8"))
     return parse(path.read_text("utf-8")), expected
 

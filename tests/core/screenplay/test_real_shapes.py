@@ -16,7 +16,8 @@ from vividverse_desktop.core.screenplay.model import ElementKind
 from vividverse_desktop.core.screenplay.stats import compute, format_table
 
 REAL = [
-    resource_path("samples", f"{name}.fountain") for name in ("brick_and_steel", "channel_four")
+    resource_path("samples", "real", f"{name}.fountain")
+    for name in ("brick_and_steel", "channel_four")
 ]
 
 

@@ -34,7 +34,7 @@ from vividverse_desktop.core.screenplay.stats import (
 from vividverse_desktop.core.screenplay.timing import count_words
 
 K = ElementKind
-SAMPLES = sorted(resource_path("samples").glob("*.fountain"))
+SAMPLES = sorted(resource_path("samples").rglob("*.fountain"))  # real/ holds real-style ones
 
 
 def expected_for(sample: Path) -> dict[str, Any]:
