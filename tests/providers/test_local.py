@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -158,5 +159,5 @@ def test_clips_have_a_keyframe_every_half_second(
     found = keyframes(ffmpeg_exe, asset.path, TINY.fps)
     assert found[0] == 0
     points = [*found, sum(frames)]
-    gaps = [b - a for a, b in zip(points, points[1:], strict=False)]
+    gaps = [b - a for a, b in pairwise(points)]
     assert max(gaps) <= TINY.keyframe_interval == 6

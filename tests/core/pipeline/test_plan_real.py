@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from vividverse_desktop.core.pipeline.cards import Light
 from vividverse_desktop.core.pipeline.plan import PROLOGUE_ID, build_plan
 from vividverse_desktop.core.resources import resource_path
 from vividverse_desktop.core.screenplay import parse
@@ -60,3 +61,16 @@ def test_master_scenes_plus_prologue_make_the_chapters() -> None:
     """One plan scene per master scene, plus the prologue: 15 + 1 for the feature sample."""
     screenplay, expected = sample("brick_and_steel")
     assert len(build_plan(screenplay).scenes) == expected["scene_count"] + 1  # type: ignore[operator]
+
+
+def test_each_time_of_day_gets_its_light() -> None:
+    """(PRESENT) DAY is day, PRE-DAWN dawn, DUSK dusk, NIGHT - CONTINUOUS night, SAME inherits."""
+    plan = build_plan(sample("brick_and_steel")[0])
+    lights = {s.id: s.light for s in plan.scenes}
+    assert (lights["10"], lights["9"], lights["14"], lights["3"], lights["6"]) == (
+        Light.DAY,
+        Light.DAWN,
+        Light.DUSK,
+        Light.NIGHT,
+        Light.NIGHT,
+    )
