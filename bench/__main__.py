@@ -7,7 +7,7 @@ import platform
 import sys
 import time
 
-BENCHMARKS = ("parse", "pdf_import", "render", "stitch", "sync", "server")
+BENCHMARKS = ("parse", "pdf_import", "render", "stitch", "sync", "server", "ui")
 
 
 def main(argv: list[str]) -> int:

@@ -26,7 +26,6 @@ from tests.providers.cloud.openai_fake import IMAGES, serve_openai
 from tests.render.conftest import SCRIPT
 from tests.sync.memory_keyring import MemoryKeyring
 from vividverse_desktop.cli import build_parser, main
-from vividverse_desktop.cli.render import chosen_providers
 from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
 from vividverse_desktop.core.pipeline.mux import film_slots
 from vividverse_desktop.core.pipeline.plan import Plan, plan_from_json
@@ -36,6 +35,7 @@ from vividverse_desktop.providers.cloud.openai_images import OpenAIImages
 from vividverse_desktop.providers.cloud.pricing import OPENAI_IMAGE
 from vividverse_desktop.providers.registry import load_registry
 from vividverse_desktop.render.jobdb import JobDB
+from vividverse_desktop.render.setup import pair_providers
 
 KEY = "sk-fake-openai"
 KEY_VAR = "VIVIDVERSE_OPENAI_IMAGES_API_KEY"
@@ -186,7 +186,9 @@ def script(tmp_path: Path) -> Path:
 
 def _chosen(*options: str) -> tuple[str, str]:
     args = build_parser().parse_args(["render", "s.fountain", "-o", "f.mp4", *options])
-    video, voice = chosen_providers(load_registry(), args)
+    video, voice = pair_providers(
+        load_registry(), args.providers or (), video=args.video, voice=args.voice
+    )
     return video.name, voice.name
 
 

@@ -19,7 +19,9 @@ from tests.gui.conftest import wait_until
 from tests.sync.memory_keyring import installed as memory_keyring_installed
 from tests.sync_server.conftest import PASSWORD
 from vividverse_desktop.core.changes import Changes, Subject
+from vividverse_desktop.core.workflow import Role
 from vividverse_desktop.gui.desk import DeskController
+from vividverse_desktop.gui.dialogs.sign_in import SignInRequest
 from vividverse_desktop.gui.main_window import MainWindow
 from vividverse_desktop.gui.tasks import TaskRunner
 from vividverse_desktop.media.embedded_server import EmbeddedServer
@@ -165,7 +167,7 @@ def test_the_outbox_lists_a_waiting_change_and_discards_it(
 
 
 @pytest.fixture
-def team_server(tmp_path: Path) -> Iterator[str]:
+def team(tmp_path: Path) -> Iterator[EmbeddedServer]:
     """A real sync server as a team would run it, on 127.0.0.1."""
     server = EmbeddedServer(
         tmp_path / "team",
@@ -175,9 +177,14 @@ def team_server(tmp_path: Path) -> Iterator[str]:
             "VIVIDVERSE_BCRYPT_ROUNDS": "4",
         },
     )
-    url = server.start()
-    yield url
+    server.start()
+    yield server
     server.stop()
+
+
+@pytest.fixture
+def team_server(team: EmbeddedServer) -> str:
+    return team.url
 
 
 def test_a_team_server_through_the_dialog(
@@ -215,3 +222,50 @@ def test_a_team_server_through_the_dialog(
     assert desk.dialog is not None
     assert desk.dialog.remembered_list.count() == 1
     assert keyring.get_keyring() is not None
+
+
+def test_a_refused_change_waits_in_the_outbox_and_offline_loses_nothing(
+    qtbot: QtBot, desk: DeskController, window: MainWindow, team: EmbeddedServer
+) -> None:
+    """A validator's desk holds a submission the server refuses (validators do not submit):
+    the status says refused, the outbox shows it with the server's reason and offers to send
+    it again. The server stops: the next sync says Offline and the change is still there."""
+    request = SignInRequest(
+        "register", server_url=team.url, username="vera", password=PASSWORD, role=Role.VALIDATOR
+    )
+    with qtbot.waitSignal(desk.sync_finished, timeout=20_000):
+        desk._open(request)
+    assert desk.session is not None
+    scripts.submit_script(
+        store=desk.session.store,
+        user_id=desk.session.user_id,
+        title="Not mine to submit",
+        fountain_text="INT. SHED - DAY\n\nA hammer.\n",
+    )
+    keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    with qtbot.waitSignal(desk.sync_finished, timeout=20_000) as synced:
+        qtbot.keyClick(window, Qt.Key.Key_S, keys)
+    assert synced.args[0].report.forbidden == 1
+    assert "1 refused" in window.sync_status.text()
+    qtbot.mouseClick(window.sync_status, Qt.MouseButton.LeftButton)
+    dialog = desk.outbox_dialog
+    assert dialog is not None
+    assert wait_until(lambda: dialog.table.rowCount() == 1, 5000)
+    assert dialog.table.item(0, 2).text() == "Refused"
+    assert dialog.table.item(0, 3).text()  # the server's reason
+    cell = dialog.table.visualItemRect(dialog.table.item(0, 0)).center()
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert dialog.send_again_button.isEnabled()
+    dialog.close()
+
+    team.stop()
+    failures: list[str] = []
+    desk.sync_failed.connect(failures.append)
+    # The menu's Sync now (the key above is its shortcut; offscreen, focus does not come
+    # back to the window after a dialog, so a key press would go nowhere).
+    with qtbot.waitSignal(desk.sync_finished, timeout=30_000) as offline:
+        window.actions["actionSyncNow"].trigger()
+    assert not failures
+    assert offline.args[0].status.online is False
+    assert wait_until(lambda: "Offline" in window.sync_status.text(), 5000)
+    assert len(desk.session.store.outbox()) == 1

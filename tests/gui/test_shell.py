@@ -452,3 +452,28 @@ def test_a_sessions_sync_status_reads_in_the_status_bar(window: MainWindow) -> N
     fresh = SyncStatus(online=None, waiting=0, conflicts=0, refused=0, last_sync=None)
     window.set_sync_status(SyncStatusView.of(fresh, server_label="This computer"))
     assert window.sync_status.text() == "Not synced yet"
+
+
+def test_the_tour_walks_the_rooms_once_and_can_be_replayed(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """First run: the banner names the first room; Next switches the room; Escape ends it
+    and it is not shown by itself again; Help > Tour of the rooms shows it again."""
+    window.set_roles(frozenset(Role.user_roles()))
+    window.show_room("write")
+    assert window.start_tour(first_run_only=True)
+    assert window.tour.isVisible()
+    assert window.tour.title.text().startswith("Write")
+    assert not window.tour.back_button.isEnabled()
+    qtbot.mouseClick(window.tour.next_button, Qt.MouseButton.LeftButton)
+    assert window.current_room() == "review"
+    assert window.tour.title.text() == "Review  ·  2 of 6"
+    qtbot.keyClick(window.tour, Qt.Key.Key_Escape)
+    assert not window.tour.isVisible()
+    assert not window.start_tour(first_run_only=True)
+    window.show_room("write")
+    window.actions["actionTour"].trigger()
+    assert window.tour.isVisible()
+    for _ in range(6):
+        qtbot.mouseClick(window.tour.next_button, Qt.MouseButton.LeftButton)
+    assert not window.tour.isVisible()

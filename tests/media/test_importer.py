@@ -111,8 +111,9 @@ def test_missing_file_is_a_screenplay_error(tmp_path: Path) -> None:
         load_screenplay(tmp_path / "nowhere.pdf")
 
 
-def test_final_draft_files_are_refused_with_advice(tmp_path: Path) -> None:
-    """An .fdx (Final Draft XML) file says to export PDF or Fountain instead."""
+def test_a_final_draft_file_without_content_is_explained(tmp_path: Path) -> None:
+    """An .fdx (Final Draft XML) document with no script in it says so (FDX files with
+    content are imported: tests/core/screenplay/test_fdx.py)."""
     data = b'<?xml version="1.0"?>\n<FinalDraft DocumentType="Script"></FinalDraft>\n'
     with pytest.raises(ScreenplayError, match="Final Draft"):
         load_screenplay(write(tmp_path, "script.fdx", data))

@@ -38,7 +38,7 @@ def test_a_script_without_scenes_cannot_be_planned(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("case", "message"),
     [
-        ("missing folder", "no such folder"),
+        ("missing folder", "no such directory"),
         ("existing film", "already exists"),
         ("unknown provider", "nosuch"),
     ],

@@ -235,3 +235,30 @@ def test_status_summary_reads_like_a_status_bar() -> None:
     status = session.SyncStatus(online=False, waiting=2, conflicts=1, refused=0, last_sync=None)
     assert status.summary() == "Offline · 2 waiting · 1 in conflict"
     assert status.needs_attention
+
+
+async def test_the_password_is_asked_only_when_no_session_is_kept(
+    server: Server, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    """The first sync asks for the password; the second resumes from the keyring and never
+    asks; both bring the user's record into the store."""
+    from vividverse_desktop.store import LocalStore
+
+    await server.desk("wren")
+    memory_keyring.secrets.clear()  # the desk's own sign-in kept one
+    asked: list[str] = []
+
+    def password() -> str:
+        asked.append("wren")
+        return PASSWORD
+
+    with LocalStore.open(tmp_path / "cli.sqlite3") as store:
+        for _ in range(2):
+            async with server.client() as client:
+                report, kept = await session.sync_store(
+                    store=store, client=client, username="wren", password=password
+                )
+            assert kept
+            assert report.clean
+        assert asked == ["wren"]
+        assert [user.username for user in store.users()] == ["wren"]

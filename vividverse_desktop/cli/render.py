@@ -17,7 +17,6 @@ import re
 import sys
 import threading
 import time
-from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -28,8 +27,6 @@ from vividverse_desktop.cli.sync import SERVER_ENV, USER_ENV
 
 if TYPE_CHECKING:
     from vividverse_desktop.core.pipeline.plan import Plan
-    from vividverse_desktop.providers.contract import Provider, VoiceProvider
-    from vividverse_desktop.providers.registry import Registry
     from vividverse_desktop.render.engine import Renderer
     from vividverse_desktop.render.events import RenderProgress, RenderResult
 
@@ -105,18 +102,6 @@ def _names(text: str) -> list[str]:
     if not names:
         raise argparse.ArgumentTypeError(f"expected NAME[,NAME...], got {text!r}")
     return names
-
-
-def chosen_providers(
-    registry: Registry, args: argparse.Namespace
-) -> tuple[Provider, VoiceProvider]:
-    """The clip and voice providers of ``--providers``, ``--video`` and ``--voice``.
-
-    See :func:`vividverse_desktop.render.setup.pair_providers` (ChoiceError on a bad name).
-    """
-    from vividverse_desktop.render.setup import pair_providers
-
-    return pair_providers(registry, args.providers or (), video=args.video, voice=args.voice)
 
 
 def _clock(seconds: float) -> str:
@@ -216,23 +201,12 @@ def _summary(result: RenderResult) -> str:
 
 def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     """Render a screenplay (or an edited plan) into an MP4 film."""
-    from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
-    from vividverse_desktop.providers.registry import ChoiceError, load_registry
-    from vividverse_desktop.render.engine import Renderer, RenderSettings
-    from vividverse_desktop.render.preflight import MissingKeyError, check_keys
-    from vividverse_desktop.render.setup import (
-        JobDirError,
-        close_providers,
-        job_dir_for,
-        prepare_job_dir,
-    )
+    from vividverse_desktop.providers.registry import load_registry
+    from vividverse_desktop.studio import rendering
+    from vividverse_desktop.studio.errors import OutputExists, UnknownChoice
 
     target = publish.target_of(args)
     output = Path(args.output)
-    if not output.parent.is_dir():
-        raise CliError(f"{output.parent}: no such directory")
-    if output.exists() and not (args.force or args.resume):
-        raise CliError(f"{output}: already exists (use --force to overwrite)")
     if args.plan and args.narrate:
         raise CliError(
             "--narrate plans the script: with --plan, plan it with --narrate first", EXIT_USAGE
@@ -242,26 +216,27 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
     for broken in registry.broken:
         print(f"warning: provider {broken.name} skipped: {broken.reason}", file=sys.stderr)
     try:
-        video, voice = chosen_providers(registry, args)
-    except ChoiceError as exc:
+        setup = rendering.prepare(
+            output=output,
+            providers=args.providers or (),
+            video=args.video,
+            voice=args.voice,
+            job_dir=Path(args.job_dir) if args.job_dir else None,
+            resume=args.resume,
+            overwrite=args.force,
+            size=tuple(args.size),
+            fps=Fraction(args.fps),
+            jobs=args.jobs,
+            mono=args.mono,
+            registry=registry,
+        )
+    except UnknownChoice as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
-    try:
-        check_keys((video, voice))
-    except MissingKeyError as exc:
-        raise CliError(f"{exc}; nothing was rendered") from exc
+    except OutputExists as exc:
+        raise CliError(f"{exc.message} (use --force to overwrite)") from exc
+    video, voice, renderer = setup.video, setup.voice, setup.renderer
+    job_dir, settings = setup.job_dir, setup.settings
     print(f"providers: clips {video.name}, voice {voice.name}", file=sys.stderr)
-    job_dir = job_dir_for(output, Path(args.job_dir) if args.job_dir else None)
-    try:
-        prepare_job_dir(job_dir, resume=args.resume)
-    except JobDirError as exc:
-        raise CliError(str(exc)) from exc
-    width, height = args.size
-    settings = RenderSettings(fmt=VideoFormat(width, height, Fraction(args.fps)))
-    if args.jobs is not None:
-        settings = replace(settings, jobs=args.jobs)
-    if args.mono:
-        settings = replace(settings, audio_channels=1, audio_bitrate="128k")
-    renderer = Renderer(job_dir, video, voice, settings)
     try:
         if target is None:
             result = _render_here(renderer, plan, output)
@@ -271,7 +246,7 @@ def cmd_render(args: argparse.Namespace, out: TextIO) -> int:
             )
             result = publication.result
     finally:
-        close_providers(video, voice)
+        setup.close()
     if args.edl:
         edl = (job_dir / "film.edl").read_text(encoding="utf-8")
         write_output(args.edl, edl, force=True, source=args.script)

@@ -42,31 +42,43 @@ def _password(username: str, server: str) -> str:
 
 
 async def sign_in(client: SyncClient, username: str) -> None:
-    """Sign ``client`` in as ``username``: the keyring's refresh token, else a password.
-
-    The password comes from ``$VIVIDVERSE_PASSWORD`` or a terminal prompt; it is never
-    stored. Raises the client's ``SyncError`` subclasses, or :class:`CliError` (exit 2)
+    """Sign ``client`` in as ``username`` (studio.session.sign_in_client): the keyring's
+    session, else the password from ``$VIVIDVERSE_PASSWORD`` or a terminal prompt (never
+    stored). Raises the client's ``SyncError`` subclasses, or :class:`CliError` (exit 2)
     when there is no way to ask for a password.
     """
-    if await client.resume(username) is not None:
-        return
-    await client.login(username, _password(username, client.server_url))
-    if not await client.keeps_refresh_token():
-        print(
-            "note: no usable keyring here, so the session is not kept; "
-            "you will sign in again next time",
-            file=sys.stderr,
-        )
+    from vividverse_desktop.studio.session import sign_in_client
+
+    kept = await sign_in_client(
+        client, username=username, password=lambda: _password(username, client.server_url)
+    )
+    if not kept:
+        _say_not_kept()
+
+
+def _say_not_kept() -> None:
+    print(
+        "note: no usable keyring here, so the session is not kept; "
+        "you will sign in again next time",
+        file=sys.stderr,
+    )
 
 
 async def _run_sync(args: argparse.Namespace, store: LocalStore) -> SyncReport:
-    from vividverse_desktop.sync import SyncClient, synchronize
+    from vividverse_desktop.studio.session import sync_store
+    from vividverse_desktop.sync import SyncClient
 
     async with SyncClient(args.server) as client:
-        await sign_in(client, args.user)
-        if client.user is not None:
-            await asyncio.to_thread(store.remember_users, [client.user])
-        return await synchronize(store, client, batch_size=args.batch_size)
+        report, kept = await sync_store(
+            store=store,
+            client=client,
+            username=args.user,
+            password=lambda: _password(args.user, client.server_url),
+            batch_size=args.batch_size,
+        )
+    if not kept:
+        _say_not_kept()
+    return report
 
 
 def _report_json(report: SyncReport) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from vividverse_desktop import __version__
-from vividverse_desktop.gui.desk import DeskController
 from vividverse_desktop.gui.errors import default_log_path, install_excepthook, start_log
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.main_window import MainWindow
@@ -81,6 +80,13 @@ def watch_errors(shell: Shell, log_path: Path | None = None) -> Path:
     return path
 
 
+def _import_session_libraries() -> None:
+    """Import what the desk needs (no Qt work), off the GUI thread."""
+    import vividverse_desktop.studio.outbox
+    import vividverse_desktop.studio.session
+    import vividverse_desktop.studio.this_computer  # noqa: F401
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start the app and run until the window closes."""
     args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -92,14 +98,24 @@ def main(argv: list[str] | None = None) -> int:
     shell = build_shell(app)
     watch_errors(shell)
     shell.window.show()
-    desk = DeskController(window=shell.window, runner=shell.runner, hub=shell.hub)
-    app.aboutToQuit.connect(desk.close_now)
     if args.file:
         shell.window.open_file(args.file)
     if args.smoke:
         # Long enough to start this computer's server and sign in, which the check covers.
         QTimer.singleShot(SMOKE_MS, shell.window.close)
-    desk.start()
+    desks: list[object] = []
+
+    def open_desk(_imported: object) -> None:
+        from vividverse_desktop.gui.desk import DeskController
+
+        desk = DeskController(window=shell.window, runner=shell.runner, hub=shell.hub)
+        app.aboutToQuit.connect(desk.close_now)
+        desks.append(desk)
+        desk.start()
+
+    # The window shows first; the session's libraries (SQLAlchemy, httpx, keyring: about a
+    # second of imports) load on a worker thread, then the desk opens.
+    shell.runner.run_work(_import_session_libraries, on_done=open_desk)
     app.setQuitOnLastWindowClosed(True)
     with loop:
         code = loop.run_forever()

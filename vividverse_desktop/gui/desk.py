@@ -44,6 +44,7 @@ class DeskController(QObject):
     session_opened = Signal(object)  # studio.session.Session
     session_closed = Signal()
     sync_finished = Signal(object)  # studio.session.SyncOutcome
+    sync_failed = Signal(str)  # what to tell the person
 
     def __init__(
         self,
@@ -202,6 +203,7 @@ class DeskController(QObject):
         self._refresh_status()
         self.session_opened.emit(opened)
         self.hub.publish(EVERYTHING)
+        self.window.start_tour(first_run_only=True)
         self._sync_timer.start()
         self._watch_timer.start()
         self.sync()
@@ -246,6 +248,7 @@ class DeskController(QObject):
             return
         self._refresh_status()
         self.window.statusBar().showMessage(_message(error), 10_000)
+        self.sync_failed.emit(_message(error))
 
     def _refresh_status(self, *, syncing: bool = False) -> None:
         current = self.session
@@ -282,7 +285,8 @@ class DeskController(QObject):
     def _watched(self, read_for: sessions.Session, version: int) -> None:
         if read_for is not self.session:
             return
-        if self._data_version is not None and version != self._data_version and not self._syncing:
+        changed = self._data_version is not None and version != self._data_version
+        if changed and not self._syncing:  # a sync publishes what it changed itself
             self.hub.publish(EVERYTHING)
             self._refresh_status()
         self._data_version = version

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QStackedWidget,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -47,9 +48,9 @@ from vividverse_desktop.gui.rooms import ROOMS, ROOMS_BY_KEY, rooms_for
 from vividverse_desktop.gui.rooms.placeholder import PlaceholderRoom
 from vividverse_desktop.gui.tasks import TaskRunner
 from vividverse_desktop.gui.theme import CHOICES, UNIT, ThemeController
-from vividverse_desktop.gui.widgets.key_editor import KeyEditor
 from vividverse_desktop.gui.widgets.palette import CommandPalette, plain, shortcut_text
 from vividverse_desktop.gui.widgets.sync_status import SyncStatusView, SyncStatusWidget
+from vividverse_desktop.gui.widgets.tour import TourBanner
 
 log = logging.getLogger(__name__)
 
@@ -287,6 +288,14 @@ class MainWindow(QMainWindow):
             tip="Sign out of this account",
         )
         a(
+            "actionTour",
+            "&Tour of the rooms",
+            "Ctrl+F1",
+            lambda _checked=False: self.start_tour(),
+            glyph="mdi6.map-marker-path",
+            tip="A short walk through the rooms you use",
+        )
+        a(
             "actionShortcuts",
             "&Keyboard shortcuts",
             ["Ctrl+/", "F1"],
@@ -346,6 +355,7 @@ class MainWindow(QMainWindow):
 
         help_menu = bar.addMenu("&Help")
         help_menu.setObjectName("menuHelp")
+        help_menu.addAction(acts["actionTour"])
         help_menu.addAction(acts["actionShortcuts"])
         help_menu.addAction(acts["actionAbout"])
 
@@ -383,8 +393,26 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
         self.sidebar.currentRowChanged.connect(self._row_changed)
         layout.addWidget(self.sidebar)
-        layout.addWidget(self.stack, 1)
+        content = QWidget(body)
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.tour = TourBanner(self.show_room, content)
+        self.tour.finished.connect(self._tour_seen)
+        column.addWidget(self.tour)
+        column.addWidget(self.stack, 1)
+        layout.addWidget(content, 1)
         self.setCentralWidget(body)
+
+    def start_tour(self, *, first_run_only: bool = False) -> bool:
+        """Walk the rooms this account sees; with ``first_run_only`` only if never seen."""
+        if first_run_only and self.preferences.get("help/tour_seen", False) in (True, "true"):
+            return False
+        self.tour.start(rooms_for(self.roles), at=self.current_room())
+        return True
+
+    def _tour_seen(self) -> None:
+        self.preferences.set("help/tour_seen", True)
 
     def _build_status(self) -> None:
         status = self.statusBar()
@@ -505,6 +533,8 @@ class MainWindow(QMainWindow):
     def open_settings(self, key_editor: QWidget | None = None) -> SettingsDialog:
         """Show Settings; ``key_editor`` is the session's API-key page (see the dialog)."""
         if not isinstance(key_editor, QWidget):
+            from vividverse_desktop.gui.widgets.key_editor import KeyEditor  # providers: lazy
+
             key_editor = KeyEditor(self.runner)
         dialog = SettingsDialog(self.preferences, self.theme, key_editor=key_editor, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

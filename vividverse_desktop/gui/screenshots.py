@@ -15,12 +15,24 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QWidget
 
+from vividverse_desktop.core.workflow import Role
 from vividverse_desktop.gui.app import application, build_shell
+from vividverse_desktop.gui.dialogs.sign_in import SignInDialog
 from vividverse_desktop.gui.preferences import Preferences
 from vividverse_desktop.gui.rooms import ROOMS
 from vividverse_desktop.gui.widgets.sync_status import SyncStatusView
+from vividverse_desktop.studio.session import Account
 
 SIZES = ((1366, 768), (1920, 1080))
+_EXAMPLE_ACCOUNTS = (
+    Account(server_url="http://127.0.0.1:8765", username="owner", this_computer=True),
+    Account(
+        server_url="https://studio.example.org",
+        username="ada",
+        display_name="Ada Quill",
+        roles=frozenset({Role.WRITER, Role.VALIDATOR}),
+    ),
+)
 SCHEMES = ("light", "dark")
 
 
@@ -83,6 +95,11 @@ def take_all(out: Path) -> list[Path]:
                     deadline.stop()
                 saved.append(save(dialog, out / f"dialog-{label}-{scheme}.png"))
                 dialog.close()
+            sign_in = SignInDialog(window, remembered=_EXAMPLE_ACCOUNTS)
+            sign_in.show()
+            saved.append(save(sign_in, out / f"dialog-sign-in-{scheme}.png"))
+            sign_in.close()
+            sign_in.deleteLater()
             palette = window.open_palette()
             palette.query.setText("sync")
             saved.append(save(palette, out / f"dialog-palette-{scheme}.png"))

@@ -1,9 +1,10 @@
-"""Import a screenplay file of any supported format: PDF, Fountain or plain text.
+"""Import a screenplay file of any supported format: PDF, Fountain, Final Draft or plain text.
 
 The format is sniffed from the content, not the file name: ``%PDF-`` in the first
 kilobyte is a PDF (read in a sandboxed child process), anything else must be text;
-text laid out with indented cues and dialogue is a plain-text export, the rest is
-Fountain (a ``.fountain`` file is always Fountain, however it is indented).
+a ``<FinalDraft>`` document is Final Draft XML (core.screenplay.fdx); text laid out
+with indented cues and dialogue is a plain-text export, the rest is Fountain (a
+``.fountain`` file is always Fountain, however it is indented).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from vividverse_desktop.core.screenplay.text_import import import_text, looks_li
 from vividverse_desktop.media.pdf import DEFAULT_LIMITS, import_pdf
 from vividverse_desktop.media.sandbox import Limits
 
-SourceFormat = Literal["fountain", "pdf", "text"]
+SourceFormat = Literal["fountain", "pdf", "text", "fdx"]
 MAX_TEXT_BYTES = 16 * 1024 * 1024
 FOUNTAIN_SUFFIXES = frozenset({".fountain", ".spmd"})
 
@@ -83,9 +84,11 @@ def load_screenplay(
     if not text.strip():
         return ImportResult(Screenplay(), "fountain", (*warnings, EMPTY_WARNING))
     if "<FinalDraft" in text[:4096]:
-        raise ScreenplayError(
-            "Final Draft (.fdx) files are not supported; export the script as PDF or Fountain"
-        )
+        from vividverse_desktop.core.screenplay.fdx import fdx_to_fountain
+        from vividverse_desktop.core.screenplay.fountain import parse as parse_fountain
+
+        fountain, notes = fdx_to_fountain(text)
+        return ImportResult(parse_fountain(fountain), "fdx", (*warnings, *notes))
     if path.suffix.lower() not in FOUNTAIN_SUFFIXES and looks_like_layout(text):
         result = import_text(text)
         return ImportResult(result.screenplay, "text", (*warnings, *result.warnings))

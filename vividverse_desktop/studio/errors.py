@@ -13,3 +13,11 @@ class StudioError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class UnknownChoice(StudioError):
+    """A name the user chose (a provider, a role) that is not one of the choices."""
+
+
+class OutputExists(StudioError):
+    """The file to write already exists and overwriting it was not asked for."""

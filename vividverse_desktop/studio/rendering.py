@@ -37,7 +37,7 @@ from vividverse_desktop.render.setup import (
     pair_providers,
     prepare_job_dir,
 )
-from vividverse_desktop.studio.errors import StudioError
+from vividverse_desktop.studio.errors import OutputExists, StudioError, UnknownChoice
 from vividverse_desktop.studio.scripts import load_script
 
 __all__ = [
@@ -122,14 +122,14 @@ def prepare(
     missing API keys are all checked first.
     """
     if not output.parent.is_dir():
-        raise StudioError(f"{output.parent}: no such folder")
+        raise StudioError(f"{output.parent}: no such directory")
     if output.exists() and not (overwrite or resume):
-        raise StudioError(f"{output}: already exists (choose to overwrite it, or resume)")
+        raise OutputExists(f"{output}: already exists")
     found = registry or load_registry()
     try:
         clips, speech = pair_providers(found, tuple(providers), video=video, voice=voice)
     except ChoiceError as exc:
-        raise StudioError(str(exc)) from exc
+        raise UnknownChoice(str(exc)) from exc
     try:
         check_keys((clips, speech))
         where = job_dir_for(output, job_dir)

@@ -556,3 +556,32 @@ async def register(
     return await sign_in(
         server_url=server_url, username=username, password=password, root=root, transport=transport
     )
+
+
+async def sign_in_client(client: SyncClient, *, username: str, password: Callable[[], str]) -> bool:
+    """Sign ``client`` in as ``username``: with the session kept in the keyring when there
+    is one, else with ``password()`` (asked only then). Returns whether the new session is
+    kept for next time. Raises the client's ``SyncError`` subclasses, and whatever
+    ``password()`` raises when it cannot ask.
+    """
+    if await client.resume(username) is None:
+        await client.login(username, password())
+    return await client.keeps_refresh_token()
+
+
+async def sync_store(
+    *,
+    store: LocalStore,
+    client: SyncClient,
+    username: str,
+    password: Callable[[], str],
+    batch_size: int | None = None,
+) -> tuple[SyncReport, bool]:
+    """One sync of ``store`` as ``username`` (signed in as :func:`sign_in_client` does);
+    returns the report and whether the session is kept for next time."""
+    kept = await sign_in_client(client, username=username, password=password)
+    if client.user is not None:
+        await asyncio.to_thread(store.remember_users, [client.user])
+    if batch_size is None:
+        return await synchronize(store, client), kept
+    return await synchronize(store, client, batch_size=batch_size), kept

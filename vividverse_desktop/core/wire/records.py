@@ -40,6 +40,7 @@ class SourceFormat(enum.StrEnum):
     FOUNTAIN = "fountain"
     TEXT = "text"
     PDF = "pdf"
+    FDX = "fdx"
 
 
 def content_sha256(fountain_text: str) -> str:

@@ -96,7 +96,11 @@ class SignInDialog(QDialog):
                 f"{account.username} on {account.server_url}" + (f" ({roles})" if roles else "")
             )
         self.remembered_list.setVisible(bool(remembered))
-        self.remembered_list.setMaximumHeight(24 * UNIT)
+        rows = max(1, min(len(remembered), 4))
+        row_height = self.remembered_list.sizeHintForRow(0) if remembered else 6 * UNIT
+        self.remembered_list.setFixedHeight(
+            rows * row_height + 2 * self.remembered_list.frameWidth() + 2 * UNIT
+        )
         self.remembered_list.itemActivated.connect(self._remembered_chosen)
         if remembered:
             caption = QLabel("Continue as", self)
