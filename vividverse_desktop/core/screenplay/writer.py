@@ -225,9 +225,8 @@ def _cue(element: Element, name: str, following: Element | None) -> str:
     alone = following is None or following.kind not in _SPEECH_BODY
     if not alone and following is not None:
         first = following.text.split("\n", 1)[0]
-        alone = not first.strip() and not any(  # a note there makes the line non-blank
-            s.style is Style.NOTE and s.start <= len(first) for s in following.spans
-        )
+        # a note or an emphasis marker there makes the line non-blank
+        alone = not first.strip() and not any(s.start <= len(first) for s in following.spans)
     if element.forced or alone:
         return "@" + line
     plain = _escape_first(line) if _has_mark(line.strip()) or line.startswith("(") else line
