@@ -141,9 +141,10 @@ def test_validate_reports_an_unclosed_note_with_its_line(
     """An unbalanced note is an error naming the file and the line where it opened."""
     bad = tmp_path / "bad.fountain"
     bad.write_text("INT. ROOM - DAY\n\nShe waits. [[fix this\n\nHe enters.\n", encoding="utf-8")
-    code, out, _ = run(["validate", str(bad)], capsys)
+    code, out, err = run(["validate", str(bad)], capsys)
     assert code == 1
-    assert f"{bad}:3: error:" in out
+    assert f"{bad}:3: error:" in err
+    assert out == ""
 
 
 def test_invalid_utf8_is_a_clear_error_with_a_line_number(

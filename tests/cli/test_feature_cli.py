@@ -129,5 +129,5 @@ def test_validate_passes_a_generated_feature(
     code = main(["validate", str(path)])
     captured = capsys.readouterr()
     assert code == 0
-    assert ": error:" not in captured.out
+    assert ": error:" not in captured.err
     assert f"{path}: 0 error(s)" in captured.err

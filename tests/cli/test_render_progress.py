@@ -37,3 +37,30 @@ def test_a_failed_scene_is_named_with_its_cause(tmp_path: Path) -> None:
         renderer.render(build_plan(parse(SCRIPT)), tmp_path / "f.mp4",
                         on_progress=_ProgressLine(log))  # fmt: skip
     assert "scene 3 failed: upstream refused: EXT. ROAD" in log.getvalue()
+
+
+class Terminal(io.StringIO):
+    """A stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_each_scene_line_as_it_happens_under_a_bar(tmp_path: Path) -> None:
+    """On a terminal every finished scene keeps its own line, and a bar with ETA is redrawn."""
+    screen = Terminal()
+    renderer = Renderer(tmp_path / "job", StoryboardCards(), LocalSpeech(), tiny_settings())
+    plan = build_plan(parse(SCRIPT))
+    renderer.render(plan, tmp_path / "f.mp4", on_progress=_ProgressLine(screen))
+    shown = screen.getvalue()
+    lines = [part.split("\r")[-1] for part in shown.split("\n")]
+    ready = [line for line in lines if line.endswith(" ready")]
+    assert sorted(line.split()[-2] for line in ready) == sorted(s.id for s in plan.scenes)
+    assert [n for n in range(1, 4) if any(ln.startswith(f"scene {n}/3") for ln in ready)] == [
+        1,
+        2,
+        3,
+    ]
+    assert "\r[" in shown
+    assert "ETA" in shown.split("\r[", 1)[1].split("\r", 1)[0]
+    assert lines[-2].startswith("done 3/3  100.0%")

@@ -97,10 +97,12 @@ def test_binary_noise_is_refused(tmp_path: Path) -> None:
         load_screenplay(write(tmp_path, "noise.bin", data))
 
 
-def test_empty_file_is_refused(tmp_path: Path) -> None:
-    """An empty file is an error."""
-    with pytest.raises(ScreenplayError, match="empty"):
-        load_screenplay(write(tmp_path, "empty.txt", b""))
+@pytest.mark.parametrize("content", [b"", b" \n\n"])
+def test_empty_file_is_an_empty_screenplay(tmp_path: Path, content: bytes) -> None:
+    """An empty or blank file is an empty Fountain screenplay, with a warning."""
+    result = load_screenplay(write(tmp_path, "empty.txt", content))
+    assert (result.screenplay.elements, result.source_format) == ((), "fountain")
+    assert any("empty" in warning for warning in result.warnings)
 
 
 def test_missing_file_is_a_screenplay_error(tmp_path: Path) -> None:

@@ -192,10 +192,39 @@ def test_title_page_applies_emphasis_but_keeps_plain_underscores() -> None:
 
 
 @pytest.mark.parametrize(
-    "sample", sorted(resource_path("samples").glob("*.fountain")), ids=lambda p: p.stem
+    "sample", sorted(resource_path("samples").rglob("*.fountain")), ids=lambda p: p.stem
 )
 def test_sample_pdf_has_the_statistics_page_count(sample: Path) -> None:
     """Each sample's PDF body has exactly the page count the statistics report."""
     screenplay = parse(sample.read_text("utf-8"))
     data = render_pdf(screenplay, title_page=False)
     assert len(reader(data).pages) == compute(screenplay).page_count
+
+
+def test_emphasis_over_several_lines_prints_italic_without_asterisks() -> None:
+    """``*a\nb*`` in an action paragraph prints both lines in italic, no raw asterisks."""
+    screenplay = parse("INT. A - DAY\n\n*She should not be here.\nNobody should be here.*\n")
+    page = reader(render_pdf(screenplay, title_page=False)).pages[0]
+    texts = [t for t, _, _ in positions(page)]
+    assert "She should not be here." in texts
+    assert "Nobody should be here." in texts
+    assert not any("*" in t for t in texts)
+    fonts: Any = page["/Resources"]["/Font"]  # type: ignore[index]
+    names = {str(font.get_object()["/BaseFont"]) for font in fonts.values()}
+    assert any("Italic" in name for name in names)
+
+
+def test_action_keeps_its_indentation_on_the_page() -> None:
+    """Eight leading spaces put an action line eight characters right of the margin."""
+    screenplay = parse("INT. A - DAY\n\n        The phone rings.\n            And rings.\n")
+    page = reader(render_pdf(screenplay, title_page=False)).pages[0]
+    assert x_of(page, "The phone rings.") == pytest.approx(1.5 * 72 + 8 * 7.2, abs=0.5)
+    assert x_of(page, "And rings.") == pytest.approx(1.5 * 72 + 12 * 7.2, abs=0.5)
+
+
+def test_shot_headings_carry_no_scene_number() -> None:
+    """Scene numbers go to master scenes only; a shot heading prints unnumbered."""
+    text = "INT. FLAT - DAY\n\nA room.\n\n.ON THE TV\n\nStatic.\n\nEXT. ROOF - NIGHT\n\nRain.\n"
+    page = reader(render_pdf(parse(text), title_page=False, scene_numbers=True)).pages[0]
+    numbers = sorted(t for t, _, _ in positions(page) if t.isdigit())
+    assert numbers == ["1", "1", "2", "2"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,34 @@ def test_long_held_cards_repeat_one_segment_and_keep_exact_frames(
 def ffmpeg_exe() -> str:
     """The bundled FFmpeg executable."""
     return str(FFmpeg().executable)
+
+
+def keyframes(ffmpeg_exe: str, path: Path, fps: Fraction) -> list[int]:
+    """Frame numbers of the clip's keyframes (decoding keyframes only, read by showinfo)."""
+    run = subprocess.run(
+        [ffmpeg_exe, "-hide_banner", "-skip_frame", "nokey", "-i", str(path),
+         "-vf", "showinfo", "-f", "null", "-"],
+        capture_output=True, check=True, timeout=60, text=True,
+    )  # fmt: skip
+    times = [
+        Fraction(part.split(":", 1)[1]).limit_denominator(1000)
+        for line in run.stderr.splitlines()
+        if "Parsed_showinfo" in line and " pts_time:" in line
+        for part in line.split()
+        if part.startswith("pts_time:")
+    ]
+    return [round(t * fps) for t in times]
+
+
+@pytest.mark.parametrize("frames", [(7, 5), (61, 50)], ids=["one-run", "segmented"])
+def test_clips_have_a_keyframe_every_half_second(
+    tmp_path: Path, scene: object, ffmpeg_exe: str, frames: tuple[int, int]
+) -> None:
+    """Keyframes at most half a second apart (6 frames at 12 fps), so players seek fast."""
+    request = ClipRequest(scene, TINY, frames)  # type: ignore[arg-type]
+    asset = fetch(StoryboardCards(), request, tmp_path / "clip.mp4", scratch=tmp_path / "s")
+    found = keyframes(ffmpeg_exe, asset.path, TINY.fps)
+    assert found[0] == 0
+    points = [*found, sum(frames)]
+    gaps = [b - a for a, b in pairwise(points)]
+    assert max(gaps) <= TINY.keyframe_interval == 6

@@ -61,7 +61,6 @@ def test_a_pdf_is_converted_to_fountain_on_load(tmp_path: Path) -> None:
     ("name", "content", "message"),
     [
         ("missing.fountain", None, "no such file"),
-        ("empty.fountain", b"", "the file is empty"),
         ("binary.fountain", b"\x00\x01\x02" * 100, "neither a PDF nor a text screenplay"),
     ],
 )
@@ -75,6 +74,16 @@ def test_unreadable_files_are_one_line_errors_naming_the_file(
     with pytest.raises(StudioError, match=message) as caught:
         scripts.load_script(path=path)
     assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize("content", [b"", b"\n  \n"])
+def test_an_empty_file_is_an_empty_screenplay(tmp_path: Path, content: bytes) -> None:
+    """An empty or blank file loads (the editor opens it) with no elements and a warning."""
+    path = tmp_path / "new.fountain"
+    path.write_bytes(content)
+    loaded = scripts.load_script(path=path)
+    assert (loaded.screenplay.elements, loaded.source_format) == ((), SourceFormat.FOUNTAIN)
+    assert any("empty" in warning for warning in loaded.warnings)
 
 
 async def test_a_script_submitted_offline_reaches_the_server_on_the_next_sync(

@@ -112,11 +112,13 @@ def _clock(seconds: float) -> str:
 
 
 class _ProgressLine:
-    """``scene i/n  pp%  ETA m:ss`` on stderr, redrawn in place on a terminal.
+    """Render progress on stderr: a line per finished scene, per stage and for the end.
 
-    On a terminal the line also names the asset being made and the money spent; in
-    a log (not a terminal) a line is written per finished or failed scene, per
-    stage and at most every few seconds within the audio and stitch steps.
+    In a log (not a terminal) those lines are all there is, plus one at most every few
+    seconds within the audio and stitch steps. On a terminal each finished scene's
+    line is written as it happens above a bar redrawn in place (``[#####.....]
+    42.0%  scene 12/190  ETA 3:12``) that also names the asset being made and the
+    money spent.
     """
 
     def __init__(self, stream: TextIO, *, interval: float = 5.0) -> None:
@@ -125,6 +127,7 @@ class _ProgressLine:
         self.interval = interval
         self.last = 0.0
         self.stage = ""
+        self.bar = False
 
     def __call__(self, event: RenderProgress) -> None:
         from vividverse_desktop.render.events import SceneState
@@ -136,12 +139,7 @@ class _ProgressLine:
             return
         fresh = event.stage != self.stage
         self.stage = event.stage
-        if self.tty:
-            if not fresh and event.stage != "done" and now - self.last < 0.1:
-                return
-        elif not (fresh or state is SceneState.DONE or event.stage == "done"
-                  or (event.step is not None and now - self.last >= self.interval)):  # fmt: skip
-            return
+        finished = state in (SceneState.DONE, SceneState.CACHED) and event.scene is not None
         eta = "--:--" if event.eta is None else _clock(event.eta)
         what = {"scenes": "scene", "audio": "audio", "stitch": "stitch", "done": "done"}
         text = (
@@ -150,26 +148,44 @@ class _ProgressLine:
         )
         if event.cost > 0:
             text += f"  ${event.cost:.2f}"
-        if self.tty and state is SceneState.RENDERING and event.scene is not None:
-            text += f"  {event.scene.scene_id}: {event.scene.asset}"
-        self._write(text, now, end=event.stage == "done")
+        if not self.tty:
+            if (
+                fresh
+                or state is SceneState.DONE
+                or event.stage == "done"
+                or (event.step is not None and now - self.last >= self.interval)
+            ):
+                self._line(text, now)
+            return
+        if finished and event.scene is not None:
+            word = "ready" if state is SceneState.DONE else "cached"
+            self._line(f"{text}  scene {event.scene.scene_id} {word}", now)
+        elif fresh or event.stage == "done":
+            self._line(text, now)
+        elif now - self.last < 0.1:
+            return
+        if event.stage == "done":
+            return
+        filled = round(event.fraction * _BAR)
+        bar = f"[{'#' * filled}{'.' * (_BAR - filled)}] {text}"
+        if state is SceneState.RENDERING and event.scene is not None:
+            bar += f"  {event.scene.scene_id}: {event.scene.asset}"
+        self.stream.write("\r" + bar[:_WIDTH].ljust(_WIDTH))
+        self.stream.flush()
+        self.bar = True
+        self.last = now
 
     def _line(self, text: str, now: float) -> None:
-        if self.tty:
-            self.stream.write("\r" + " " * 72 + "\r")
+        if self.bar:
+            self.stream.write("\r" + " " * _WIDTH + "\r")
+            self.bar = False
         self.stream.write(text + "\n")
         self.stream.flush()
         self.last = now
 
-    def _write(self, text: str, now: float, *, end: bool) -> None:
-        self.last = now
-        if self.tty:
-            self.stream.write("\r" + text[:72].ljust(72))
-            if end:
-                self.stream.write("\n")
-        else:
-            self.stream.write(text + "\n")
-        self.stream.flush()
+
+_BAR = 20
+_WIDTH = 78
 
 
 def _summary(result: RenderResult) -> str:

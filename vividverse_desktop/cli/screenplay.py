@@ -1,4 +1,4 @@
-"""Screenplay verbs: parse, stats, convert, validate."""
+"""Screenplay verbs: parse, stats, convert, export, validate."""
 
 from __future__ import annotations
 
@@ -76,8 +76,31 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    """Write a screenplay as an industry-format PDF or as Fountain (by the output's suffix)."""
+    from vividverse_desktop.studio.scripts import export_script
+
+    result = export_script(
+        source=Path(args.script),
+        output=Path(args.output),
+        paper=args.paper,
+        scene_numbers=args.scene_numbers,
+        title_page=not args.no_title_page,
+        watermark=args.watermark or "",
+        force=args.force,
+    )
+    for warning in result.warnings:
+        print(f"{args.script}: warning: {warning}", file=sys.stderr)
+    pages = f"{result.pages} page(s), " if result.format == "pdf" else ""
+    print(f"{args.script} -> {result.path}: {pages}{result.scenes} scene(s)", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    """Lint a Fountain file; exit 1 when it has errors (or warnings, with --strict)."""
+    """Lint a Fountain file; exit 1 when it has errors (or warnings, with --strict).
+
+    Findings go to stderr as ``FILE:LINE: severity: message``, then a count line.
+    """
     from vividverse_desktop.core.screenplay.fountain import decode
     from vividverse_desktop.core.screenplay.lint import lint
 
@@ -87,11 +110,11 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     try:
         text = decode(path.read_bytes())
     except ScreenplayError as exc:
-        out.write(f"{path}:{exc.line or 1}: error: {exc.message}\n")
+        print(f"{path}:{exc.line or 1}: error: {exc.message}", file=sys.stderr)
         return EXIT_INPUT
     issues = lint(text)
     for issue in issues:
-        out.write(f"{path}:{issue.line}: {issue.severity}: {issue.message}\n")
+        print(f"{path}:{issue.line}: {issue.severity}: {issue.message}", file=sys.stderr)
     errors = sum(1 for i in issues if i.severity == "error")
     warnings = len(issues) - errors
     print(f"{path}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
@@ -122,6 +145,18 @@ def register(verbs: Any) -> None:
     )
     p.add_argument("-f", "--force", action="store_true", help="overwrite OUTPUT if it exists")
     p.set_defaults(func=cmd_convert)
+
+    p = verbs.add_parser("export", help="write a screenplay as PDF or Fountain")
+    p.add_argument("script", help="a Fountain, PDF or plain-text screenplay")
+    p.add_argument("-o", "--output", required=True, help="the .pdf or .fountain file to write")
+    p.add_argument("--paper", choices=("letter", "a4"), default="letter", help="PDF page size")
+    p.add_argument(
+        "--scene-numbers", action="store_true", help="print scene numbers in both margins"
+    )
+    p.add_argument("--no-title-page", action="store_true", help="leave the title page out")
+    p.add_argument("--watermark", metavar="TEXT", help="print TEXT across every PDF page")
+    p.add_argument("-f", "--force", action="store_true", help="overwrite OUTPUT if it exists")
+    p.set_defaults(func=cmd_export)
 
     p = verbs.add_parser("validate", help="lint a Fountain file")
     p.add_argument("script", help="a Fountain file")

@@ -53,13 +53,17 @@ def decode_text(data: bytes) -> tuple[str, tuple[str, ...]]:
     return decode(data), ()
 
 
+EMPTY_WARNING = "the file is empty: an empty screenplay"
+
+
 def load_screenplay(
     path: Path, *, limits: Limits = DEFAULT_LIMITS, cancel: CancelToken | None = None
 ) -> ImportResult:
     """Read the screenplay at ``path``, whatever its format.
 
     Returns the screenplay, the detected source format (``"pdf"``, ``"fountain"`` or
-    ``"text"``) and warnings. Raises ScreenplayError for an empty, unreadable,
+    ``"text"``) and warnings. An empty (or blank) file is an empty Fountain
+    screenplay, with a warning saying so. Raises ScreenplayError for an unreadable,
     binary or oversized file and for every PDF that cannot be read safely. Blocks
     while a PDF is read in its child process: call it from a worker thread;
     ``cancel`` kills that child at once (raising ``core.cancel.Cancelled``).
@@ -70,7 +74,7 @@ def load_screenplay(
     except OSError as error:
         raise ScreenplayError(f"cannot open {path.name}: {error.strerror}") from None
     if not head:
-        raise ScreenplayError("the file is empty")
+        return ImportResult(Screenplay(), "fountain", (EMPTY_WARNING,))
     if sniff(head) == "pdf":
         result = import_pdf(path, limits=limits, cancel=cancel)
         return ImportResult(result.screenplay, "pdf", result.warnings)
@@ -78,7 +82,7 @@ def load_screenplay(
         raise ScreenplayError("the file is too large to be a screenplay")
     text, warnings = decode_text(path.read_bytes())
     if not text.strip():
-        raise ScreenplayError("the file is empty")
+        return ImportResult(Screenplay(), "fountain", (*warnings, EMPTY_WARNING))
     if "<FinalDraft" in text[:4096]:
         from vividverse_desktop.core.screenplay.fdx import fdx_to_fountain
         from vividverse_desktop.core.screenplay.fountain import parse as parse_fountain

@@ -54,6 +54,7 @@ def render_pdf(
     scene_numbers: bool = False,
     title_page: bool = True,
     created: datetime | None = None,
+    watermark: str = "",
 ) -> bytes:
     """The screenplay as PDF bytes.
 
@@ -61,6 +62,7 @@ def render_pdf(
     the statistics' page count; with ``title_page`` and a non-empty title page, one
     unnumbered title page comes first. ``scene_numbers`` prints each heading's number
     in both margins. ``created`` fixes the PDF creation date (for reproducible bytes).
+    ``watermark`` is printed large, light grey and diagonal behind every body page.
     """
     from fpdf import FPDF
 
@@ -80,15 +82,20 @@ def render_pdf(
     if title_page and screenplay.title_page:
         _title_page(pdf, screenplay, width)
     numbers = _scene_numbers(screenplay) if scene_numbers else {}
+    mark = " ".join(watermark.split())
     for page in layout.pages:
-        _body_page(pdf, screenplay, page, numbers)
+        _body_page(pdf, screenplay, page, numbers, mark)
     if not layout.pages and not (title_page and screenplay.title_page):
         pdf.add_page()  # a PDF needs at least one page
     return bytes(pdf.output())
 
 
-def _body_page(pdf: FPDF, screenplay: Screenplay, page: Page, numbers: dict[int, str]) -> None:
+def _body_page(
+    pdf: FPDF, screenplay: Screenplay, page: Page, numbers: dict[int, str], watermark: str
+) -> None:
     pdf.add_page()
+    if watermark:
+        _watermark(pdf, watermark)
     if page.number > 1:
         label = f"{page.number}."
         _put(pdf, RIGHT_EDGE - len(label), _PAGE_NUMBER_BASELINE_PT, label, "")
@@ -105,6 +112,24 @@ def _body_page(pdf: FPDF, screenplay: Screenplay, page: Page, numbers: dict[int,
         if number:
             _put(pdf, _SCENE_NUMBER_LEFT - len(number), y, number, "")
             _put(pdf, _SCENE_NUMBER_RIGHT, y, number, "")
+
+
+_WATERMARK_GREY = 215
+_WATERMARK_MAX_PT = 72.0
+
+
+def _watermark(pdf: FPDF, text: str) -> None:
+    """``text`` across the page centre at 45 degrees, light grey, under the body text."""
+    diagonal = (pdf.w**2 + pdf.h**2) ** 0.5
+    # Courier's advance is 0.6 em: fit the text in about 70% of the diagonal.
+    size = min(_WATERMARK_MAX_PT, 0.7 * diagonal / (0.6 * len(text)))
+    cx, cy = pdf.w / 2, pdf.h / 2
+    pdf.set_text_color(_WATERMARK_GREY)
+    pdf.set_font(FONT_FAMILY, "B", size)
+    with pdf.rotation(angle=45, x=cx, y=cy):
+        pdf.text(cx - 0.3 * size * len(text), cy + 0.3 * size, text)
+    pdf.set_text_color(0)
+    pdf.set_font(FONT_FAMILY, "", FONT_SIZE_PT)
 
 
 def _put(pdf: FPDF, x_chars: float, y_pt: float, text: str, style: str) -> None:
@@ -153,8 +178,8 @@ def _style_runs(
 
 def _scene_numbers(screenplay: Screenplay) -> dict[int, str]:
     """Element index of each scene heading -> its scene number."""
-    headings = [i for i, e in enumerate(screenplay.elements) if e.kind is ElementKind.SCENE_HEADING]
-    return {index: scene.number for index, scene in zip(headings, screenplay.scenes(), strict=True)}
+    starts = screenplay.scene_starts()
+    return {index: scene.number for index, scene in zip(starts, screenplay.scenes(), strict=True)}
 
 
 def _field_lines(value: str) -> list[tuple[str, list[tuple[int, str, str]]]]:

@@ -60,13 +60,7 @@ class LoadedScript:
 
 def plain_title(screenplay: Screenplay) -> str:
     """The title page's title without Fountain markup, its lines joined by spaces."""
-    from vividverse_desktop.core.screenplay.emphasis import inline
-
-    raw = screenplay.title.strip()
-    if not raw:
-        return ""
-    lines = (inline(line)[0] for line in raw.splitlines())
-    return " ".join(" ".join(line.split()) for line in lines if line.strip())
+    return screenplay.title
 
 
 def load_script(*, path: Path, cancel: CancelToken | None = None) -> LoadedScript:
@@ -283,12 +277,81 @@ def export_pdf(
     paper: Paper = "letter",
     scene_numbers: bool = False,
     title_page: bool = True,
+    watermark: str = "",
 ) -> Path:
     """Write an industry-format PDF (the same pages the statistics count) atomically."""
     from vividverse_desktop.media.pdf_export import render_pdf
 
-    data = render_pdf(screenplay, paper=paper, scene_numbers=scene_numbers, title_page=title_page)
+    data = render_pdf(
+        screenplay,
+        paper=paper,
+        scene_numbers=scene_numbers,
+        title_page=title_page,
+        watermark=watermark,
+    )
     return write_atomically(path, data)
+
+
+EXPORT_SUFFIXES = {".pdf": "pdf", ".fountain": "fountain", ".spmd": "fountain"}
+"""Output suffixes ``export_script`` writes, and the format each means."""
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """What ``export_script`` wrote: the file, its format, body pages (PDF), scenes, warnings."""
+
+    path: Path
+    format: str
+    pages: int
+    scenes: int
+    warnings: tuple[str, ...]
+
+
+def export_script(
+    *,
+    source: Path,
+    output: Path,
+    paper: Paper = "letter",
+    scene_numbers: bool = False,
+    title_page: bool = True,
+    watermark: str = "",
+    force: bool = False,
+) -> Exported:
+    """Read any screenplay file and write it as a PDF or Fountain file, by ``output``'s suffix.
+
+    The PDF options are those of ``export_pdf``. Raises :class:`StudioError` for an
+    unknown suffix, PDF options on a Fountain output, an output that is the input,
+    an existing output without ``force``, and every load or write failure.
+    """
+    kind = EXPORT_SUFFIXES.get(output.suffix.lower())
+    if kind is None:
+        raise StudioError(f"{output}: write a .pdf or a .fountain file")
+    if kind == "fountain" and (scene_numbers or watermark or paper != "letter" or not title_page):
+        raise StudioError(
+            f"{output}: paper, scene numbers, title page and watermark are PDF options"
+        )
+    if output.exists() and source.exists() and output.resolve() == source.resolve():
+        raise StudioError(f"{output}: refusing to overwrite the input file")
+    if output.exists() and not force:
+        raise StudioError(f"{output}: already exists (use --force to overwrite)")
+    loaded = load_script(path=source)
+    screenplay = loaded.screenplay
+    pages = 0
+    if kind == "pdf":
+        from vividverse_desktop.core.screenplay.pagination import paginate
+
+        export_pdf(
+            screenplay=screenplay,
+            path=output,
+            paper=paper,
+            scene_numbers=scene_numbers,
+            title_page=title_page,
+            watermark=watermark,
+        )
+        pages = paginate(screenplay, paper).page_count
+    else:
+        export_fountain(screenplay=screenplay, path=output)
+    return Exported(output, kind, pages, len(screenplay.scenes()), loaded.warnings)
 
 
 def write_atomically(path: Path, data: bytes) -> Path:

@@ -147,7 +147,7 @@ def test_held_card_argv_draws_once_and_loops(tmp_path: Path) -> None:
         "-progress", "pipe:1",
         "-filter_complex", graph,
         "-map", "[v]", "-frames:v", "36", "-r", "24",
-        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "23", "-pix_fmt", "yuv420p",
+        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "23", "-g", "12", "-pix_fmt", "yuv420p",
         "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709",
         "-color_trc", "bt709", "-video_track_timescale", "90000",
         "-an", "-f", "mp4", "/j/shot.mp4.part",

@@ -51,12 +51,20 @@ def test_encoder_args_force_yuv420p_bt709_and_the_time_base() -> None:
     """Every clip is H.264 yuv420p, tagged BT.709 limited range, in the format's time base."""
     fmt = VideoFormat(320, 180, Fraction(25))
     assert X264(preset="ultrafast", crf=20).args(fmt) == (
-        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20",
+        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-g", "12",
         "-pix_fmt", "yuv420p",
         "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709",
         "-color_trc", "bt709",
         "-video_track_timescale", "90000",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("fps", "interval"), [(Fraction(24), 12), (Fraction(25), 12), (Fraction(30000, 1001), 14)]
+)
+def test_keyframes_come_at_least_every_half_second(fps: Fraction, interval: int) -> None:
+    """The keyframe interval is the whole frames in half a second."""
+    assert VideoFormat(320, 180, fps).keyframe_interval == interval
 
 
 def test_filter_values_escape_both_levels() -> None:

@@ -28,7 +28,8 @@ def _input(path: str, rate: str = "12") -> tuple[str, ...]:
 def _encode(frames: int, output: str, rate: str = "12") -> tuple[str, ...]:
     return (
         "-map", "[v]", "-frames:v", str(frames), "-r", rate,
-        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "23", "-pix_fmt", "yuv420p",
+        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "23",
+        "-g", str(int(Fraction(rate) / 2)), "-pix_fmt", "yuv420p",
         "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709",
         "-color_trc", "bt709", "-video_track_timescale", "90000",
         "-an", "-f", "mp4", output,

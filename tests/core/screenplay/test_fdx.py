@@ -57,7 +57,10 @@ def _kinds(text: str) -> list[tuple[str, str]]:
 def test_every_paragraph_becomes_its_element() -> None:
     text, warnings = fdx_to_fountain(FDX)
     screenplay = parse(text)
-    assert [s.heading.text for s in screenplay.scenes()] == ["INT. FOUNDRY - NIGHT", "THE YARD"]
+    headings = [e.text for e in screenplay.elements if e.kind.value == "scene_heading"]
+    assert headings == ["INT. FOUNDRY - NIGHT", "THE YARD"]
+    # THE YARD has no INT/EXT and no time of day: a shot heading inside the foundry scene.
+    assert [s.heading.text for s in screenplay.scenes()] == ["INT. FOUNDRY - NIGHT"]
     kinds = _kinds(text)
     assert ("character", "ADA") in kinds
     assert ("parenthetical", "(quietly)") in kinds
@@ -93,5 +96,5 @@ def test_the_importer_reads_fdx_by_its_content(tmp_path: Path) -> None:
     path.write_text(FDX, encoding="utf-8")
     result = load_screenplay(path)
     assert result.source_format == "fdx"
-    assert len(result.screenplay.scenes()) == 2
+    assert sum(e.kind.value == "scene_heading" for e in result.screenplay.elements) == 2
     assert result.warnings

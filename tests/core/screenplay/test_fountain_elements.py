@@ -25,7 +25,7 @@ def test_title_page_single_and_multi_line_values() -> None:
         ("Credit", "Written by"),
         ("Draft date", "1/27/2012"),
     ]
-    assert sp.title == "BRICK & STEEL\nFULL RETIRED"
+    assert sp.title == "BRICK & STEEL FULL RETIRED"  # a two-line title joins its lines
     assert kinds("Title: X\n\nINT. HOUSE - DAY\n") == [(K.SCENE_HEADING, "INT. HOUSE - DAY")]
 
 

@@ -49,10 +49,16 @@ def test_unclosed_markers_are_literal() -> None:
     assert inline("snake_case") == ("snake_case", ())
 
 
-def test_emphasis_does_not_cross_a_line_break() -> None:
-    """An asterisk on one line never pairs with one on the next."""
+def test_emphasis_runs_over_lines_of_one_element() -> None:
+    """An asterisk pairs with one on a later line of the same paragraph, as real scripts use it."""
     element = parse("Bob *walks\naway* now.\n").elements[0]
-    assert (element.text, element.spans) == ("Bob *walks\naway* now.", ())
+    assert (element.text, element.spans) == ("Bob walks\naway now.", (Span(4, 14, Style.ITALIC),))
+
+
+def test_emphasis_does_not_cross_elements() -> None:
+    """An asterisk never pairs with one in the next paragraph."""
+    elements = parse("Bob *walks.\n\nAway* now.\n").elements
+    assert [(e.text, e.spans) for e in elements] == [("Bob *walks.", ()), ("Away* now.", ())]
 
 
 def test_long_runs_and_empty_pairs_are_literal() -> None:

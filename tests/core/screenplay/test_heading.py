@@ -121,3 +121,67 @@ def test_relative_time_takes_previous_scene_bucket() -> None:
         DayNight.DAY,
         DayNight.DAY,
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("EXT. BY THE RIVER - NIGHT - CONTINUOUS", ("EXT", "BY THE RIVER", "NIGHT", "CONTINUOUS")),
+        ("INT. SAN FRANCISCO APARTMENT, DAY", ("INT", "SAN FRANCISCO APARTMENT", "DAY", "")),
+        ("INT./EXT. EDWARD'S CAR - NIGHT - [THE STORM]", ("INT/EXT", "EDWARD'S CAR", "NIGHT", "")),
+        (
+            "INT. HALF-DARK PARIS APARTMENT - (PRESENT) DAY",
+            ("INT", "HALF-DARK PARIS APARTMENT", "(PRESENT) DAY", ""),
+        ),
+        ("EXT. FIRE ESCAPE, CONTINUOUS", ("EXT", "FIRE ESCAPE", "CONTINUOUS", "CONTINUOUS")),
+        ("EXT. ROME, ITALY - DAY", ("EXT", "ROME, ITALY", "DAY", "")),
+        (
+            "EXT/INT  MILLER'S TRUCK - SAME TIME",
+            ("INT/EXT", "MILLER'S TRUCK", "SAME TIME", "SAME TIME"),
+        ),
+        ("INT. OFFICE - THE NEXT MORNING", ("INT", "OFFICE", "THE NEXT MORNING", "")),
+        (
+            "EXT. STREET - A FEW DAYS LATER",
+            ("EXT", "STREET", "A FEW DAYS LATER", "A FEW DAYS LATER"),
+        ),
+        ("I/E CAR PARK - PRE-DAWN", ("INT/EXT", "CAR PARK", "PRE-DAWN", "")),
+        ("EXT. SF - GOLDEN GATE PARK", ("EXT", "SF - GOLDEN GATE PARK", "", "")),
+        ("EXT. PIER - MAGIC HOUR", ("EXT", "PIER", "MAGIC HOUR", "")),
+    ],
+)
+def test_real_heading_shapes(text: str, expected: tuple[str, str, str, str]) -> None:
+    """Time of day is the last dash or comma part naming a time; continuity is not place."""
+    heading = parse_heading(text)
+    assert (heading.prefix, heading.location, heading.time_of_day, heading.continuity) == expected
+
+
+@pytest.mark.parametrize(
+    ("time", "bucket"),
+    [
+        ("(PRESENT) DAY", DayNight.DAY),
+        ("THE NEXT MORNING", DayNight.DAY),
+        ("PRE-DAWN", DayNight.OTHER),
+        ("DAY TO NIGHT", DayNight.OTHER),
+        ("A FEW DAYS LATER", None),
+        ("SAME TIME", None),
+        ("CONTINUED", None),
+    ],
+)
+def test_real_time_buckets(time: str, bucket: DayNight | None) -> None:
+    """Real times of day: twilight and mixed are OTHER; continuity has no light of its own."""
+    assert day_night(time) is bucket
+
+
+@pytest.mark.parametrize(
+    ("text", "shot"),
+    [
+        ("ON THE TV", True),
+        ("SCOTT", True),
+        ("INSIDE", True),
+        ("INTERVIEW ROOM - DAY", False),
+        ("INT. KITCHEN", False),
+    ],
+)
+def test_shot_heading_has_no_prefix_and_no_time(text: str, shot: bool) -> None:
+    """A heading without INT/EXT and without a time of day is a shot heading."""
+    assert parse_heading(text).is_shot is shot

@@ -3,10 +3,11 @@
 The sample scripts' numbers in ``resources/samples/*.expected.json`` were counted by
 hand from the Fountain text. For ``the_lamplighter`` the layout was counted line by
 line too: scenes start at page 1 rows 0, 5, 25, 40; page 2 row 0 (the LATER scene
-cannot fit its heading and two-line action in rows 53-54); page 3 rows 0, 5, 14, 29
-(after the forced page break); page 4 row 4 (ELIN's three-row speech finds one row
-left on page 3); the last line is page 4 row 9. So 4 pages and scene lengths of
-5, 20, 15, 15, 55, 5, 9, 15, 30 and 6 lines.
+cannot fit its heading and two-line action in rows 53-54); page 3 rows 0, 14, 29
+(after the forced page break; the shot heading .THE DREAM at row 5 plays inside the
+I/E LIGHTHOUSE DOOR scene); page 4 row 4 (ELIN's three-row speech finds one row left
+on page 3); the last line is page 4 row 9. So 4 pages and scene lengths of
+5, 20, 15, 15, 55, 14, 15, 30 and 6 lines.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from vividverse_desktop.core.screenplay.stats import (
 from vividverse_desktop.core.screenplay.timing import count_words
 
 K = ElementKind
-SAMPLES = sorted(resource_path("samples").glob("*.fountain"))
+SAMPLES = sorted(resource_path("samples").rglob("*.fountain"))  # real/ holds real-style ones
 
 
 def expected_for(sample: Path) -> dict[str, Any]:
@@ -117,9 +118,9 @@ def test_hand_counted_layout_of_the_lamplighter() -> None:
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
-def test_samples_are_three_to_ten_pages(sample: Path) -> None:
+def test_samples_are_two_to_ten_pages(sample: Path) -> None:
     """Sample scripts are short but not trivial."""
-    assert 3 <= stats_for(sample).page_count <= 10
+    assert 2 <= stats_for(sample).page_count <= 10
 
 
 @pytest.fixture(scope="module")

@@ -17,20 +17,22 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from vividverse_desktop.core.pipeline.cards import Light, Motion, light_of
 from vividverse_desktop.core.pipeline.prompt import shot_prompt
-from vividverse_desktop.core.screenplay.heading import parse_heading, resolve_day_night
+from vividverse_desktop.core.screenplay.heading import DayNight, parse_heading, resolve_day_night
 from vividverse_desktop.core.screenplay.model import Element, ElementKind, Scene, Screenplay
 from vividverse_desktop.core.screenplay.timing import (
     ACTION_WPM,
     DIALOGUE_WPM,
+    MIN_SCENE_S,
     SCENE_OVERHEAD_S,
     TRANSITION_S,
     TURN_GAP_S,
     element_words,
+    prelude_duration,
     scene_durations,
 )
 
@@ -153,6 +155,32 @@ def _advance(element: Element, narrate: bool) -> float:
     return 0.0
 
 
+_SHOWN = (ElementKind.SCENE_HEADING, ElementKind.ACTION, ElementKind.CENTERED)
+"""What a shot's action shows: its shot heading (``ON THE TV``), action, centered text."""
+_TOLD = frozenset(
+    {ElementKind.ACTION, ElementKind.DIALOGUE, ElementKind.CENTERED, ElementKind.LYRICS}
+)
+
+PROLOGUE_ID = "0"
+"""The plan id of the prologue: what a script tells before its first scene heading."""
+PROLOGUE_HEADING = "PROLOGUE"
+
+
+def _is_cue_word(text: str) -> bool:
+    """Blank text, or an editing word written as action (``FADE IN:``): nothing to show."""
+    words = text.strip()
+    return not words or (words.isupper() and words.endswith((":", ".")) and len(words) < 20)
+
+
+def _prologue(screenplay: Screenplay) -> Scene | None:
+    """The elements before the first heading as a scene, when they tell something."""
+    before = screenplay.prologue()
+    if not any(e.kind in _TOLD and not _is_cue_word(e.plain_text()) for e in before):
+        return None
+    heading = Element(ElementKind.SCENE_HEADING, PROLOGUE_HEADING, before[0].line)
+    return Scene(-1, replace(heading, scene_number=PROLOGUE_ID), before)
+
+
 def _plan_scene(
     scene: Scene,
     duration: float,
@@ -164,12 +192,16 @@ def _plan_scene(
 ) -> PlanScene:
     heading = parse_heading(scene.heading.text)
     characters = _present(scene, cast)
-    # Shots: one per action paragraph (the first also takes anything before it).
+    # Shots: one per shot heading (.ON THE TV) and per action paragraph after the
+    # first of its shot (the first shot also takes anything before it).
     groups: list[list[Element]] = [[]]
     for element in scene.elements:
-        starts_shot = element.kind is ElementKind.ACTION and any(
-            e.kind is ElementKind.ACTION for e in groups[-1]
-        )
+        if element.kind is ElementKind.SCENE_HEADING:
+            starts_shot = bool(groups[-1])
+        else:
+            starts_shot = element.kind is ElementKind.ACTION and any(
+                e.kind is ElementKind.ACTION for e in groups[-1]
+            )
         if starts_shot and len(groups) < MAX_SHOTS:
             groups.append([])
         groups[-1].append(element)
@@ -202,9 +234,7 @@ def _plan_scene(
         duration = max(duration, clock + SCENE_OVERHEAD_S / 2)
     shots = []
     for n, group in enumerate(groups):
-        action = "\n".join(
-            e.plain_text() for e in group if e.kind in (ElementKind.ACTION, ElementKind.CENTERED)
-        )
+        action = "\n".join(e.plain_text() for e in group if e.kind in _SHOWN)
         prompt = shot_prompt(
             heading, light.value, action, characters, shot_index=n, shot_count=len(groups)
         )
@@ -224,7 +254,12 @@ def _plan_scene(
 
 
 def build_plan(screenplay: Screenplay, *, narrate: bool = False) -> Plan:
-    """The plan of a screenplay: one plan scene per scene, deterministic.
+    """The plan of a screenplay: one plan scene per master scene, deterministic.
+
+    Shot headings (``.ON THE TV``) are shots of their scene, so the film's chapters
+    follow the master scenes. What comes before the first heading (a cold open,
+    FADE IN and opening voice-over) is the prologue scene, id ``PROLOGUE_ID``, when it
+    holds action, dialogue, centered text or lyrics.
 
     With ``narrate``, every action paragraph is also a line spoken by
     :data:`NARRATOR` at the speaking rate, and scenes grow to fit their narration.
@@ -240,6 +275,16 @@ def build_plan(screenplay: Screenplay, *, narrate: bool = False) -> Plan:
     cast = frozenset(e.text for e in screenplay.of_kind(ElementKind.CHARACTER))
     planned: list[PlanScene] = []
     used: set[str] = set()
+    prologue = _prologue(screenplay)
+    if prologue is not None:
+        seconds = max(MIN_SCENE_S, SCENE_OVERHEAD_S + prelude_duration(screenplay))
+        first = buckets[0] if buckets else DayNight.NIGHT
+        opening = parse_heading(PROLOGUE_HEADING)
+        item = _plan_scene(
+            prologue, seconds, light_of(opening, first), False, cast, narrate=narrate
+        )
+        planned.append(item)
+        used.add(item.id)
     for scene, duration, heading, bucket in zip(scenes, durations, headings, buckets, strict=True):
         exterior = heading.prefix in ("EXT", "INT/EXT", "EST")
         light = light_of(heading, bucket)
@@ -254,8 +299,6 @@ def build_plan(screenplay: Screenplay, *, narrate: bool = False) -> Plan:
 
 
 def _with_id(scene: PlanScene, scene_id: str) -> PlanScene:
-    from dataclasses import replace
-
     return replace(scene, id=scene_id)
 
 

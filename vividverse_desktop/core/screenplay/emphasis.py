@@ -5,8 +5,9 @@
 
 - ``*`` toggles italic, ``**`` bold, ``***`` both; ``_`` toggles underline.
   Longer runs (``****``, ``__``) are literal text.
-- A toggle that is never closed on its line is literal; so is a pair with nothing
-  between its markers. Emphasis never crosses a line break.
+- A toggle that is never closed in its element is literal; so is a pair with nothing
+  between its markers. Emphasis may run over several lines of one element (real
+  scripts do this; Fountain 1.1 says it should not), never from one element to the next.
 - ``[[note]]`` is an inline note: its content is kept verbatim (no emphasis, no
   escapes) and covered by a ``NOTE`` span; it may span lines. ``[[]]`` and an
   unclosed ``[[`` are literal.
@@ -26,11 +27,11 @@ import re
 
 from vividverse_desktop.core.screenplay.model import Span, Style
 
-_TOKEN = re.compile(r"\\[!-/:-@\[-`{-~]|\*+|_+|\[\[|\n")
+_TOKEN = re.compile(r"\\[!-/:-@\[-`{-~]|\*+|_+|\[\[")
 _ITALIC, _BOLD, _UNDERLINE = 1, 2, 4
 _STAR_KINDS = {1: _ITALIC, 2: _BOLD, 3: _ITALIC | _BOLD}
 _STYLE = {_ITALIC: Style.ITALIC, _BOLD: Style.BOLD, _UNDERLINE: Style.UNDERLINE}
-_TEXT, _DELIM, _NOTE, _BREAK = 0, 1, 2, 3
+_TEXT, _DELIM, _NOTE = 0, 1, 2
 _ESCAPED = re.compile(r"[\\*_\[]|(?<=\*)/")
 
 
@@ -40,7 +41,7 @@ def has_markup(text: str) -> bool:
 
 
 def _tokens(text: str) -> list[tuple[int, str | int]]:
-    """Split text into literal text, delimiter (kind mask), note and line-break tokens."""
+    """Split text into literal text, delimiter (kind mask) and note tokens."""
     tokens: list[tuple[int, str | int]] = []
     search = _TOKEN.search
     notes_possible = "[[" in text
@@ -62,8 +63,6 @@ def _tokens(text: str) -> list[tuple[int, str | int]]:
             tokens.append((_DELIM, kinds) if kinds else (_TEXT, text[start:end]))
         elif first == "_":
             tokens.append((_DELIM, _UNDERLINE) if end - start == 1 else (_TEXT, text[start:end]))
-        elif first == "\n":
-            tokens.append((_BREAK, "\n"))
         else:  # "[["
             close = text.find("]]", end) if notes_possible else -1
             if close < 0:
@@ -103,11 +102,6 @@ def inline(text: str) -> tuple[str, tuple[Span, ...]]:
                 opened[style] = -1
         else:
             content += 1
-            if kind == _BREAK:
-                for style, start in opened.items():
-                    if start >= 0:
-                        literal[start] |= style
-                        opened[style] = -1
     for style, start in opened.items():
         if start >= 0:
             literal[start] |= style
@@ -154,8 +148,8 @@ def escape(text: str) -> str:
 def markup(text: str, spans: tuple[Span, ...] = ()) -> str:
     """Fountain markup that ``inline`` reads back as exactly ``text`` and ``spans``.
 
-    Holds for spans ``inline`` can produce: non-empty, emphasis within one line and
-    never inside a note, notes without ``]]``, no two same-style spans touching.
+    Holds for spans ``inline`` can produce: non-empty, emphasis never inside a note,
+    notes without ``]]``, no two same-style spans touching.
     The result holds ``/*`` or ``*/`` only inside a note's verbatim content.
     """
     if not spans:

@@ -178,7 +178,7 @@ def parse(text: str) -> Screenplay:
     struck: list[Struck] = []
     if "/*" in text:
         lines, struck = strip_boneyards(lines)
-    title_page, start = read_title_page(lines) if lines and ":" in lines[0] else ({}, 0)
+    title_page, start = read_title_page(lines) if ":" in text else ({}, 0)
     elements = _body(lines, start)
     boneyards: tuple[Boneyard, ...] = ()
     if struck:

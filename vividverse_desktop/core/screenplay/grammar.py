@@ -18,9 +18,18 @@ HEADING_PREFIXES = (
     "EST ",
     "INT/EXT.",
     "INT/EXT ",
+    "EXT/INT.",
+    "EXT/INT ",
     "I/E.",
     "I/E ",
+    "E/I.",
+    "E/I ",
 )
+"""Openings that make a line a scene heading (upper-cased line start). ``INT./EXT.``
+and ``EXT./INT.`` open with ``INT.`` and ``EXT.``; the standard list is Fountain's
+``INT EXT EST INT./EXT INT/EXT I/E``, the rest are what real scripts also use."""
+STANDARD_PREFIXES = ("INT.", "INT ", "EXT.", "EXT ", "EST.", "EST ", "INT./EXT", "INT/EXT", "I/E")
+"""Fountain 1.1's own heading openings; ``lint`` warns on the others it accepts."""
 FORCE_MARKS = "!@~.>=#"
 """First characters that force an element kind (``[[`` notes are checked apart)."""
 

@@ -25,16 +25,29 @@ class DayNight(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SceneHeading:
-    """A heading split into its parts; ``prefix`` is ``""`` for forced or unusual headings."""
+    """A heading split into its parts; ``prefix`` is ``""`` for forced or unusual headings.
+
+    ``continuity`` holds a continuity phrase (``CONTINUOUS``, ``MOMENTS LATER``) when the
+    heading has one; with no time of day named, ``time_of_day`` holds it too.
+    """
 
     prefix: Prefix
     location: str
     time_of_day: str
+    continuity: str = ""
 
     @property
     def day_night(self) -> DayNight | None:
         """The day/night bucket of the time of day; ``None`` when it is relative (``LATER``)."""
         return day_night(self.time_of_day)
+
+    @property
+    def is_shot(self) -> bool:
+        """A shot heading (``.ON THE TV``): no INT/EXT prefix and no time of day.
+
+        A shot heading plays inside the current scene; it is not a scene or a location.
+        """
+        return not self.prefix and not self.time_of_day
 
 
 # Longest spellings first so that "INT./EXT." is not read as "INT." + "/EXT.".
@@ -60,16 +73,24 @@ _PREFIXES: tuple[tuple[str, Prefix], ...] = (
 )
 
 # A time-of-day segment is separated by a dash with spaces around it (hyphen, double
-# hyphen, en or em dash); a bare hyphen inside a name ("WEST-END") does not split.
-_DASH = re.compile(r"\s+(?:--|-|–|—)\s+|\s*(?:--|–|—)\s*")
+# hyphen, en or em dash) or by a comma; a bare hyphen inside a name ("WEST-END") does
+# not split.
+_DASH = re.compile(r"\s+(?:--|-|–|—)\s+|\s*(?:--|–|—)\s*|,\s+")
 
 _DAY_WORDS = frozenset(
     {"DAY", "DAYTIME", "MORNING", "AFTERNOON", "NOON", "MIDDAY", "DAYLIGHT", "BREAKFAST", "LUNCH"}
 )
 _NIGHT_WORDS = frozenset({"NIGHT", "NIGHTTIME", "MIDNIGHT", "EVENING", "DINNER", "TONIGHT"})
-_OTHER_WORDS = frozenset({"DAWN", "DUSK", "SUNRISE", "SUNSET", "TWILIGHT", "MAGIC", "GOLDEN"})
-_RELATIVE_WORDS = frozenset({"CONTINUOUS", "LATER", "SAME", "MOMENTS", "CONT'D", "CONTD"})
-_TIME_WORDS = _DAY_WORDS | _NIGHT_WORDS | _OTHER_WORDS | _RELATIVE_WORDS
+_TWILIGHT_WORDS = frozenset(
+    {"DAWN", "DUSK", "SUNRISE", "SUNSET", "TWILIGHT", "DAYBREAK", "NIGHTFALL", "SUNUP", "SUNDOWN"}
+)
+# MAGIC and GOLDEN name a time only before HOUR ("GOLDEN GATE PARK" is a place).
+_HOUR_WORDS = frozenset({"MAGIC", "GOLDEN"})
+_OTHER_WORDS = _TWILIGHT_WORDS | _HOUR_WORDS
+_RELATIVE_WORDS = frozenset(
+    {"CONTINUOUS", "LATER", "SAME", "MOMENTS", "CONTINUED", "CONT'D", "CONTD", "CONT"}
+)
+_CLOCK_WORDS = _DAY_WORDS | _NIGHT_WORDS | _TWILIGHT_WORDS
 _WORD = re.compile(r"[A-Z']+")
 
 
@@ -100,24 +121,42 @@ def parse_heading(text: str) -> SceneHeading:
             prefix = value
             rest = after.strip()
             break
-    location, time_of_day = _split_time(rest)
-    return SceneHeading(prefix, location.upper(), time_of_day.upper())
+    location, time_of_day, continuity = _split_time(rest)
+    return SceneHeading(prefix, location.upper(), time_of_day.upper(), continuity.upper())
 
 
-def _split_time(rest: str) -> tuple[str, str]:
-    matches = list(_DASH.finditer(rest))
-    if not matches:
-        return rest.strip(" -"), ""
-    last = matches[-1]
-    tail = rest[last.end() :].strip()
-    if _names_time(tail):
-        return rest[: last.start()].strip(" -"), tail
-    return rest.strip(" -"), ""
+def _split_time(rest: str) -> tuple[str, str, str]:
+    """Location, time of day and continuity of the text after the prefix.
+
+    Parts are cut at spaced dashes and commas. From the end, continuity parts
+    (``CONTINUOUS``) and bracketed notes (``[THE STORM]``) are set aside until a
+    part naming a time (``NIGHT``, ``(PRESENT) DAY``) is found; it is the time of day
+    and what comes before it the location. A part that is neither ends the search.
+    """
+    cuts = list(_DASH.finditer(rest))
+    if not cuts:
+        return rest.strip(" -,"), "", ""
+    continuity = ""
+    end = len(rest)
+    location_end = end
+    for cut in reversed(cuts):
+        part = rest[cut.end() : end].strip()
+        words = _WORD.findall(part.upper())
+        if _names_clock(words):
+            return rest[: cut.start()].strip(" -,"), part, continuity
+        if words and _RELATIVE_WORDS & set(words):
+            continuity = part if not continuity else f"{part} - {continuity}"
+        elif not (part[:1] in "[(" and part[-1:] in "])"):
+            break
+        end = cut.start()
+        location_end = end
+    return rest[:location_end].strip(" -,"), continuity, continuity
 
 
-def _names_time(segment: str) -> bool:
-    words = _WORD.findall(segment.upper())
-    return any(word in _TIME_WORDS for word in words)
+def _names_clock(words: list[str]) -> bool:
+    """Whether a part's words name a time of day (not only a continuity)."""
+    found = set(words)
+    return bool(found & _CLOCK_WORDS) or bool(found & _HOUR_WORDS and "HOUR" in found)
 
 
 def day_night(time_of_day: str) -> DayNight | None:

@@ -13,6 +13,7 @@ from typing import Literal
 
 from vividverse_desktop.core.screenplay.errors import ScreenplayError
 from vividverse_desktop.core.screenplay.fountain import parse
+from vividverse_desktop.core.screenplay.grammar import STANDARD_PREFIXES
 from vividverse_desktop.core.screenplay.model import DualSide, ElementKind
 from vividverse_desktop.core.screenplay.title_page import KNOWN_KEYS, key_of
 
@@ -80,6 +81,16 @@ def lint(text: str) -> list[LintIssue]:
         elif kind is ElementKind.SCENE_HEADING:
             if not element.text.strip():
                 issues.append(LintIssue(element.line, "warning", "empty scene heading"))
+            elif not element.forced and not element.text.upper().startswith(STANDARD_PREFIXES):
+                prefix = element.text.split(None, 1)[0]
+                issues.append(
+                    LintIssue(
+                        element.line,
+                        "warning",
+                        f"heading prefix {prefix!r} is not Fountain's: read as INT/EXT here,"
+                        " other apps may read the line as action (write INT./EXT.)",
+                    )
+                )
         elif kind is ElementKind.TRANSITION and element.forced:
             after = element.line  # 1-based; lines[after] is the next source line
             if after < len(lines) and lines[after].strip():

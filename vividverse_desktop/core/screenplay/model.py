@@ -22,6 +22,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from vividverse_desktop.core.screenplay.heading import parse_heading
+
 
 class ElementKind(enum.StrEnum):
     """What a block of a screenplay is. Values are the stable JSON names."""
@@ -129,6 +131,16 @@ class Element:
         return data
 
 
+def plain_value(value: str) -> str:
+    """A title-page value as one line of plain text: markup resolved, lines joined."""
+    if "*" in value or "_" in value or "\\" in value or "[[" in value:
+        from vividverse_desktop.core.screenplay.emphasis import inline
+
+        text, spans = inline(value)
+        value = Element(ElementKind.ACTION, text, 1, spans=spans).plain_text()
+    return " ".join(value.split())
+
+
 @dataclass(frozen=True, slots=True)
 class Boneyard:
     """Text commented out with ``/* */``: not part of the script, kept so nothing is lost.
@@ -144,7 +156,11 @@ class Boneyard:
 
 @dataclass(frozen=True, slots=True)
 class Scene:
-    """A scene heading and the elements up to the next heading."""
+    """A master scene: its heading and the elements up to the next master heading.
+
+    Shot headings (``.ON THE TV``: no INT/EXT and no time of day) stay among the
+    scene's elements as ``SCENE_HEADING`` elements; they open no scene of their own.
+    """
 
     index: int
     heading: Element
@@ -175,27 +191,45 @@ class Screenplay:
 
     @property
     def title(self) -> str:
-        """The ``Title`` field of the title page (any case), or an empty string."""
+        """The ``Title`` field (any case) as plain text, or an empty string.
+
+        Fountain markup is resolved and a title of several lines joins them with a
+        space: ``_**BRICK & STEEL**_`` is ``BRICK & STEEL``. ``title_page`` keeps the
+        value as written.
+        """
         for key, value in self.title_page.items():
             if key.lower() == "title":
-                return value
+                return plain_value(value)
         return ""
 
+    def scene_starts(self) -> tuple[int, ...]:
+        """Indices in ``elements`` of the headings that open master scenes.
+
+        Every heading opens a scene except a shot heading (see ``SceneHeading.is_shot``)
+        after the first scene: that one plays inside the scene before it.
+        """
+        starts: list[int] = []
+        for index, element in enumerate(self.elements):
+            if element.kind is ElementKind.SCENE_HEADING and not (
+                starts and parse_heading(element.text).is_shot
+            ):
+                starts.append(index)
+        return tuple(starts)
+
     def scenes(self) -> tuple[Scene, ...]:
-        """Scenes in order; elements before the first heading belong to no scene."""
-        scenes: list[Scene] = []
-        heading: Element | None = None
-        body: list[Element] = []
-        for element in self.elements:
-            if element.kind is ElementKind.SCENE_HEADING:
-                if heading is not None:
-                    scenes.append(Scene(len(scenes), heading, tuple(body)))
-                heading, body = element, []
-            elif heading is not None:
-                body.append(element)
-        if heading is not None:
-            scenes.append(Scene(len(scenes), heading, tuple(body)))
-        return tuple(scenes)
+        """Master scenes in order; elements before the first heading belong to no scene."""
+        elements = self.elements
+        starts = self.scene_starts()
+        bounds = [*starts, len(elements)]
+        return tuple(
+            Scene(n, elements[start], elements[start + 1 : bounds[n + 1]])
+            for n, start in enumerate(starts)
+        )
+
+    def prologue(self) -> tuple[Element, ...]:
+        """The elements before the first scene heading (cold open, FADE IN, voice-over)."""
+        starts = self.scene_starts()
+        return self.elements[: starts[0]] if starts else self.elements
 
     def of_kind(self, kind: ElementKind) -> Iterator[Element]:
         """Elements of one kind, in order."""

@@ -306,12 +306,13 @@ def paginate(screenplay: Screenplay, paper: str | Paper = "letter") -> Paginatio
     pages = tuple(Page(number, tuple(lines)) for number, lines in enumerate(paginator.pages, 1))
     placements: dict[int, list[Placement]] = {}
     scene_starts: list[int] = []
+    masters = frozenset(screenplay.scene_starts())
     for page in pages:
         counts: dict[int, int] = {}
         for line in page.lines:
             counts[line.element] = counts.get(line.element, 0) + 1
             if (
-                line.kind is ElementKind.SCENE_HEADING
+                line.element in masters
                 and line.element not in placements
                 and counts[line.element] == 1
             ):

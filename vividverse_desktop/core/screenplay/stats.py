@@ -8,8 +8,11 @@ Definitions (what the numbers count):
   ``page_count`` is the number of printed body pages.
 - ``int_ext`` buckets scenes by heading prefix: ``INT``, ``EXT``, ``INT/EXT``, ``EST``
   and ``OTHER`` (no recognised prefix). ``day_night`` buckets by the time of day
-  (see ``heading.day_night``); relative times (``CONTINUOUS``, ``LATER``) take the
+  (see ``heading.day_night``): dawn, dusk and their kin, mixed and missing times are
+  ``OTHER`` (the table states it); relative times (``CONTINUOUS``, ``LATER``) take the
   bucket of the scene before.
+- Scenes are master scenes (``Screenplay.scenes``): a shot heading (``.ON THE TV``)
+  plays inside the scene before it and is never a scene or a location.
 - Locations are grouped by the heading's location text alone (``INT. BARN`` and
   ``EXT. BARN`` are one location, ``BARN``).
 - A character is a speaking part, named as on its first cue without extensions;
@@ -247,9 +250,7 @@ def compute(
     buckets = resolve_day_night(headings)
     eighths = layout.scene_eighths()
     durations = scene_durations(screenplay)
-    heading_index = [
-        i for i, e in enumerate(screenplay.elements) if e.kind is ElementKind.SCENE_HEADING
-    ]
+    heading_index = list(screenplay.scene_starts())
 
     elements = screenplay.elements
     names: dict[str, str] = {}

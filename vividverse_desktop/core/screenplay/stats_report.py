@@ -130,9 +130,23 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return lines
 
 
+DAY_NIGHT_RULE = (
+    "DAY: day, morning, afternoon; NIGHT: night, evening; OTHER: dawn, pre-dawn, dusk,"
+    " sunrise, sunset, magic hour, mixed (DAY TO NIGHT) or no time given."
+    " CONTINUOUS, SAME, LATER take the scene before's light."
+)
+"""How the DAY/NIGHT split counts times of day, as the table states it."""
+
+
 def format_table(stats: ScriptStats) -> str:
-    """The statistics as aligned plain-text tables for a terminal."""
+    """The statistics as aligned plain-text tables for a terminal.
+
+    A script with no scenes says so under its summary (an empty file is an empty
+    screenplay, not an error).
+    """
     lines: list[str] = []
+    if not stats.scene_count:
+        lines.append("(no scenes: the script is empty or has no scene heading)")
     for name, header, rows in _sections(stats):
         if name == "summary":
             width = max(len(r[0]) for r in rows)
@@ -141,4 +155,6 @@ def format_table(stats: ScriptStats) -> str:
         lines.append("")
         lines.append(name.upper().replace("_", "/"))
         lines.extend(_table(header, rows))
+        if name == "day_night":
+            lines.append(DAY_NIGHT_RULE)
     return "\n".join(lines) + "\n"

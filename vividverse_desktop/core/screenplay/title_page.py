@@ -59,14 +59,19 @@ def read_title_page(lines: list[str]) -> tuple[dict[str, str], int]:
 
     Values on the key's line and indented continuation lines are stripped and joined
     with ``\\n``; a repeated key appends to the earlier value. No title page unless
-    the first line holds a key.
+    the first line (after lines that held only boneyard) holds a key; a transition
+    (``CUT TO:``) there is not a key.
     """
     fields: dict[str, str] = {}
-    if not lines or key_of(lines[0]) is None:
+    first = 0
+    while first < len(lines) and lines[first] is GAP:
+        first += 1
+    if first == len(lines) or key_of(lines[first]) is None or _is_transition(lines[first]):
         return fields, 0
     key = ""
-    index = 0
-    for index, line in enumerate(lines):
+    index = first
+    for index in range(first, len(lines)):
+        line = lines[index]
         if line is GAP:
             continue
         stripped = line.strip()
@@ -82,6 +87,12 @@ def read_title_page(lines: list[str]) -> tuple[dict[str, str], int]:
             old = fields[key]
             fields[key] = f"{old}\n{stripped}" if old else stripped
     return fields, index + 1
+
+
+def _is_transition(line: str) -> bool:
+    """``CUT TO:``, ``SMASH CUT TO:``: an upper-case line ending in ``TO:``."""
+    stripped = line.strip()
+    return stripped.endswith("TO:") and stripped.isupper()
 
 
 def write_title_page(fields: dict[str, str] | None) -> list[str]:

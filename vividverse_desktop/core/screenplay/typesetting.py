@@ -103,11 +103,13 @@ def printed_text(element: Element) -> PrintedText:
     return PrintedText(text, tuple(origins) if origins is not None else None)
 
 
-def wrap(text: str, width: int) -> list[tuple[int, int]]:
+def wrap(text: str, width: int, *, indent: bool = False) -> list[tuple[int, int]]:
     """Word-wrap ``text`` to ``width`` characters as ``(start, end)`` slices.
 
     Each ``\\n`` starts a new line; an empty source line gives an empty slice.
     Words longer than the width are cut. Slices exclude the spaces they break on.
+    With ``indent``, the first slice of each source line keeps its leading spaces (up
+    to half the width): action keeps its indentation.
     """
     out: list[tuple[int, int]] = []
     pos = 0
@@ -120,17 +122,18 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
                 i += 1
             if i >= n:
                 break
-            if n - i <= width:
-                out.append((pos + i, pos + len(para.rstrip(" "))))
+            first = max(0, i - width // 2) if indent and not emitted else i
+            if n - first <= width:
+                out.append((pos + first, pos + len(para.rstrip(" "))))
                 emitted = True
                 break
-            cut = para.rfind(" ", i, i + width + 1)
+            cut = para.rfind(" ", i, first + width + 1)
             if cut <= i:
-                cut, nxt = i + width, i + width
+                cut, nxt = first + width, first + width
             else:
                 nxt = cut + 1
-            end = i + len(para[i:cut].rstrip(" "))
-            out.append((pos + i, pos + end))
+            end = first + len(para[first:cut].rstrip(" "))
+            out.append((pos + first, pos + end))
             emitted = True
             i = nxt
         if not emitted:
@@ -200,6 +203,14 @@ def _element_rows(
             ((printed[s:e], centre - (e - s) / 2, element.kind, index, s, None, dual),)
             for s, e in wrap(printed, width)
         ]
+    if element.kind is ElementKind.ACTION:
+        rows: list[Row] = []
+        for s, e in wrap(printed, width, indent=True):
+            lead = e - s - len(printed[s:e].lstrip(" "))
+            rows.append(
+                ((printed[s + lead : e], x + lead, element.kind, index, s + lead, None, dual),)
+            )
+        return rows
     return [
         ((printed[s:e], x, element.kind, index, s, None, dual),) for s, e in wrap(printed, width)
     ]

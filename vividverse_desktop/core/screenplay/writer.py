@@ -105,7 +105,8 @@ def _entries(screenplay: Screenplay, placed: list[tuple[int, int]] | None = None
         if out:
             out.append("")
         out.extend(here)
-    if not screenplay.title_page and out and key_of(out[0]) is not None:
+    lead = 0 if screenplay.title_page else len(bones.get(0, ()))  # boneyards come first
+    if not screenplay.title_page and lead < len(out) and key_of(out[lead]) is not None:
         out.insert(0, "")  # a body line that looks like a title-page key
         if placed is not None:
             placed[:] = [(first + 1, count) for first, count in placed]
@@ -224,9 +225,8 @@ def _cue(element: Element, name: str, following: Element | None) -> str:
     alone = following is None or following.kind not in _SPEECH_BODY
     if not alone and following is not None:
         first = following.text.split("\n", 1)[0]
-        alone = not first.strip() and not any(  # a note there makes the line non-blank
-            s.style is Style.NOTE and s.start <= len(first) for s in following.spans
-        )
+        # a note or an emphasis marker there makes the line non-blank
+        alone = not first.strip() and not any(s.start <= len(first) for s in following.spans)
     if element.forced or alone:
         return "@" + line
     plain = _escape_first(line) if _has_mark(line.strip()) or line.startswith("(") else line
