@@ -107,11 +107,6 @@ def test_ctrl_shift_s_syncs(qtbot: QtBot, desk: DeskController, window: MainWind
     assert "Online" in window.sync_status.text()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open: in this harness the desk's watch timer was seen not to fire after the "
-    "first syncs; reading the store's data version itself works (tests/store)",
-)
 def test_a_write_by_another_process_is_noticed(
     qtbot: QtBot, desk: DeskController, window: MainWindow
 ) -> None:

@@ -206,6 +206,7 @@ class DeskController(QObject):
         self.hub.publish(EVERYTHING)
         self.window.start_tour(first_run_only=True)
         self._sync_timer.start()
+        self._watch()  # the baseline now, before the first sync (not a tick later)
         self._watch_timer.start()
         self.sync()
 

@@ -7,7 +7,6 @@ Every public method runs in its own Session and transaction and returns core val
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -132,19 +131,7 @@ class LocalStore:
                 self._watcher = sqlite3.connect(
                     self.path, isolation_level=None, check_same_thread=False
                 )
-            rows = self._watcher.execute("PRAGMA data_version").fetchall()
-            pragma = int(rows[0][0])
-        # The files' sizes and times too: seen from a desktop's task runner the pragma
-        # alone was found not to move after another connection's commit (a test of the
-        # desk caught it); every commit in WAL mode grows or rewrites one of the files.
-        stamp = [pragma]
-        for suffix in ("", "-wal"):
-            try:
-                found = os.stat(f"{self.path}{suffix}")
-            except OSError:
-                continue
-            stamp += [found.st_size, found.st_mtime_ns]
-        return hash(tuple(stamp))
+            return int(self._watcher.execute("PRAGMA data_version").fetchone()[0])
 
     # --- sync state -------------------------------------------------------------------
 
