@@ -13,7 +13,8 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 log = logging.getLogger("vividverse")
 
@@ -61,3 +62,18 @@ def install_excepthook(show) -> None:
         show(error)
 
     sys.excepthook = hook
+
+
+def details_box(parent: QWidget, error: BaseException, log_path: object | None) -> QMessageBox:
+    """The "What went wrong" box: the error in a line, where the log is, the traceback."""
+    box = QMessageBox(parent)
+    box.setObjectName("errorDetails")
+    box.setAccessibleName("Error details")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("What went wrong")
+    box.setText(one_line(error))
+    where = f"The log is {log_path}." if log_path else ""
+    box.setInformativeText(f"Nothing you saved is lost. {where}")
+    box.setDetailedText(details(error))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    return box

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -39,7 +38,7 @@ from vividverse_desktop.core.workflow import Role
 from vividverse_desktop.gui.dialogs.about import AboutDialog
 from vividverse_desktop.gui.dialogs.settings import SettingsDialog
 from vividverse_desktop.gui.dialogs.shortcuts import ShortcutsDialog
-from vividverse_desktop.gui.errors import details, one_line
+from vividverse_desktop.gui.errors import details_box, one_line
 from vividverse_desktop.gui.files import OPEN_FILTER, room_for
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.icons import icon
@@ -397,8 +396,7 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        self.tour = TourBanner(self.show_room, content)
-        self.tour.finished.connect(self._tour_seen)
+        self.tour = TourBanner(self.show_room, self.preferences, content)
         column.addWidget(self.tour)
         column.addWidget(self.stack, 1)
         layout.addWidget(content, 1)
@@ -406,13 +404,8 @@ class MainWindow(QMainWindow):
 
     def start_tour(self, *, first_run_only: bool = False) -> bool:
         """Walk the rooms this account sees; with ``first_run_only`` only if never seen."""
-        if first_run_only and self.preferences.get("help/tour_seen", False) in (True, "true"):
-            return False
-        self.tour.start(rooms_for(self.roles), at=self.current_room())
-        return True
-
-    def _tour_seen(self) -> None:
-        self.preferences.set("help/tour_seen", True)
+        rooms = rooms_for(self.roles)
+        return self.tour.offer(rooms, at=self.current_room(), first_run_only=first_run_only)
 
     def _build_status(self) -> None:
         status = self.statusBar()
@@ -561,17 +554,7 @@ class MainWindow(QMainWindow):
         error = self._last_error
         if error is None:
             return
-        box = QMessageBox(self)
-        box.setObjectName("errorDetails")
-        box.setAccessibleName("Error details")
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("What went wrong")
-        box.setText(one_line(error))
-        where = f"The log is {self.log_path}." if self.log_path else ""
-        box.setInformativeText(f"Nothing you saved is lost. {where}")
-        box.setDetailedText(details(error))
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        details_box(self, error, self.log_path).open()
         self.error_label.hide()
         self.error_details.hide()
 

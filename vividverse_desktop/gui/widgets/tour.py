@@ -10,8 +10,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from vividverse_desktop.gui.preferences import Preferences
 from vividverse_desktop.gui.rooms import RoomInfo
 from vividverse_desktop.gui.theme import UNIT
+
+SEEN_KEY = "help/tour_seen"
 
 
 class TourBanner(QFrame):
@@ -19,8 +22,14 @@ class TourBanner(QFrame):
 
     finished = Signal()
 
-    def __init__(self, show_room: Callable[[str], None], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        show_room: Callable[[str], None],
+        preferences: Preferences,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.preferences = preferences
         self.setObjectName("tourBanner")
         self.setAccessibleName("Tour of the rooms")
         self.setProperty("role", "card")
@@ -60,6 +69,13 @@ class TourBanner(QFrame):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.end)
         self.hide()
 
+    def offer(self, rooms: Sequence[RoomInfo], *, at: str, first_run_only: bool) -> bool:
+        """Start the tour unless ``first_run_only`` and it was seen; whether it started."""
+        if first_run_only and self.preferences.get(SEEN_KEY, False) in (True, "true"):
+            return False
+        self.start(rooms, at=at)
+        return True
+
     def start(self, rooms: Sequence[RoomInfo], *, at: str = "") -> None:
         """Show the tour of ``rooms`` (the rooms this account sees), from the room ``at``
         when it is one of them (the room already shown stays), else from the first."""
@@ -75,6 +91,7 @@ class TourBanner(QFrame):
         """Close the tour (it can be shown again from the Help menu)."""
         if self.isVisible():
             self.hide()
+            self.preferences.set(SEEN_KEY, True)
             self.finished.emit()
 
     @property
