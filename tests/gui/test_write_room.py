@@ -108,7 +108,6 @@ def test_element_flow_writes_fountain_a_parser_reads(qtbot: QtBot, room: WriteRo
     assert kinds(room) == [(t, k) for k, t in expected]
 
 
-
 def test_tab_cycles_the_element_of_a_written_line(qtbot: QtBot, room: WriteRoom) -> None:
     room.load_text("INT. A - DAY\n\nthe hall\n", path=None)
     settle(room)

@@ -12,6 +12,7 @@ from vividverse_desktop.core.resources import resource_path
 from vividverse_desktop.core.screenplay.fountain import parse
 from vividverse_desktop.core.screenplay.pagination import paginate
 from vividverse_desktop.studio import writing
+from tests.studio.conftest import Server
 from vividverse_desktop.studio.errors import StudioError
 
 SAMPLE = resource_path("samples", "night_market.fountain")
@@ -125,3 +126,33 @@ def test_export_writes_the_same_pages_the_preview_counts(tmp_path: Path) -> None
     assert kept.pages == 0
     with pytest.raises(StudioError, match=r"\.pdf or \.fountain"):
         writing.export_text(text=text, output=tmp_path / "x.doc")
+
+
+@pytest.mark.anyio
+async def test_my_scripts_shows_waiting_then_sent_then_a_new_version(server: Server) -> None:
+    wren = await server.desk("wren")
+    done = writing.submit_draft(
+        store=wren.store, user_id=wren.user.id, text="Title: Kettle\n\nINT. LAB - NIGHT\n\nSteam.\n"
+    )
+    mine = writing.my_scripts(store=wren.store, author_id=wren.user.id)
+    assert [(m.title, m.waiting, m.versions) for m in mine] == [("Kettle", 1, 1)]
+    await server.sync(wren)
+    mine = writing.my_scripts(store=wren.store, author_id=wren.user.id)
+    assert [(m.id, m.waiting, m.status) for m in mine] == [(done.script_id, 0, "PendingValidation")]
+    revised = writing.submit_draft(
+        store=wren.store,
+        user_id=wren.user.id,
+        text="Title: Kettle\n\nINT. LAB - NIGHT\n\nSteam rises.\n",
+        script_id=done.script_id,
+    )
+    assert revised.script_id == done.script_id
+    text = writing.version_text(store=wren.store, version_id=revised.version_id)
+    assert "Steam rises." in text
+    with pytest.raises(StudioError, match="already has this text"):
+        writing.submit_draft(
+            store=wren.store, user_id=wren.user.id, text=text, script_id=done.script_id
+        )
+    with pytest.raises(StudioError, match="empty"):
+        writing.submit_draft(store=wren.store, user_id=wren.user.id, text="")
+    with pytest.raises(StudioError, match="title"):
+        writing.submit_draft(store=wren.store, user_id=wren.user.id, text="INT. A - DAY\n\nx\n")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.screenplay.errors import ScreenplayError
@@ -23,7 +24,10 @@ from vividverse_desktop.core.screenplay.pagination import Pagination, Paper, pag
 from vividverse_desktop.core.screenplay.source_map import SourceMap, source_map
 from vividverse_desktop.core.screenplay.stats import ScriptStats, compute
 from vividverse_desktop.studio.errors import StudioError
-from vividverse_desktop.studio.scripts import Exported
+from vividverse_desktop.studio.scripts import Exported, Submitted
+
+if TYPE_CHECKING:
+    from vividverse_desktop.store import LocalStore
 
 TRANSITIONS = ("CUT TO:", "DISSOLVE TO:", "MATCH CUT TO:", "SMASH CUT TO:", "FADE OUT.", "FADE IN:")
 HEADING_PREFIXES = ("INT. ", "EXT. ", "INT./EXT. ", "EXT./INT. ", "I/E. ")
@@ -378,3 +382,93 @@ def export_text(
     else:
         write_atomically(output, text.encode("utf-8"))
     return Exported(output, kind, pages, len(screenplay.scenes()), ())
+
+
+@dataclass(frozen=True, slots=True)
+class MyScript:
+    """One of the writer's scripts as "My scripts" lists it.
+
+    ``waiting`` counts its submissions still in the outbox (sent on the next sync);
+    ``refused`` holds the server's reason when one was refused. ``mean`` and
+    ``scores`` are the aggregate of the scores held here (None until there are any).
+    """
+
+    id: str
+    title: str
+    status: str
+    versions: int
+    latest_version_id: str
+    waiting: int
+    refused: str
+    mean: float | None
+    scores: int
+
+
+def my_scripts(*, store: LocalStore, author_id: str) -> tuple[MyScript, ...]:
+    """The scripts ``author_id`` wrote, newest first."""
+    from vividverse_desktop.core.scoring import build_leaderboard
+
+    waiting: dict[str, int] = {}
+    refused: dict[str, str] = {}
+    for entry in store.outbox():
+        script_id = getattr(entry.op.body, "script_id", None)
+        if not isinstance(script_id, str):
+            continue
+        if entry.status.value == "pending":
+            waiting[script_id] = waiting.get(script_id, 0) + 1
+        else:
+            refused[script_id] = entry.message or entry.status.value
+    ranked = {r.script_version_id: r for r in build_leaderboard(store.score_events()).ranking}
+    found: list[MyScript] = []
+    for record in store.scripts():
+        if record.author_id != author_id:
+            continue
+        versions = store.script_versions(record.id)
+        latest = versions[-1].id if versions else ""
+        score = ranked.get(latest)
+        found.append(
+            MyScript(
+                record.id,
+                record.title,
+                record.status.value,
+                len(versions),
+                latest,
+                waiting.get(record.id, 0),
+                refused.get(record.id, ""),
+                score.mean if score is not None else None,
+                score.n if score is not None else 0,
+            )
+        )
+    return tuple(found)
+
+
+def submit_draft(
+    *, store: LocalStore, user_id: str, text: str, script_id: str = "", title: str = ""
+) -> Submitted:
+    """Submit the editor's text: a new script, or a new version of ``script_id``.
+
+    The title is ``title`` or the title page's. Raises :class:`StudioError` for a
+    script the parser refuses, a missing title, or a revision with nothing new.
+    """
+    from vividverse_desktop.core.screenplay.fountain import parse
+    from vividverse_desktop.studio.scripts import revise_script, submit_script
+
+    try:
+        screenplay = parse(text)
+    except ScreenplayError as exc:
+        raise StudioError(f"the script cannot be submitted: {exc}") from exc
+    if not screenplay.elements:
+        raise StudioError("the script is empty: write a scene before submitting")
+    if script_id:
+        return revise_script(store=store, user_id=user_id, script_id=script_id, fountain_text=text)
+    return submit_script(
+        store=store, user_id=user_id, title=title or screenplay.title, fountain_text=text
+    )
+
+
+def version_text(*, store: LocalStore, version_id: str) -> str:
+    """The Fountain text of one version (:class:`StudioError` if not held here)."""
+    found = store.script_version(version_id)
+    if found is None:
+        raise StudioError("that version is not on this computer; sync first")
+    return found.fountain_text

@@ -21,7 +21,9 @@ def build_page(room: RoomInfo, window: MainWindow) -> QWidget:
     if room.key == "write":
         from vividverse_desktop.gui.rooms.write.room import WriteRoom
 
-        page = WriteRoom(window.runner, window.preferences, window.theme.colours, window.stack)
+        page = WriteRoom(
+            window.runner, window.preferences, window.theme.colours, window.stack, hub=window.hub
+        )
         page.focus_mode_changed.connect(lambda on: window.sidebar.setVisible(not on))
         _add_menu(window, ROOM_MENUS[room.key], page.room_actions())
         return page
@@ -53,3 +55,11 @@ def show_room_actions(page: QWidget, visible: bool) -> None:
     for menu in page.window().findChildren(QMenu):
         if set(menu.actions()) == set(actions()) and menu.actions():
             menu.menuAction().setVisible(visible)
+
+
+def give_session(window: MainWindow, session: object | None) -> None:
+    """Hand the signed-in session (None: signed out) to every room that works with one."""
+    for page in window.pages.values():
+        adopt = getattr(page, "set_session", None)
+        if callable(adopt):
+            adopt(session)

@@ -27,7 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from vividverse_desktop.core.resources import resource_path
+from vividverse_desktop.core.changes import Subject
+from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.preferences import Preferences
+from vividverse_desktop.gui.rooms.write.my_scripts import MyScripts
 from vividverse_desktop.gui.rooms.write.editor import ScriptEditor
 from vividverse_desktop.gui.rooms.write.find_bar import FindBar
 from vividverse_desktop.gui.rooms.write.navigator import Navigator
@@ -79,6 +82,8 @@ class WriteRoom(QWidget):
         preferences: Preferences,
         colours: Colours,
         parent: QWidget | None = None,
+        *,
+        hub: ChangeHub | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("room_write")
@@ -92,6 +97,14 @@ class WriteRoom(QWidget):
         self._again = False
         self._saved_revision = 0
         self.focus_mode = False
+        self.display_name = ""  # a name other than the file's (a submitted script's title)
+        self.session: Any = None  # studio.session.Session once signed in
+        self.script_id = ""  # the submitted script this text is a version of
+        self.hub = hub
+        if hub is not None:
+            hub.subscribe(Subject.SCRIPTS, lambda _ids: self.refresh_my_scripts())
+            hub.subscribe(Subject.SCRIPT_VERSIONS, lambda _ids: self.refresh_my_scripts())
+            hub.subscribe(Subject.OUTBOX, lambda _ids: self.refresh_my_scripts())
 
         self.editor = ScriptEditor(colours, self)
         self.editor.setPlaceholderText(PLACEHOLDER)
@@ -99,6 +112,14 @@ class WriteRoom(QWidget):
         self.find_bar = FindBar(self.editor, self)
         self.find_bar.hide()
         self.navigator = Navigator(self)
+        self.my_scripts = MyScripts(self)
+        self.my_scripts.script_chosen.connect(self.open_submitted)
+        self.left = QTabWidget(self)
+        self.left.setObjectName("writeLeftTabs")
+        self.left.setAccessibleName("Scenes and my scripts")
+        self.left.setDocumentMode(True)
+        self.left.addTab(self.navigator, "Scenes")
+        self.left.addTab(self.my_scripts, "My scripts")
         self.preview = PagePreview(self)
         self.stats = StatsPanel(self)
         self.side = QTabWidget(self)
@@ -128,6 +149,11 @@ class WriteRoom(QWidget):
         self.sample_button.setToolTip("Open a short sample screenplay to try the room")
         self.sample_button.setAccessibleName("Open a sample script")
         self.sample_button.clicked.connect(self.open_sample)
+        self.submit_button = QPushButton("Submit for scoring", self)
+        self.submit_button.setObjectName("writeSubmit")
+        self.submit_button.setAccessibleName("Submit for scoring")
+        self.submit_button.setToolTip("Submit this script for scoring (Ctrl+Return)")
+        self.submit_button.clicked.connect(self.submit)
 
         header = QHBoxLayout()
         header.setContentsMargins(4 * UNIT, 2 * UNIT, 4 * UNIT, UNIT)
@@ -136,6 +162,7 @@ class WriteRoom(QWidget):
         header.addWidget(self.state)
         header.addStretch(1)
         header.addWidget(self.sample_button)
+        header.addWidget(self.submit_button)
         header.addWidget(self.element)
         header.addWidget(self.page)
 
@@ -148,7 +175,7 @@ class WriteRoom(QWidget):
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("writeSplitter")
-        self.splitter.addWidget(self.navigator)
+        self.splitter.addWidget(self.left)
         self.splitter.addWidget(centre)
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(0, 2)
@@ -187,6 +214,7 @@ class WriteRoom(QWidget):
         )
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
+        self.set_session(None)
         self.apply_colours(colours)
         self._show_title()
         self.read_now()
@@ -226,6 +254,20 @@ class WriteRoom(QWidget):
             "Ctrl+Alt+S",
             self.save_as,
             "Save the script under a new name",
+        )
+        a(
+            "actionWriteSubmit",
+            "Su&bmit for scoring",
+            ["Ctrl+Return", "Ctrl+Enter"],
+            self.submit,
+            "Submit the script (or a new version of it) for scoring",
+        )
+        a(
+            "actionWriteMyScripts",
+            "&My scripts",
+            "Ctrl+Shift+M",
+            self.show_my_scripts,
+            "List the scripts you submitted",
         )
         a("actionWriteExport", "&Export…", "Ctrl+E", self.export, "Export as PDF or Fountain")
         a(
@@ -341,6 +383,7 @@ class WriteRoom(QWidget):
         self.navigator.set_colours(colours)
         self.preview.pages.set_colours(colours)
         self.stats.set_colours(colours)
+        self.my_scripts.set_colours(colours)
 
     # -- reading the draft ---------------------------------------------------------
 
@@ -463,14 +506,16 @@ class WriteRoom(QWidget):
     def toggle_focus(self) -> None:
         """Focus mode: only the page, until asked again (or Esc from the menu)."""
         self.focus_mode = not self.focus_mode
-        self.navigator.setVisible(not self.focus_mode)
+        self.left.setVisible(not self.focus_mode)
         self.side.setVisible(not self.focus_mode)
         self.focus_mode_changed.emit(self.focus_mode)
         self.editor.setFocus()
 
     def toggle_navigator(self) -> None:
         """Show or hide the navigator."""
-        self.navigator.setVisible(not self.navigator.isVisible())
+        visible = not (self.left.isVisible() and self.left.currentWidget() is self.navigator)
+        self.left.setVisible(visible)
+        self.left.setCurrentWidget(self.navigator)
 
     def show_statistics(self) -> None:
         """Show the statistics tab beside the script."""
@@ -487,7 +532,7 @@ class WriteRoom(QWidget):
 
     def _show_title(self, *_: object) -> None:
         document = self.editor.document()
-        name = self.path.name if self.path is not None else "Untitled"
+        name = self.display_name or (self.path.name if self.path is not None else "Untitled")
         modified = document.isModified()
         self.title.setText(f"{name} •" if modified else name)
         self.title.setToolTip(str(self.path) if self.path else "Not saved yet")
@@ -537,6 +582,9 @@ class WriteRoom(QWidget):
     def load_text(self, text: str, *, path: Path | None) -> None:
         """Put ``text`` in the editor as a freshly opened document."""
         self.path = path
+        self.display_name = ""
+        self.script_id = ""
+        self._show_submit_label()
         with QSignalBlocker(self.editor.document()):
             self.editor.setPlainText(text)
         self.editor.document().setModified(False)
@@ -604,6 +652,7 @@ class WriteRoom(QWidget):
 
         def saved(_result: object) -> None:
             self.path = path
+            self.display_name = ""
             if self.editor.document().revision() == revision:
                 self.editor.document().setModified(False)
             self.state.setText(f"Saved {path.name}")
@@ -641,4 +690,94 @@ class WriteRoom(QWidget):
             ),
             on_error=lambda error: self.state.setText(str(error)),
             **options,
+        )
+
+    # -- submitting ----------------------------------------------------------------
+
+    def set_session(self, session: Any) -> None:
+        """The signed-in session (None when signed out): submitting and My scripts use it."""
+        self.session = session
+        self.submit_button.setEnabled(session is not None)
+        self.submit_button.setToolTip(
+            "Submit this script for scoring (Ctrl+Return)"
+            if session is not None
+            else "Sign in to submit scripts"
+        )
+        self.refresh_my_scripts()
+
+    def show_my_scripts(self) -> None:
+        """Show the My scripts tab."""
+        self.left.show()
+        self.left.setCurrentWidget(self.my_scripts)
+        self.my_scripts.list.setFocus()
+
+    def refresh_my_scripts(self) -> None:
+        """Read the writer's scripts from the store (database lane)."""
+        session = self.session
+        if session is None or self.runner.closed:
+            self.my_scripts.show_scripts(())
+            return
+        self.runner.run_db(
+            writing.my_scripts,
+            store=session.store,
+            author_id=session.user_id,
+            owner=self,
+            on_done=self.my_scripts.show_scripts,
+            on_error=lambda error: self.state.setText(f"My scripts: {error}"),
+        )
+
+    def submit(self) -> None:
+        """Submit the text: a new script, or a new version of the one it came from."""
+        session = self.session
+        if session is None:
+            self.state.setText("Sign in to submit: the outbox belongs to an account.")
+            return
+        revision = self.script_id
+        self.state.setText("Submitting…")
+
+        def done(submitted: Any) -> None:
+            self.script_id = submitted.script_id
+            if self.hub is not None:
+                self.hub.publish(submitted.changes)
+            what = "A new version is" if revision else "The script is"
+            self.state.setText(f"{what} in the outbox; it is sent on the next sync.")
+            self._show_submit_label()
+
+        self.runner.run_db(
+            writing.submit_draft,
+            store=session.store,
+            user_id=session.user_id,
+            text=self.editor.toPlainText(),
+            script_id=revision,
+            owner=self,
+            on_done=done,
+            on_error=lambda error: self.state.setText(str(error)),
+        )
+
+    def _show_submit_label(self) -> None:
+        label = "Submit new version" if self.script_id else "Submit for scoring"
+        self.submit_button.setText(label)
+        self.submit_button.setAccessibleName(label)
+
+    def open_submitted(self, script: Any) -> None:
+        """Open the latest version of a submitted script, to read or revise."""
+        session = self.session
+        if session is None or not self._may_discard():
+            return
+
+        def opened(text: str) -> None:
+            self.load_text(text, path=None)
+            self.script_id = script.id
+            self._show_submit_label()
+            self.display_name = f"{script.title} (version {script.versions})"
+            self._show_title()
+            self.state.setText("Edit and submit a new version; earlier versions stay as they are.")
+
+        self.runner.run_db(
+            writing.version_text,
+            store=session.store,
+            version_id=script.latest_version_id,
+            owner=self,
+            on_done=opened,
+            on_error=lambda error: self.state.setText(str(error)),
         )
