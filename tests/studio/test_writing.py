@@ -8,11 +8,11 @@ import pytest
 from pypdf import PdfReader
 
 from bench.scriptgen import feature_script
+from tests.studio.conftest import Server
 from vividverse_desktop.core.resources import resource_path
 from vividverse_desktop.core.screenplay.fountain import parse
 from vividverse_desktop.core.screenplay.pagination import paginate
 from vividverse_desktop.studio import writing
-from tests.studio.conftest import Server
 from vividverse_desktop.studio.errors import StudioError
 
 SAMPLE = resource_path("samples", "night_market.fountain")

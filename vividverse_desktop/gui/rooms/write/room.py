@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vividverse_desktop.core.resources import resource_path
 from vividverse_desktop.core.changes import Subject
+from vividverse_desktop.core.resources import resource_path
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.preferences import Preferences
-from vividverse_desktop.gui.rooms.write.my_scripts import MyScripts
 from vividverse_desktop.gui.rooms.write.editor import ScriptEditor
 from vividverse_desktop.gui.rooms.write.find_bar import FindBar
+from vividverse_desktop.gui.rooms.write.my_scripts import MyScripts
 from vividverse_desktop.gui.rooms.write.navigator import Navigator
 from vividverse_desktop.gui.rooms.write.preview import PagePreview
 from vividverse_desktop.gui.rooms.write.stats_panel import StatsPanel
