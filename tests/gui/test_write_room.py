@@ -280,3 +280,42 @@ def test_no_two_commands_share_a_shortcut(window: MainWindow) -> None:
             keys = sequence.toString()
             assert keys not in seen, (keys, seen.get(keys), action.objectName())
             seen[keys] = action.objectName()
+
+
+def test_watch_this_scene_plays_a_clip_and_an_edit_remakes_only_what_changed(
+    qtbot: QtBot, runner: TaskRunner, prefs: Preferences, tmp_path: Path
+) -> None:
+    room = WriteRoom(runner, prefs, LIGHT, scene_cache=tmp_path / "clips")
+    qtbot.addWidget(room)
+    room.resize(1366, 768)
+    room.show()
+    text = (
+        "INT. KITCHEN - NIGHT\n\nA kettle boils.\n\nMIRA\nTea?\n\nJON\nNo. Coffee.\n\n"
+        "MIRA\nSuit yourself.\n\nEXT. YARD - DAY\n\nRain.\n"
+    )
+    room.load_text(text, path=None)
+    settle(room)
+    room.editor.go_to_line(3)
+    frames: list[float] = []
+    room.scene_player.frame_shown.connect(frames.append)
+    room.actions_by_name["actionWriteWatchScene"].trigger()
+    assert room.side.currentWidget() is room.scene_player
+    assert wait_until(lambda: room.scene_player.clip is not None, 60_000)
+    assert "Scene 1: INT. KITCHEN - NIGHT" in room.scene_player.caption.text()
+    assert wait_until(lambda: len(frames) >= 5, 20_000)
+    assert frames[-1] > frames[0]  # time moves: the clip plays
+    first = room.scene_player.clip
+    assert room.last_clip is not None
+    made_first = room.last_clip.made
+    room.editor.moveCursor(room.editor.textCursor().MoveOperation.End)
+    room.editor.go_to_line(5)
+    room.editor.moveCursor(room.editor.textCursor().MoveOperation.EndOfBlock)
+    qtbot.keyClicks(room.editor, " Now?")
+    room.actions_by_name["actionWriteWatchScene"].trigger()
+    assert wait_until(lambda: room.scene_player.clip not in (None, first), 60_000)
+    assert "made in" in room.scene_player.caption.text()
+    assert room.last_clip is not None
+    assert 0 < room.last_clip.made < made_first  # the changed line and its clip, not all
+    room.actions_by_name["actionWriteWatchScene"].trigger()
+    assert wait_until(lambda: "unchanged" in room.scene_player.caption.text(), 20_000)
+    room.scene_player.stop()

@@ -156,3 +156,10 @@ async def test_my_scripts_shows_waiting_then_sent_then_a_new_version(server: Ser
         writing.submit_draft(store=wren.store, user_id=wren.user.id, text="")
     with pytest.raises(StudioError, match="title"):
         writing.submit_draft(store=wren.store, user_id=wren.user.id, text="INT. A - DAY\n\nx\n")
+
+
+def test_watch_scene_refuses_a_line_before_the_first_scene(tmp_path: Path) -> None:
+    with pytest.raises(StudioError, match="put the cursor in a scene"):
+        writing.watch_scene(
+            text="Title: X\n\nFADE IN:\n\nINT. A - DAY\n\nHi.\n", line=2, cache_dir=tmp_path
+        )

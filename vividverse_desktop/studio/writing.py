@@ -11,6 +11,7 @@ on a worker; the GUI keeps the result of the latest text it asked about.
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -472,3 +473,74 @@ def version_text(*, store: LocalStore, version_id: str) -> str:
     if found is None:
         raise StudioError("that version is not on this computer; sync first")
     return found.fountain_text
+
+
+@dataclass(frozen=True, slots=True)
+class SceneClip:
+    """A clip of one scene made for the writer: where it is and what it took."""
+
+    path: Path
+    number: str
+    heading: str
+    duration: float
+    seconds: float
+    made: int
+
+
+def watch_scene(
+    *,
+    text: str,
+    line: int,
+    cache_dir: Path,
+    size: tuple[int, int] = (640, 360),
+    cancel: CancelToken | None = None,
+) -> SceneClip:
+    """Render the scene holding 0-based source ``line`` with the keyless providers.
+
+    Assets are kept in ``cache_dir`` by content, so after an edit only what changed
+    is made again. Raises :class:`StudioError` when the line is before the first
+    scene or the script cannot be read.
+    """
+    from dataclasses import replace
+
+    from vividverse_desktop.core.pipeline.plan import build_plan
+    from vividverse_desktop.core.screenplay.fountain import parse
+    from vividverse_desktop.studio.rendering import prepare, render
+
+    try:
+        screenplay = parse(text)
+    except ScreenplayError as exc:
+        raise StudioError(f"the scene cannot be rendered: {exc}") from exc
+    starts = [screenplay.elements[i].line - 1 for i in screenplay.scene_starts()]
+    index = bisect_right(starts, line) - 1
+    if index < 0:
+        raise StudioError("put the cursor in a scene (below a scene heading) to watch it")
+    scene = screenplay.scenes()[index]
+    plan = build_plan(screenplay)
+    try:
+        chosen = plan.scene(scene.number)
+    except KeyError as exc:
+        raise StudioError(f"scene {scene.number} has nothing to render") from exc
+    one = replace(plan, scenes=(chosen,))
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(repr(chosen).encode()).hexdigest()[:16]
+    output = cache_dir / f"scene-{digest}.mp4"
+    if output.exists():
+        return SceneClip(output, scene.number, scene.heading.plain_text(), chosen.duration, 0.0, 0)
+    with prepare(
+        output=output,
+        job_dir=cache_dir / "job",
+        resume=True,
+        overwrite=True,
+        size=size,
+        fps=24,
+    ) as setup:
+        result = render(setup=setup, plan=one, cancel=cancel)
+    return SceneClip(
+        result.output,
+        scene.number,
+        scene.heading.plain_text(),
+        result.duration,
+        result.seconds,
+        sum(result.made.values()),
+    )

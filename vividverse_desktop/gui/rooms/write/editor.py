@@ -33,6 +33,7 @@ from vividverse_desktop.gui.rooms.write.highlighter import (
 )
 from vividverse_desktop.gui.theme import UNIT, Colours
 
+COLUMN_CHARS = 70
 ZOOM_STEPS = (9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 16.0, 18.0, 20.0, 24.0)
 _COMPLETING = frozenset({CHARACTER, "scene_heading", "transition"})
 _EMPHASIS = {"bold": "**", "italic": "*", "underline": "_"}
@@ -113,6 +114,21 @@ class ScriptEditor(QPlainTextEdit):
                 data.intent = ""
                 self.highlighter.rehighlightBlock(block)
 
+    # -- the text column -----------------------------------------------------------
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._centre_column()
+
+    def _centre_column(self) -> None:
+        """Keep the text in a column about as wide as a page's (70 characters), centred."""
+        column = self.fontMetrics().horizontalAdvance("M") * COLUMN_CHARS
+        column += 2 * int(self.document().documentMargin())
+        spare = self.width() - self.verticalScrollBar().sizeHint().width() - 4 - column
+        left = max(0, spare // 2)
+        if self.viewportMargins().left() != left:
+            self.setViewportMargins(left, 0, left, 0)
+
     # -- zoom ----------------------------------------------------------------------
 
     @property
@@ -124,6 +140,7 @@ class ScriptEditor(QPlainTextEdit):
         """Show the script at ``size`` points (9-24)."""
         self._point_size = max(ZOOM_STEPS[0], min(ZOOM_STEPS[-1], size))
         self.setFont(script_font(self._point_size))
+        self._centre_column()
         self.zoom_changed.emit(self._point_size)
 
     def zoom(self, steps: int) -> None:

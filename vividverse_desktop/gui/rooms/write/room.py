@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -35,8 +35,9 @@ from vividverse_desktop.gui.rooms.write.find_bar import FindBar
 from vividverse_desktop.gui.rooms.write.my_scripts import MyScripts
 from vividverse_desktop.gui.rooms.write.navigator import Navigator
 from vividverse_desktop.gui.rooms.write.preview import PagePreview
+from vividverse_desktop.gui.rooms.write.scene_player import ScenePlayer
 from vividverse_desktop.gui.rooms.write.stats_panel import StatsPanel
-from vividverse_desktop.gui.tasks import TaskRunner
+from vividverse_desktop.gui.tasks import Task, TaskRunner
 from vividverse_desktop.gui.theme import UNIT, Colours
 from vividverse_desktop.studio import writing
 from vividverse_desktop.studio.errors import StudioError
@@ -69,6 +70,12 @@ PLACEHOLDER = (
 )
 
 
+def default_scene_cache() -> Path:
+    """Where scene clips and their assets are kept between requests."""
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+    return Path(base or Path.home() / ".cache" / "vividverse") / "scene-clips"
+
+
 class WriteRoom(QWidget):
     """The room a writer spends the day in."""
 
@@ -84,6 +91,7 @@ class WriteRoom(QWidget):
         parent: QWidget | None = None,
         *,
         hub: ChangeHub | None = None,
+        scene_cache: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("room_write")
@@ -128,6 +136,11 @@ class WriteRoom(QWidget):
         self.side.setAccessibleName("Page and statistics")
         self.side.addTab(self.preview, "Page")
         self.side.addTab(self.stats, "Statistics")
+        self.scene_player = ScenePlayer(self)
+        self.side.addTab(self.scene_player, "Scene")
+        self.scene_cache = scene_cache or default_scene_cache()
+        self._watching: Task | None = None
+        self.last_clip: writing.SceneClip | None = None
 
         self.title = QLabel("Untitled", self)
         self.title.setObjectName("writeTitle")
@@ -268,6 +281,13 @@ class WriteRoom(QWidget):
             "Ctrl+Shift+M",
             self.show_my_scripts,
             "List the scripts you submitted",
+        )
+        a(
+            "actionWriteWatchScene",
+            "&Watch this scene",
+            ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"],
+            self.watch_scene,
+            "Render the scene under the cursor and play it beside the script",
         )
         a("actionWriteExport", "&Export…", "Ctrl+E", self.export, "Export as PDF or Fountain")
         a(
@@ -780,4 +800,35 @@ class WriteRoom(QWidget):
             owner=self,
             on_done=opened,
             on_error=lambda error: self.state.setText(str(error)),
+        )
+
+    # -- watching a scene ----------------------------------------------------------
+
+    def watch_scene(self) -> None:
+        """Render the scene under the cursor (keyless providers) and play it."""
+        if self._watching is not None and not self._watching.is_finished:
+            self._watching.cancel("a newer scene was asked for")
+        line = self.editor.current_line()
+        heading = "the scene"
+        if self.analysis is not None:
+            index = self.analysis.scene_at(line)
+            if index >= 0:
+                heading = f"scene {self.analysis.stats.scenes[index].number}"
+        self.side.show()
+        self.side.setCurrentWidget(self.scene_player)
+        self.scene_player.rendering(heading)
+
+        def done(clip: writing.SceneClip) -> None:
+            self.last_clip = clip
+            how = f"made in {clip.seconds:.1f} s" if clip.made else "unchanged since last time"
+            self.scene_player.play(clip.path, f"Scene {clip.number}: {clip.heading} ({how})")
+
+        self._watching = self.runner.run_work(
+            writing.watch_scene,
+            text=self.editor.toPlainText(),
+            line=line,
+            cache_dir=self.scene_cache,
+            owner=self,
+            on_done=done,
+            on_error=lambda error: self.scene_player.caption.setText(str(error)),
         )

@@ -234,6 +234,10 @@ class StatsPanel(QScrollArea):
         self.characters.setRootIsDecorated(False)
         self.characters.setHeaderLabels(["Character", "Speeches", "Words", "Scenes", "First"])
         self.characters.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3, 4):
+            self.characters.header().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents
+            )
         self.characters.setMinimumHeight(40 * UNIT)
         self.characters.itemActivated.connect(self._character_chosen)
         self.characters.itemClicked.connect(self._character_chosen)
@@ -262,7 +266,7 @@ class StatsPanel(QScrollArea):
     def show_stats(self, stats: ScriptStats) -> None:
         """Fill every figure and chart from ``stats``."""
         f = self.figures
-        f["length"].setText(f"{stats.length or '0'} pages ({stats.page_count} printed)")
+        f["length"].setText(f"{stats.page_count} pages ({stats.length or '0'} by scene eighths)")
         f["scenes"].setText(str(stats.scene_count))
         f["runtime"].setText(
             f"{stats.runtime_minutes_page_rule:.0f} min by pages, "
