@@ -264,13 +264,21 @@ def test_focus_mode_hides_everything_but_the_page(window: MainWindow) -> None:
     assert window.sidebar.isVisible()
 
 
-def test_opening_a_script_file_lands_in_the_editor(window: MainWindow) -> None:
-    assert window.open_file(SAMPLE) == "write"
+def test_first_start_shows_the_sample_and_opened_files_land_in_the_editor(
+    window: MainWindow, tmp_path: Path
+) -> None:
     room = window.pages["write"]
     assert isinstance(room, WriteRoom)
-    assert wait_until(lambda: room.editor.toPlainText() == SAMPLE.read_text(encoding="utf-8"))
+    sample = SAMPLE.read_text(encoding="utf-8")
+    assert wait_until(lambda: room.editor.toPlainText() == sample)
     assert room.path is None  # the sample opens as an unsaved copy
     assert "sample" in room.state.text().lower()
+    script = tmp_path / "pilot.fountain"
+    script.write_text("INT. PILOT - DAY\n\nWheels up.\n", encoding="utf-8")
+    assert window.open_file(script) == "write"
+    assert wait_until(lambda: room.path == script)
+    assert room.editor.toPlainText() == "INT. PILOT - DAY\n\nWheels up.\n"
+    assert window.preferences.get("write/last_file") == str(script)
 
 
 def test_no_two_commands_share_a_shortcut(window: MainWindow) -> None:

@@ -22,7 +22,12 @@ def build_page(room: RoomInfo, window: MainWindow) -> QWidget:
         from vividverse_desktop.gui.rooms.write.room import WriteRoom
 
         page = WriteRoom(
-            window.runner, window.preferences, window.theme.colours, window.stack, hub=window.hub
+            window.runner,
+            window.preferences,
+            window.theme.colours,
+            window.stack,
+            hub=window.hub,
+            restore=True,
         )
         page.focus_mode_changed.connect(lambda on: window.sidebar.setVisible(not on))
         _add_menu(window, ROOM_MENUS[room.key], page.room_actions())

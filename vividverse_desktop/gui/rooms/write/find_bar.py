@@ -9,11 +9,13 @@ from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -83,9 +85,24 @@ class FindBar(QWidget):
         ):
             if not widget.accessibleName():
                 widget.setAccessibleName(getattr(widget, "text", lambda: "")() or "Find status")
-            row.addWidget(widget)
-        row.setStretch(0, 3)
-        row.setStretch(1, 3)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(2 * UNIT)
+        grid.setVerticalSpacing(UNIT)
+        grid.addWidget(self.find_field, 0, 0)
+        grid.addWidget(previous, 0, 1)
+        grid.addWidget(following, 0, 2)
+        grid.addWidget(self.regex, 0, 3)
+        grid.addWidget(self.whole, 0, 4)
+        grid.addWidget(self.case, 0, 5)
+        grid.addWidget(close, 0, 6)
+        grid.addWidget(self.replace_field, 1, 0)
+        grid.addWidget(replace, 1, 1)
+        grid.addWidget(replace_all, 1, 2)
+        grid.addWidget(self.selection_only, 1, 3, 1, 2)
+        grid.addWidget(self.status, 1, 5, 1, 2)
+        grid.setColumnStretch(0, 1)
+        row.addLayout(grid)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.find_field.returnPressed.connect(self.find_next)
         self.replace_field.returnPressed.connect(self.replace_one)
         previous.clicked.connect(self.find_previous)

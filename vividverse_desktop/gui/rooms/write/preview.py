@@ -91,7 +91,6 @@ class Pages(QWidget):
         size = self.page_size()
         count = max(1, self.page_count())
         self.setFixedHeight(GAP + count * (size.height() + GAP))
-        self.setMinimumWidth(size.width() + 2 * GAP)
 
     def _font(self, flags: str) -> QFont:
         font = self._fonts.get(flags)

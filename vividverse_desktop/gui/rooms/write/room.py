@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -92,6 +93,7 @@ class WriteRoom(QWidget):
         *,
         hub: ChangeHub | None = None,
         scene_cache: Path | None = None,
+        restore: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("room_write")
@@ -168,13 +170,14 @@ class WriteRoom(QWidget):
         self.submit_button.setToolTip("Submit this script for scoring (Ctrl+Return)")
         self.submit_button.clicked.connect(self.submit)
 
+        for label in (self.title, self.state):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(24 * UNIT)
         header = QHBoxLayout()
         header.setContentsMargins(4 * UNIT, 2 * UNIT, 4 * UNIT, UNIT)
         header.setSpacing(3 * UNIT)
-        header.addWidget(self.title)
-        header.addWidget(self.state)
-        header.addStretch(1)
-        header.addWidget(self.sample_button)
+        header.addWidget(self.title, 2)
+        header.addWidget(self.state, 3)
         header.addWidget(self.submit_button)
         header.addWidget(self.element)
         header.addWidget(self.page)
@@ -183,6 +186,11 @@ class WriteRoom(QWidget):
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
+        sample_row = QHBoxLayout()
+        sample_row.setContentsMargins(6 * UNIT, 2 * UNIT, 6 * UNIT, 2 * UNIT)
+        sample_row.addWidget(self.sample_button)
+        sample_row.addStretch(1)
+        column.addLayout(sample_row)
         column.addWidget(self.editor, 1)
         column.addWidget(self.find_bar)
 
@@ -230,7 +238,18 @@ class WriteRoom(QWidget):
         self.set_session(None)
         self.apply_colours(colours)
         self._show_title()
+        self._opening = 0  # the latest open asked for; older answers are dropped
         self.read_now()
+        if restore:
+            self.restore()
+
+    def restore(self) -> None:
+        """Reopen the script open last time, or the sample on a first start."""
+        last = self.preferences.get("write/last_file")
+        if last and Path(str(last)).is_file():
+            self.open_file(Path(str(last)))
+        else:
+            self.open_sample()
 
     # -- actions -------------------------------------------------------------------
 
@@ -567,12 +586,14 @@ class WriteRoom(QWidget):
         if not self._may_discard():
             return
         self.state.setText(f"Opening {path.name}…")
+        self._opening += 1
+        asked = self._opening
         self.runner.run_work(
             writing.open_draft,
             path=Path(path),
             owner=self,
-            on_done=self._opened,
-            on_error=self._open_failed,
+            on_done=lambda draft: self._opened(draft) if asked == self._opening else None,
+            on_error=lambda error: self._open_failed(error) if asked == self._opening else None,
         )
 
     def open_sample(self) -> None:
@@ -596,11 +617,14 @@ class WriteRoom(QWidget):
         elif not draft.editable_in_place:
             notes.append(f"Imported from {draft.path.name}; saving writes a .fountain file")
         notes.extend(draft.warnings[:2])
+        if self.path is not None:
+            self.preferences.set("write/last_file", str(self.path))
         self.state.setText(" · ".join(notes))
         self.opened.emit(str(draft.path))
 
     def load_text(self, text: str, *, path: Path | None) -> None:
         """Put ``text`` in the editor as a freshly opened document."""
+        self._opening += 1  # text put in by hand wins over an open still on its way
         self.path = path
         self.display_name = ""
         self.script_id = ""
@@ -673,6 +697,7 @@ class WriteRoom(QWidget):
         def saved(_result: object) -> None:
             self.path = path
             self.display_name = ""
+            self.preferences.set("write/last_file", str(path))
             if self.editor.document().revision() == revision:
                 self.editor.document().setModified(False)
             self.state.setText(f"Saved {path.name}")
