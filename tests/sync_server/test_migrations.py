@@ -52,7 +52,7 @@ def test_upgrade_is_idempotent_and_keeps_data(empty_database_url: str) -> None:
             assert session.scalars(select(User.username)).all() == ["kept"]
             assert session.scalars(select(UsnCounter.value)).all() == [0]
             version = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == "0006"
+        assert version == "0007"
     finally:
         database.dispose()
 
