@@ -297,10 +297,17 @@ async def test_a_bad_drawing_is_refused_naming_the_shape(client: httpx.AsyncClie
     movie, _ = await _movie(client)
     rita = await _reviewer(client)
     note = ReviewNoteEdit(str(uuid.uuid4()), movie["id"], 5, None, 24.0, "00:00:00:05", "x", "o")
-    payload = note.to_json() | {"drawing": [{"kind": "arrow", "from": [0.1, 1.5], "to": [0, 0],
-                                             "color": "#000000", "width": 0.01}]}  # fmt: skip
-    op = {"opId": str(uuid.uuid4()), "kind": "review_note", "payload": payload,
-          "createdAt": "2026-12-01T10:00:00+00:00"}  # fmt: skip
+    payload = note.to_json() | {
+        "drawing": [
+            {"kind": "arrow", "from": [0.1, 1.5], "to": [0, 0], "color": "#000000", "width": 0.01}
+        ]
+    }
+    op = {
+        "opId": str(uuid.uuid4()),
+        "kind": "review_note",
+        "payload": payload,
+        "createdAt": "2026-12-01T10:00:00+00:00",
+    }
     pushed = await client.post(
         "/api/sync/push", json={"deviceId": "d", "ops": [op]}, headers=rita.headers
     )
@@ -317,7 +324,7 @@ async def test_a_bad_drawing_is_refused_naming_the_shape(client: httpx.AsyncClie
             "timecode": "00:00:00:01",
             "text": "x",
             "drawing": [{"kind": "blob"}],
-        },  # fmt: skip
+        },
         headers=rita.headers,
     )
     assert posted.status_code == 422
