@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.studio.conftest import Server, filmed
+from tests.studio.conftest import Desk, Server, filmed
 from vividverse_desktop.core.timecode import FrameRate
 from vividverse_desktop.core.wire import Arrow, Box, Drawing, Label, NoteReplyEdit, Op, Pen
 from vividverse_desktop.core.workflow import Role
@@ -22,18 +22,24 @@ SKETCH = Drawing.of(
 )
 
 
-async def test_a_thread_of_replies_syncs_with_its_authors(server: Server) -> None:
-    """Replies written offline show in the note's thread at once, oldest first; after a
-    sync the other reviewer sees the thread with "you" for their own."""
+async def noted(server: Server) -> tuple[Desk, str, str]:
+    """A reviewer who pinned a note (unsent) to a film: their desk, the film and the note."""
     _, movie_id = await filmed(server)
     rita = await server.desk("rita", "reviewer")
-    otto = await server.desk("otto", "reviewer")
     await server.sync(rita)
     note = review.add_note(
         store=rita.store, user_id=rita.user.id, movie_id=movie_id, frame=48, rate=FPS24, text="?"
     )
+    return rita, movie_id, note.note_id
+
+
+async def test_a_thread_of_replies_syncs_with_its_authors(server: Server) -> None:
+    """Replies written offline show in the note's thread at once, oldest first; after a
+    sync the other reviewer sees the thread with "you" for their own."""
+    rita, movie_id, note_id = await noted(server)
+    otto = await server.desk("otto", "reviewer")
     first = review.reply_to_note(
-        store=rita.store, user_id=rita.user.id, note_id=note.note_id, text="  Too dark.  "
+        store=rita.store, user_id=rita.user.id, note_id=note_id, text="  Too dark.  "
     )
     (view,) = review.notes(store=rita.store, movie_id=movie_id, viewer_id=rita.user.id)
     assert [(r.reply.text, r.author) for r in view.replies] == [("Too dark.", "you")]
@@ -41,11 +47,11 @@ async def test_a_thread_of_replies_syncs_with_its_authors(server: Server) -> Non
     assert (await server.sync(rita)).accepted == 2
     await server.sync(otto)
     review.reply_to_note(
-        store=otto.store, user_id=otto.user.id, note_id=note.note_id, text="Lifted in v2."
+        store=otto.store, user_id=otto.user.id, note_id=note_id, text="Lifted in v2."
     )
     await server.sync(otto)
     await server.sync(rita)
-    thread = review.thread(store=rita.store, note_id=note.note_id, viewer_id=rita.user.id)
+    thread = review.thread(store=rita.store, note_id=note_id, viewer_id=rita.user.id)
     assert [(r.reply.text, r.author) for r in thread] == [
         ("Too dark.", "you"),
         ("Lifted in v2.", "a colleague"),
@@ -57,14 +63,9 @@ async def test_a_thread_of_replies_syncs_with_its_authors(server: Server) -> Non
 async def test_only_a_replys_author_edits_it(server: Server) -> None:
     """The author's edit syncs; another reviewer is refused here, and by the server when
     the edit is forced into the outbox (kept there with the reason)."""
-    _, movie_id = await filmed(server)
-    rita = await server.desk("rita", "reviewer")
-    await server.sync(rita)
-    note = review.add_note(
-        store=rita.store, user_id=rita.user.id, movie_id=movie_id, frame=1, rate=FPS24, text="A"
-    )
+    rita, _, note_id = await noted(server)
     reply = review.reply_to_note(
-        store=rita.store, user_id=rita.user.id, note_id=note.note_id, text="first"
+        store=rita.store, user_id=rita.user.id, note_id=note_id, text="first"
     )
     review.edit_reply(store=rita.store, user_id=rita.user.id, reply_id=reply.reply_id, text="2nd")
     assert (await server.sync(rita)).accepted == 3
@@ -81,21 +82,16 @@ async def test_only_a_replys_author_edits_it(server: Server) -> None:
     (item,) = outbox.items(store=otto.store)
     assert item.state is outbox.State.REFUSED
     await server.sync(rita)
-    (kept,) = review.thread(store=rita.store, note_id=note.note_id, viewer_id=rita.user.id)
+    (kept,) = review.thread(store=rita.store, note_id=note_id, viewer_id=rita.user.id)
     assert kept.reply.text == "2nd"
 
 
 async def test_a_reply_needs_text_and_a_note(server: Server) -> None:
     """Nothing reaches the outbox for an empty reply or one to a note not held here."""
-    _, movie_id = await filmed(server)
-    rita = await server.desk("rita", "reviewer")
-    await server.sync(rita)
-    note = review.add_note(
-        store=rita.store, user_id=rita.user.id, movie_id=movie_id, frame=1, rate=FPS24, text="A"
-    )
+    rita, movie_id, note_id = await noted(server)
     waiting = len(rita.store.outbox())
     with pytest.raises(StudioError, match="a reply needs some text"):
-        review.reply_to_note(store=rita.store, user_id=rita.user.id, note_id=note.note_id, text=" ")
+        review.reply_to_note(store=rita.store, user_id=rita.user.id, note_id=note_id, text=" ")
     with pytest.raises(StudioError, match="no note"):
         review.reply_to_note(
             store=rita.store, user_id=rita.user.id, note_id=movie_id, text="Orphan"
