@@ -198,6 +198,9 @@ class Movie(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
     usn: Mapped[int] = mapped_column(BigInteger, index=True)
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    """Who approved the movie or requested changes (its status says which)."""
+    decision_comment: Mapped[str] = mapped_column(Text, default="")
 
 
 class ReviewNote(Base):
@@ -214,6 +217,24 @@ class ReviewNote(Base):
     timecode: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+    usn: Mapped[int] = mapped_column(BigInteger, index=True)
+    drawing: Mapped[list[Any] | None] = mapped_column(JSON)
+    """The shapes drawn on the frame (``core.wire.Drawing`` JSON), or NULL."""
+
+
+class NoteReply(Base):
+    """A reply in a review note's thread."""
+
+    __tablename__ = "note_replies"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    note_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("review_notes.id"), index=True)
+    movie_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("movies.id"))
+    author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -6,6 +6,9 @@
 - PUT /api/movies/{id}/progress {status, progress, stage?, videoUrl?, baseRevision?}:
   editors and admins. With ``baseRevision`` an edit of an older revision is 409 carrying
   both versions. A final status (``completed``/``failed``) ends the script's Generating.
+- POST /api/movies/{id}/decision {decision, comment?, baseRevision?}: reviewers and
+  admins approve a finished movie or request changes (``workflow.decision_refusal``);
+  409 for a stale ``baseRevision`` (both versions) or a move the workflow refuses.
 - POST and GET /api/movies/{id}/notes: reviewers, editors and admins write and read
   timecoded notes.
 """
@@ -27,15 +30,22 @@ from sync_server.accounts import Account
 from sync_server.auth import current_user, require
 from sync_server.context import context_of
 from sync_server.errors import ApiError
-from sync_server.movie_store import update_movie
+from sync_server.movie_store import decide, update_movie
 from sync_server.openapi import Operation
 from sync_server.payload import Field, read_fields
 from sync_server.records import movie_record, note_record
 from sync_server.storage import is_key
 from sync_server.usn import UsnSequence
 from vividverse_desktop.core.capabilities import Action
+from vividverse_desktop.core.wire import Drawing, WireError
 from vividverse_desktop.core.wire.records import MAX_FPS, MAX_FRAME, MAX_REVISION
-from vividverse_desktop.core.workflow import Status, WorkflowError, transition
+from vividverse_desktop.core.workflow import (
+    Decision,
+    Status,
+    WorkflowError,
+    decision_refusal,
+    transition,
+)
 
 QUEUED = "queued"
 
@@ -47,6 +57,11 @@ PROGRESS_FIELDS = (
     Field("videoUrl", str, required=False, max_length=200),
     Field("baseRevision", int, required=False, minimum=1, maximum=MAX_REVISION),
 )
+DECISION_FIELDS = (
+    Field("decision", str, choices=frozenset(d.value for d in Decision)),
+    Field("comment", str, required=False, max_length=10_000),
+    Field("baseRevision", int, required=False, minimum=1, maximum=MAX_REVISION),
+)
 NOTE_FIELDS = (
     Field("frame", int, minimum=0, maximum=MAX_FRAME),
     Field("frameEnd", int, required=False, minimum=0, maximum=MAX_FRAME),
@@ -54,6 +69,7 @@ NOTE_FIELDS = (
     Field("timecode", str, min_length=1, max_length=16),
     Field("text", str, min_length=1, max_length=10_000),
     Field("status", str, required=False, min_length=1, max_length=16),
+    Field("drawing", list, required=False),
 )
 
 
@@ -160,15 +176,7 @@ async def progress(request: Request) -> Response:
         movie = _movie(session, movie_id)
         base = body.get("baseRevision")
         if base is not None and base != movie.revision:
-            raise ApiError(
-                409,
-                "stale",
-                {
-                    "message": f"the movie is at revision {movie.revision}, not {base}",
-                    "mine": body,
-                    "theirs": movie_json(movie),
-                },
-            )
+            raise _stale(movie, base, body)
         update_movie(
             session,
             usns,
@@ -178,6 +186,53 @@ async def progress(request: Request) -> Response:
             stage=body.get("stage", movie.stage),
             video_key=body.get("videoUrl"),
         )
+        usns.store()
+        return movie_json(movie)
+
+    return JSONResponse(await context_of(request).write(work))
+
+
+def _drawing(value: object) -> list[Any] | None:
+    """A note's drawing as stored (its checked JSON), or None; 422 naming the bad shape."""
+    if value is None:
+        return None
+    try:
+        return Drawing.from_json(value).to_json()
+    except WireError as exc:
+        raise ApiError(
+            422, "invalid_body", [{"field": exc.field or "drawing", "message": exc.message}]
+        ) from None
+
+
+def _stale(movie: models.Movie, base: int, body: dict[str, Any]) -> ApiError:
+    return ApiError(
+        409,
+        "stale",
+        {
+            "message": f"the movie is at revision {movie.revision}, not {base}",
+            "mine": body,
+            "theirs": movie_json(movie),
+        },
+    )
+
+
+async def decision(request: Request) -> Response:
+    """POST /api/movies/{id}/decision: approve a finished movie or request changes."""
+    account = await _staff(request, Action.DECIDE_ON_MOVIE)
+    movie_id = _movie_id(request)
+    body = await read_fields(request, DECISION_FIELDS)
+    chosen = Decision(body["decision"])
+
+    def work(session: Session) -> dict[str, Any]:
+        usns = UsnSequence(session).lock()
+        movie = _movie(session, movie_id)
+        base = body.get("baseRevision")
+        if base is not None and base != movie.revision:
+            raise _stale(movie, base, body)
+        refusal = decision_refusal(movie.status, chosen)
+        if refusal is not None:
+            raise ApiError(409, "illegal_transition", refusal)
+        decide(usns, movie, account, chosen, body.get("comment", ""))
         usns.store()
         return movie_json(movie)
 
@@ -208,6 +263,7 @@ async def notes(request: Request) -> Response:
         raise ApiError(
             422, "invalid_body", [{"field": "frameEnd", "message": "must not be before frame"}]
         )
+    drawing = _drawing(body.get("drawing"))
 
     def add(session: Session) -> dict[str, Any]:
         usns = UsnSequence(session).lock()
@@ -222,6 +278,7 @@ async def notes(request: Request) -> Response:
             timecode=body["timecode"],
             text=body["text"],
             status=body.get("status", "open"),
+            drawing=drawing,
             revision=1,
             created_at=now,
             updated_at=now,
@@ -238,6 +295,7 @@ async def notes(request: Request) -> Response:
 ROUTES = [
     Route("/api/movies/generate", generate, methods=["POST"]),
     Route("/api/movies/{movie_id:uuid}/progress", progress, methods=["PUT"]),
+    Route("/api/movies/{movie_id:uuid}/decision", decision, methods=["POST"]),
     Route("/api/movies/{movie_id:uuid}/notes", notes, methods=["GET", "POST"]),
 ]
 
@@ -258,6 +316,20 @@ OPERATIONS = [
         "Report a render's status, progress (0..1), stage and video URL",
         {**_STAFF, 200: "the movie", 404: "no such movie", 409: "stale baseRevision"},
         body=PROGRESS_FIELDS,
+        tags=_TAGS,
+    ),
+    Operation(
+        "POST",
+        "/api/movies/{movie_id:uuid}/decision",
+        "Approve a finished movie or request changes, with an optional comment",
+        {
+            200: "the movie, in its new status",
+            401: "not signed in",
+            403: "not a reviewer or admin",
+            404: "no such movie",
+            409: "stale baseRevision, or the movie is not finished or already so decided",
+        },
+        body=DECISION_FIELDS,
         tags=_TAGS,
     ),
     Operation(

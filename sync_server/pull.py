@@ -15,7 +15,7 @@ role        records (everyone also receives their own user record)
 writer      their own scripts and those scripts' versions
 validator   every script and the versions of scripts waiting for scores, blind (no
             title, author or title page); their own score events
-editor,     every script and version, every movie and review note
+editor,     every script and version, every movie, review note and reply
 reviewer
 admin       everything: every user and every score event included
 ==========  =========================================================================
@@ -42,6 +42,7 @@ from sync_server.records import (
     blind_version,
     movie_record,
     note_record,
+    reply_record,
     score_change,
     script_record,
     user_record,
@@ -143,6 +144,7 @@ def _sources(account: Account) -> list[Source]:
         sources += [
             Source(select(models.Movie), models.Movie.usn, _of(movie_record)),
             Source(select(models.ReviewNote), models.ReviewNote.usn, _of(note_record)),
+            Source(select(models.NoteReply), models.NoteReply.usn, _of(reply_record)),
         ]
     return sources
 

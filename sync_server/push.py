@@ -32,7 +32,7 @@ from sync_server.access import may_revise
 from sync_server.accounts import Account
 from sync_server.batch import Batch, PreparedPush, accepted, conflict, refused, stale
 from sync_server.group_commit import MergedWork
-from sync_server.movie_store import note_op, progress_op
+from sync_server.movie_store import decision_op, note_op, progress_op, reply_op
 from sync_server.push_rows import RenderedRows
 from sync_server.records import script_record
 from sync_server.score_store import OWN_SCRIPT, SCORABLE, Stored
@@ -43,7 +43,9 @@ from vividverse_desktop.core.capabilities import Action
 from vividverse_desktop.core.scoring import ScoreEvent
 from vividverse_desktop.core.wire import (
     ConflictReason,
+    MovieDecision,
     MovieProgress,
+    NoteReplyEdit,
     Op,
     Outcome,
     PushResponse,
@@ -176,6 +178,10 @@ def apply_op(batch: Batch, op: Op) -> PushResult:
         return _edit_script(batch, op, body)
     if isinstance(body, MovieProgress):
         return progress_op(batch, op, body)
+    if isinstance(body, MovieDecision):
+        return decision_op(batch, op, body)
+    if isinstance(body, NoteReplyEdit):
+        return reply_op(batch, op, body)
     return note_op(batch, op, body)
 
 

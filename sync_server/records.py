@@ -18,8 +18,10 @@ from sync_server.models import roles_in_column
 from vividverse_desktop.core.scoring import ScoreEvent, Verdict
 from vividverse_desktop.core.wire import (
     Change,
+    Drawing,
     Entity,
     MovieRecord,
+    NoteReplyRecord,
     ReviewNoteRecord,
     ScriptRecord,
     ScriptVersionRecord,
@@ -128,6 +130,8 @@ def movie_record(row: models.Movie) -> MovieRecord:
         revision=row.revision,
         video_key=row.video_key,
         duration_s=row.duration_s,
+        decided_by=None if row.decided_by is None else str(row.decided_by),
+        decision_comment=row.decision_comment or "",
     )
 
 
@@ -143,6 +147,20 @@ def note_record(row: models.ReviewNote) -> ReviewNoteRecord:
         timecode=row.timecode,
         text=row.text,
         status=row.status,
+        revision=row.revision,
+        created_at=row.created_at,
+        drawing=None if row.drawing is None else Drawing.from_json(row.drawing),
+    )
+
+
+def reply_record(row: models.NoteReply) -> NoteReplyRecord:
+    """The wire record of a reply row."""
+    return NoteReplyRecord(
+        id=str(row.id),
+        note_id=str(row.note_id),
+        movie_id=str(row.movie_id),
+        author_id=str(row.author_id),
+        text=row.text,
         revision=row.revision,
         created_at=row.created_at,
     )

@@ -13,15 +13,22 @@ from tests.core.scoring.builders import score
 from vividverse_desktop.core.scoring import ScoreEvent
 from vividverse_desktop.core.wire import (
     MAX_PUSH_OPS,
+    Box,
     Change,
     Conflict,
     ConflictReason,
+    Drawing,
     Entity,
+    Label,
+    MovieDecision,
     MovieProgress,
     MovieRecord,
+    NoteReplyEdit,
+    NoteReplyRecord,
     Op,
     OpKind,
     Outcome,
+    Pen,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -44,7 +51,7 @@ from vividverse_desktop.core.wire import (
     read_push,
     usn_cursor,
 )
-from vividverse_desktop.core.workflow import Role, Status
+from vividverse_desktop.core.workflow import Decision, Role, Status
 
 T0 = datetime(2026, 11, 24, 10, 30, tzinfo=UTC)
 TEXT = "INT. KITCHEN - DAY\n\nANNA pours coffee.\n"
@@ -59,6 +66,19 @@ def bodies() -> list[Any]:
         ReviewNoteEdit(new_id(), new_id(), 120, 144, 24.0, "00:00:05:00", "Too dark", "open"),
         MovieProgress(new_id(), "Generating", 0.25, "scene 3 of 12", 2),
         ScriptMetadata(new_id(), 4, title="Coffee, Black", status=Status.DRAFT),
+        MovieDecision(new_id(), Decision.CHANGES_REQUESTED, 3, "Scene 2 drags."),
+        NoteReplyEdit(new_id(), new_id(), "Agreed.", base_revision=2),
+        ReviewNoteEdit(
+            new_id(),
+            new_id(),
+            1,
+            None,
+            25.0,
+            "00:00:00:01",
+            "Drawn",
+            "open",
+            drawing=Drawing.of(Pen(((0.0, 0.5), (1.0, 0.5))), Label((0.5, 0.5), "here")),
+        ),
     ]
 
 
@@ -75,6 +95,32 @@ def records() -> list[Record]:
         ReviewNoteRecord(
             new_id(), new_id(), new_id(), 48, None, 24.0, "00:00:02:00", "Cut here", "open", 1, T0
         ),
+        MovieRecord(
+            new_id(),
+            new_id(),
+            "approved",
+            1.0,
+            "",
+            new_id(),
+            6,
+            decided_by=new_id(),
+            decision_comment="Ship it.",
+        ),
+        ReviewNoteRecord(
+            new_id(),
+            new_id(),
+            new_id(),
+            48,
+            50,
+            24.0,
+            "00:00:02:00",
+            "Box",
+            "open",
+            2,
+            T0,
+            drawing=Drawing.of(Box((0.1, 0.1), (0.4, 0.3), "#00aaff", 0.002)),
+        ),
+        NoteReplyRecord(new_id(), new_id(), new_id(), new_id(), "Fixed in v2.", 1, T0),
     ]
 
 
@@ -146,7 +192,7 @@ def test_push_response_round_trips_every_outcome() -> None:
 def test_pull_response_round_trips() -> None:
     """A page of changes keeps its order, cursor and has_more flag."""
     changes = tuple(Change.of(record, usn=i + 1) for i, record in enumerate(records()))
-    page = PullResponse(changes, next_since=6, has_more=True)
+    page = PullResponse(changes, next_since=len(changes), has_more=True)
     assert PullResponse.from_json(through_json(page), since=0) == page
 
 

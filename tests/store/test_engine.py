@@ -87,10 +87,20 @@ def test_a_path_with_url_characters_is_used_as_given(tmp_path: Path) -> None:
     assert path.exists()
 
 
+def _back_to_schema_2(connection: sqlite3.Connection) -> None:
+    """Undo schema 3 on a new store: no decisions, drawings or replies."""
+    connection.execute("ALTER TABLE movies DROP COLUMN decided_by")
+    connection.execute("ALTER TABLE movies DROP COLUMN decision_comment")
+    connection.execute("ALTER TABLE review_notes DROP COLUMN drawing")
+    connection.execute("DROP TABLE note_replies")
+    connection.execute("PRAGMA user_version = 2")
+
+
 def test_a_schema_1_store_upgrades_keeping_each_users_role(store_file: Path) -> None:
     """Users cached before several roles existed hold the one role they had."""
     LocalStore.open(store_file).close()
     with sqlite3.connect(store_file) as connection:
+        _back_to_schema_2(connection)
         connection.execute("ALTER TABLE users DROP COLUMN roles")
         connection.execute(
             "INSERT INTO users (id, username, display_name, role, disabled, usn)"
@@ -101,5 +111,35 @@ def test_a_schema_1_store_upgrades_keeping_each_users_role(store_file: Path) -> 
         user = store.user("u-1")
     assert user is not None
     assert (user.role, user.roles) == (Role.VALIDATOR, frozenset({Role.VALIDATOR}))
+    with sqlite3.connect(store_file) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+
+
+def test_a_schema_2_store_upgrades_keeping_its_movies_and_notes(store_file: Path) -> None:
+    """Movies and notes held before decisions, drawings and replies stay, undecided and
+    undrawn, and replies can be kept at once."""
+    LocalStore.open(store_file).close()
+    with sqlite3.connect(store_file) as connection:
+        _back_to_schema_2(connection)
+        connection.execute(
+            "INSERT INTO movies (id, script_version_id, status, progress, stage, created_by,"
+            " revision, video_key, duration_s, usn) VALUES ('m-1', 'v-1', 'completed', 1.0,"
+            " 'published', 'u-1', 3, NULL, 12.5, 7)"
+        )
+        connection.execute(
+            "INSERT INTO review_notes (id, movie_id, author_id, frame, frame_end, fps, timecode,"
+            " text, status, revision, created_at, usn) VALUES ('n-1', 'm-1', 'u-2', 24, NULL,"
+            " 24.0, '00:00:01:00', 'Kept.', 'open', 1, '2026-12-01 10:00:00.000000', 8)"
+        )
+    with LocalStore.open(store_file) as store:
+        movie = store.movie("m-1")
+        note = store.review_note("n-1")
+        replies = store.note_replies(movie_id="m-1")
+    assert movie is not None
+    assert (movie.status, movie.revision, movie.duration_s) == ("completed", 3, 12.5)
+    assert (movie.decided_by, movie.decision_comment) == (None, "")
+    assert note is not None
+    assert (note.text, note.frame, note.drawing) == ("Kept.", 24, None)
+    assert replies == ()
     with sqlite3.connect(store_file) as connection:
         assert connection.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)

@@ -52,7 +52,7 @@ def test_upgrade_is_idempotent_and_keeps_data(empty_database_url: str) -> None:
             assert session.scalars(select(User.username)).all() == ["kept"]
             assert session.scalars(select(UsnCounter.value)).all() == [0]
             version = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == "0006"
+        assert version == "0007"
     finally:
         database.dispose()
 
@@ -254,5 +254,79 @@ def test_upgrade_to_0005_gives_each_version_its_blind_copy(empty_database_url: s
             assert version is not None
             assert version.blind_text == "INT. ROOM - DAY\n\nA chair.\n"
             assert version.blind_sha256 == content_sha256(version.blind_text)
+    finally:
+        database.dispose()
+
+
+def test_upgrade_to_0007_keeps_movies_and_notes_undecided_and_undrawn(
+    empty_database_url: str,
+) -> None:
+    """Movies and notes stored before 0007 stay, with no decision, no comment and no
+    drawing; replies can be stored at once."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+
+    from sync_server.db import migration_config
+    from sync_server.models import Movie, NoteReply, ReviewNote
+    from sync_server.records import movie_record, note_record
+
+    database = _database(empty_database_url)
+    try:
+        command.upgrade(migration_config(database.engine), "0006")
+        user_id, script_id, version_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+        movie_id, note_id = uuid.uuid4(), uuid.uuid4()
+        now = "2026-01-01T00:00:00+00:00"
+        ids = {
+            "user": user_id.hex,
+            "script": script_id.hex,
+            "version": version_id.hex,
+            "movie": movie_id.hex,
+            "note": note_id.hex,
+            "now": now,
+        }
+        statements = (
+            "INSERT INTO users (id, username, display_name, role, roles, password_hash,"
+            " token_version, disabled, created_at, usn)"
+            " VALUES (:user, 'eve', 'Eve', 'editor', 'editor', 'x', 0, false, :now, 1)",
+            "INSERT INTO scripts (id, author_id, title, status, revision, created_at,"
+            " updated_at, usn) VALUES (:script, :user, 'Kept', 'Completed', 1, :now, :now, 2)",
+            "INSERT INTO script_versions (id, script_id, n, content_sha256, fountain_text,"
+            " source_format, stats_json, created_at, usn, blind_text, blind_sha256)"
+            " VALUES (:version, :script, 1, 'x', 'A.', 'fountain', '{}', :now, 3, 'A.', 'x')",
+            "INSERT INTO movies (id, script_version_id, status, progress, stage, chapters,"
+            " created_by, revision, created_at, updated_at, usn) VALUES (:movie, :version,"
+            " 'completed', 1.0, 'published', '[]', :user, 2, :now, :now, 4)",
+            "INSERT INTO review_notes (id, movie_id, author_id, frame, fps, timecode, text,"
+            " status, revision, created_at, updated_at, usn) VALUES (:note, :movie, :user, 24,"
+            " 24.0, '00:00:01:00', 'Kept.', 'open', 1, :now, :now, 5)",
+        )
+        with database.engine.begin() as connection:
+            for statement in statements:
+                connection.execute(text(statement), ids)
+        database.migrate()
+        with database.transaction() as session:
+            movie = session.get(Movie, movie_id)
+            note = session.get(ReviewNote, note_id)
+            assert movie is not None
+            assert note is not None
+            kept_movie, kept_note = movie_record(movie), note_record(note)
+            stamp = datetime.now(UTC)
+            session.add(
+                NoteReply(
+                    note_id=note_id,
+                    movie_id=movie_id,
+                    author_id=user_id,
+                    text="Reply.",
+                    created_at=stamp,
+                    updated_at=stamp,
+                    usn=6,
+                )
+            )
+        assert (kept_movie.status, kept_movie.revision) == ("completed", 2)
+        assert (kept_movie.decided_by, kept_movie.decision_comment) == (None, "")
+        assert (kept_note.text, kept_note.drawing) == ("Kept.", None)
+        with database.snapshot() as session:
+            assert session.scalars(select(NoteReply.text)).all() == ["Reply."]
     finally:
         database.dispose()

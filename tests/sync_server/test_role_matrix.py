@@ -39,6 +39,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("GET", "/api/sync/pull"): (401, 200, 200, 200, 200, 200),
     ("POST", "/api/movies/generate"): (401, 403, 403, 409, 403, 409),
     ("PUT", "/api/movies/{movie}/progress"): (401, 403, 403, 404, 403, 404),
+    ("POST", "/api/movies/{movie}/decision"): (401, 403, 403, 403, 404, 404),
     ("GET", "/api/movies/{movie}/notes"): (401, 403, 403, 404, 404, 404),
     ("POST", "/api/movies/{movie}/notes"): (401, 403, 403, 404, 404, 404),
     ("PUT", "/api/scripts/{script}/source"): (401, 415, 403, 403, 403, 415),
@@ -53,6 +54,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("POST", "/api/scripts/{script}/versions"): {"fountain_text": SCRIPT + "More.\n"},
     ("POST", "/api/movies/generate"): {"scriptId": "{script}"},
     ("PUT", "/api/movies/{movie}/progress"): {"status": "rendering", "progress": 0.5},
+    ("POST", "/api/movies/{movie}/decision"): {"decision": "approved"},
     ("POST", "/api/movies/{movie}/notes"): {
         "frame": 1,
         "fps": 24,

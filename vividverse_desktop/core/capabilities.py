@@ -34,11 +34,13 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from vividverse_desktop.core.workflow import (
+    Decision,
     Role,
     RoleSpec,
     Status,
     allowed_targets,
     can_transition,
+    decision_refusal,
     role_names,
     roles_of,
 )
@@ -198,6 +200,15 @@ class Capabilities:
     def targets(self, current: Status | str, *, is_author: bool = False) -> tuple[Status, ...]:
         """The statuses these roles may move a ``current`` script to."""
         return allowed_targets(current, self.roles, is_author=is_author)
+
+    def decision_refusal(self, movie_status: str, decision: Decision) -> str | None:
+        """Why these roles may not take ``decision`` on a movie in ``movie_status`` (the
+        role first, then the workflow's move), or None when they may."""
+        return self.reason(Action.DECIDE_ON_MOVIE) or decision_refusal(movie_status, decision)
+
+    def decisions(self, movie_status: str) -> tuple[Decision, ...]:
+        """The decisions these roles may take on a movie in ``movie_status``."""
+        return tuple(d for d in Decision if self.decision_refusal(movie_status, d) is None)
 
 
 def _order(role: Role) -> int:

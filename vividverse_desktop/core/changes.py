@@ -23,6 +23,7 @@ class Subject(enum.StrEnum):
     SCORE_EVENTS = "score_events"
     MOVIES = "movies"
     REVIEW_NOTES = "review_notes"
+    NOTE_REPLIES = "note_replies"
     OUTBOX = "outbox"
     CONFLICTS = "conflicts"
     SYNC_STATE = "sync_state"
@@ -40,6 +41,7 @@ _OF_ENTITY: Mapping[Entity, Subject] = {
     Entity.SCORE_EVENT: Subject.SCORE_EVENTS,
     Entity.MOVIE: Subject.MOVIES,
     Entity.REVIEW_NOTE: Subject.REVIEW_NOTES,
+    Entity.NOTE_REPLY: Subject.NOTE_REPLIES,
 }
 
 

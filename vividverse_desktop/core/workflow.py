@@ -1,4 +1,5 @@
-"""The script status state machine: the one place that decides legal transitions.
+"""The status state machines: the one place that decides legal transitions of a
+script's status, and of a movie's status by a review decision (at the end).
 
 Statuses (wire values) and who may move a script between them:
 
@@ -34,8 +35,10 @@ Rules around the table:
   author grants nothing beyond the role's own rights.
 - An actor may hold several roles (an account that is writer and editor, or a studio of
   one holding every role): the move is legal when any one of them grants it.
-- Validators and reviewers make no status transitions: scoring and review notes are
-  records of their own, not status changes.
+- Validators and reviewers make no script status transitions: scoring and review notes
+  are records of their own. A reviewer's decision moves the movie's status instead
+  (``decision_refusal``): a finished film (``completed``) may be approved or sent back
+  for changes, and a decided one may take the other decision.
 - Staying in the same status is never a transition.
 """
 
@@ -256,3 +259,55 @@ def moves_others_scripts(role: RoleSpec) -> bool:
 def is_validation_complete(total_validations: int, quorum: int = VALIDATION_QUORUM) -> bool:
     """Whether a version has enough current scores for the system to mark it Validated."""
     return total_validations >= quorum
+
+
+class MovieStatus(enum.StrEnum):
+    """A movie's status: its render's (reported by the editor's desktop) and then the
+    reviewers' decision. Values are the wire strings; render reports may use any letter
+    case (``movie_status`` reads them)."""
+
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+
+
+class Decision(enum.StrEnum):
+    """What a reviewer decides on a finished movie. Values are the wire strings."""
+
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+
+    @property
+    def status(self) -> MovieStatus:
+        """The movie status this decision moves the movie to."""
+        return MovieStatus(self.value)
+
+
+DECIDABLE = frozenset({MovieStatus.COMPLETED, MovieStatus.APPROVED, MovieStatus.CHANGES_REQUESTED})
+"""Movie statuses a decision may be taken from: a finished film, or one already decided
+(a reviewer may change the verdict). Who may decide is ``Action.DECIDE_ON_MOVIE``."""
+
+
+def movie_status(value: str) -> MovieStatus | None:
+    """The movie status ``value`` names (any letter case), or None for one this version
+    does not know."""
+    try:
+        return MovieStatus(value.lower())
+    except ValueError:
+        return None
+
+
+def decision_refusal(current: str, decision: Decision) -> str | None:
+    """Why a movie in status ``current`` cannot take ``decision``, or None when it can.
+
+    Only the move is judged here; the role is the capability table's.
+    """
+    status = movie_status(current)
+    if status is decision.status:
+        return f"the movie is already {decision.status.value.replace('_', ' ')}"
+    if status not in DECIDABLE:
+        return f"the movie is {current}: only a finished film can be approved or sent back"
+    return None

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 from vividverse_desktop.core.changes import ChangeLog, Subject
 from vividverse_desktop.core.scoring import ScoreEvent
 from vividverse_desktop.core.wire import (
+    MovieDecision,
     MovieProgress,
+    NoteReplyEdit,
     Op,
     ReviewNoteEdit,
     ScriptMetadata,
@@ -26,6 +28,7 @@ from vividverse_desktop.store.engine import StoreError
 from vividverse_desktop.store.rows import fill_score, score_from_row
 from vividverse_desktop.store.schema import (
     MovieRow,
+    NoteReplyRow,
     ReviewNoteRow,
     ScoreEventRow,
     ScriptRow,
@@ -49,6 +52,10 @@ def apply_op(session: Session, op: Op, user_id: str, log: ChangeLog) -> bool:
         return _put_note(session, body, op, user_id, log)
     if isinstance(body, MovieProgress):
         return _update_movie(session, body, log)
+    if isinstance(body, MovieDecision):
+        return _decide_movie(session, body, user_id, log)
+    if isinstance(body, NoteReplyEdit):
+        return _put_reply(session, body, op, user_id, log)
     return _update_script(session, body, log)
 
 
@@ -133,7 +140,42 @@ def _put_note(session: Session, body: ReviewNoteEdit, op: Op, user_id: str, log:
     row.timecode = body.timecode
     row.text = body.text
     row.status = body.status
+    row.drawing = None if body.drawing is None else body.drawing.to_json()
     log.add(Subject.REVIEW_NOTES, body.note_id)
+    return True
+
+
+def _put_reply(session: Session, body: NoteReplyEdit, op: Op, user_id: str, log: ChangeLog) -> bool:
+    row = session.get(NoteReplyRow, body.reply_id)
+    if row is None:
+        note = session.get(ReviewNoteRow, body.note_id)
+        if note is None:
+            raise StoreError(f"no review note {body.note_id} in the local store")
+        row = NoteReplyRow(
+            id=body.reply_id,
+            note_id=body.note_id,
+            movie_id=note.movie_id,
+            author_id=user_id,
+            created_at=op.created_at,
+            revision=1,
+            usn=None,
+        )
+        session.add(row)
+    else:
+        row.revision = (body.base_revision or row.revision) + 1
+    row.text = body.text
+    log.add(Subject.NOTE_REPLIES, body.reply_id)
+    return True
+
+
+def _decide_movie(session: Session, body: MovieDecision, user_id: str, log: ChangeLog) -> bool:
+    row = session.get(MovieRow, body.movie_id)
+    if row is not None:
+        row.status = body.decision.status.value
+        row.decided_by = user_id
+        row.decision_comment = body.comment
+        row.revision = body.base_revision + 1
+        log.add(Subject.MOVIES, body.movie_id)
     return True
 
 

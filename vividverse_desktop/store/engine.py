@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session
 
-from vividverse_desktop.store.schema import SCHEMA_VERSION, Base
+from vividverse_desktop.store.schema import SCHEMA_VERSION, Base, NoteReplyRow
 
 WRITE_OPTION = "vividverse_store_write"
 BUSY_TIMEOUT_S = 30.0
@@ -76,7 +76,17 @@ def _user_roles(connection: Connection) -> None:
     connection.exec_driver_sql("UPDATE users SET roles = role")
 
 
-MIGRATIONS: Mapping[int, Callable[[Connection], None]] = {1: _user_roles}
+def _film_review(connection: Connection) -> None:
+    """Schema 2 -> 3: a movie's decision, a note's drawing, and replies to notes."""
+    connection.exec_driver_sql("ALTER TABLE movies ADD COLUMN decided_by VARCHAR(36)")
+    connection.exec_driver_sql(
+        "ALTER TABLE movies ADD COLUMN decision_comment TEXT NOT NULL DEFAULT ''"
+    )
+    connection.exec_driver_sql("ALTER TABLE review_notes ADD COLUMN drawing JSON")
+    Base.metadata.create_all(connection, tables=[Base.metadata.tables[NoteReplyRow.__tablename__]])
+
+
+MIGRATIONS: Mapping[int, Callable[[Connection], None]] = {1: _user_roles, 2: _film_review}
 """``from_version -> step`` upgrading the schema by one version, inside a transaction."""
 
 

@@ -22,8 +22,10 @@ from vividverse_desktop.core.scoring.queue import QueueItem, queue_order
 from vividverse_desktop.core.wire import (
     MAX_PUSH_OPS,
     Entity,
+    MovieDecision,
     MovieProgress,
     MovieRecord,
+    NoteReplyRecord,
     Op,
     PullResponse,
     PushResult,
@@ -34,7 +36,7 @@ from vividverse_desktop.core.wire import (
     UserRecord,
     new_id,
 )
-from vividverse_desktop.core.workflow import Status
+from vividverse_desktop.core.workflow import Decision, Status
 from vividverse_desktop.store import outbox as outbox_ops
 from vividverse_desktop.store.effects import apply_op
 from vividverse_desktop.store.engine import (
@@ -59,6 +61,7 @@ from vividverse_desktop.store.rows import (
     fill_user,
     movie_from_row,
     note_from_row,
+    reply_from_row,
     score_from_row,
     script_from_row,
     user_from_row,
@@ -66,6 +69,7 @@ from vividverse_desktop.store.rows import (
 )
 from vividverse_desktop.store.schema import (
     MovieRow,
+    NoteReplyRow,
     ReviewNoteRow,
     ScoreEventRow,
     ScriptRow,
@@ -197,6 +201,19 @@ class LocalStore:
                 raise StoreError(f"no movie {movie_id} in the local store")
             revision = row.revision
         body = MovieProgress(movie_id, status, progress, stage, revision)
+        return self.record(Op.of(body), user_id=user_id)
+
+    def decide_on_movie(
+        self, movie_id: str, *, user_id: str, decision: Decision, comment: str = ""
+    ) -> Changes:
+        """Record a decision on a movie for the server, based on the local movie revision;
+        the local movie shows its new status at once."""
+        with reading(self.engine) as session:
+            row = session.get(MovieRow, movie_id)
+            if row is None:
+                raise StoreError(f"no movie {movie_id} in the local store")
+            revision = row.revision
+        body = MovieDecision(movie_id, decision, revision, comment)
         return self.record(Op.of(body), user_id=user_id)
 
     def remember_users(self, users: Iterable[UserRecord]) -> Changes:
@@ -424,6 +441,25 @@ class LocalStore:
         with reading(self.engine) as session:
             row = session.get(ReviewNoteRow, note_id)
             return None if row is None else note_from_row(row)
+
+    def note_replies(
+        self, *, movie_id: str | None = None, note_id: str | None = None
+    ) -> tuple[NoteReplyRecord, ...]:
+        """Replies to a movie's notes (or to one note), in the order they were written
+        (their writers' clocks: for display, as notes are shown)."""
+        query = select(NoteReplyRow).order_by(NoteReplyRow.created_at, NoteReplyRow.id)
+        if movie_id is not None:
+            query = query.where(NoteReplyRow.movie_id == movie_id)
+        if note_id is not None:
+            query = query.where(NoteReplyRow.note_id == note_id)
+        with reading(self.engine) as session:
+            return tuple(reply_from_row(row) for row in session.scalars(query))
+
+    def note_reply(self, reply_id: str) -> NoteReplyRecord | None:
+        """One reply, or None."""
+        with reading(self.engine) as session:
+            row = session.get(NoteReplyRow, reply_id)
+            return None if row is None else reply_from_row(row)
 
 
 def _score_order(row: ScoreEventRow) -> tuple[int, int, str]:

@@ -21,7 +21,9 @@ from vividverse_desktop.core.changes import ChangeLog, Subject
 from vividverse_desktop.core.wire import (
     Conflict,
     ConflictReason,
+    MovieDecision,
     MovieProgress,
+    NoteReplyEdit,
     Op,
     OpKind,
     Outcome,
@@ -91,7 +93,15 @@ def _entry(row: OutboxRow) -> OutboxEntry:
     return OutboxEntry(row.seq, _op(row), OutboxStatus(row.status), row.message)
 
 
-_EDITS = frozenset({OpKind.REVIEW_NOTE, OpKind.MOVIE_PROGRESS, OpKind.SCRIPT_METADATA})
+_EDITS = frozenset(
+    {
+        OpKind.REVIEW_NOTE,
+        OpKind.MOVIE_PROGRESS,
+        OpKind.SCRIPT_METADATA,
+        OpKind.MOVIE_DECISION,
+        OpKind.NOTE_REPLY,
+    }
+)
 
 
 def snapshot(session: Session, op: Op) -> Record | None:
@@ -273,7 +283,7 @@ def _restore(session: Session, record: Record, log: ChangeLog) -> None:
 
 
 def _drop_unsent_creation(session: Session, op: Op, log: ChangeLog) -> None:
-    if op.kind in (OpKind.SCORE, OpKind.REVIEW_NOTE):
+    if op.kind in (OpKind.SCORE, OpKind.REVIEW_NOTE, OpKind.NOTE_REPLY):
         model = TABLES[op.entity].model
         session.execute(delete(model).where(model.id == op.entity_id, model.usn.is_(None)))
         log.add(Subject.of(op.entity), op.entity_id)
@@ -317,7 +327,7 @@ def keep_mine(session: Session, op_id: str, user_id: str, log: ChangeLog) -> Op:
     body = op.body
     if conflict.reason is ConflictReason.STALE:
         if conflict.server_revision is None or not isinstance(
-            body, ReviewNoteEdit | MovieProgress | ScriptMetadata
+            body, ReviewNoteEdit | MovieProgress | ScriptMetadata | MovieDecision | NoteReplyEdit
         ):
             raise StoreError(f"op {op_id} cannot be rebased")
         body = replace(body, base_revision=conflict.server_revision)

@@ -9,8 +9,10 @@ from typing import Any
 
 from vividverse_desktop.core.scoring import ScoreEvent, Verdict
 from vividverse_desktop.core.wire import (
+    Drawing,
     Entity,
     MovieRecord,
+    NoteReplyRecord,
     Record,
     ReviewNoteRecord,
     ScriptRecord,
@@ -21,6 +23,7 @@ from vividverse_desktop.core.wire import (
 from vividverse_desktop.core.workflow import Role, Status, role_names, roles_of
 from vividverse_desktop.store.schema import (
     MovieRow,
+    NoteReplyRow,
     ReviewNoteRow,
     ScoreEventRow,
     ScriptRow,
@@ -137,6 +140,8 @@ def movie_from_row(row: MovieRow) -> MovieRecord:
         revision=row.revision,
         video_key=row.video_key,
         duration_s=row.duration_s,
+        decided_by=row.decided_by,
+        decision_comment=row.decision_comment or "",
     )
 
 
@@ -151,6 +156,8 @@ def fill_movie(row: MovieRow, record: MovieRecord) -> None:
     row.revision = record.revision
     row.video_key = record.video_key
     row.duration_s = record.duration_s
+    row.decided_by = record.decided_by
+    row.decision_comment = record.decision_comment
 
 
 def note_from_row(row: ReviewNoteRow) -> ReviewNoteRecord:
@@ -167,6 +174,7 @@ def note_from_row(row: ReviewNoteRow) -> ReviewNoteRecord:
         status=row.status,
         revision=row.revision,
         created_at=row.created_at,
+        drawing=None if row.drawing is None else Drawing.from_json(row.drawing),
     )
 
 
@@ -181,6 +189,31 @@ def fill_note(row: ReviewNoteRow, record: ReviewNoteRecord) -> None:
     row.timecode = record.timecode
     row.text = record.text
     row.status = record.status
+    row.revision = record.revision
+    row.created_at = record.created_at
+    row.drawing = None if record.drawing is None else record.drawing.to_json()
+
+
+def reply_from_row(row: NoteReplyRow) -> NoteReplyRecord:
+    """The reply a row holds."""
+    return NoteReplyRecord(
+        id=row.id,
+        note_id=row.note_id,
+        movie_id=row.movie_id,
+        author_id=row.author_id,
+        text=row.text,
+        revision=row.revision,
+        created_at=row.created_at,
+    )
+
+
+def fill_reply(row: NoteReplyRow, record: NoteReplyRecord) -> None:
+    """Copy a reply's fields into a row."""
+    row.id = record.id
+    row.note_id = record.note_id
+    row.movie_id = record.movie_id
+    row.author_id = record.author_id
+    row.text = record.text
     row.revision = record.revision
     row.created_at = record.created_at
 
@@ -211,5 +244,6 @@ TABLES: Mapping[Entity, TableSpec] = {
     Entity.SCORE_EVENT: TableSpec(ScoreEventRow, fill_score, score_from_row),
     Entity.MOVIE: TableSpec(MovieRow, fill_movie, movie_from_row),
     Entity.REVIEW_NOTE: TableSpec(ReviewNoteRow, fill_note, note_from_row),
+    Entity.NOTE_REPLY: TableSpec(NoteReplyRow, fill_reply, reply_from_row),
 }
 """Entity -> table, row filler and row reader."""

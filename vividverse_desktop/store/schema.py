@@ -15,7 +15,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The schema this code writes; kept in SQLite's ``user_version``."""
 
 
@@ -42,6 +42,7 @@ class Base(DeclarativeBase):
     type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
         datetime: UtcDateTime(),
         dict[str, Any]: JSON,
+        list[Any]: JSON,
     }
 
 
@@ -126,6 +127,9 @@ class MovieRow(Base):
     video_key: Mapped[str | None] = mapped_column(String(200))
     duration_s: Mapped[float | None] = mapped_column(Float)
     usn: Mapped[int | None] = mapped_column(BigInteger)
+    decided_by: Mapped[str | None] = mapped_column(String(36))
+    """Who approved it or requested changes (schema 3)."""
+    decision_comment: Mapped[str] = mapped_column(Text, default="")
 
 
 class ReviewNoteRow(Base):
@@ -142,6 +146,23 @@ class ReviewNoteRow(Base):
     timecode: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))
+    revision: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column()
+    usn: Mapped[int | None] = mapped_column(BigInteger)
+    drawing: Mapped[list[Any] | None] = mapped_column()
+    """The shapes drawn on the frame, as ``Drawing`` JSON (schema 3)."""
+
+
+class NoteReplyRow(Base):
+    """A reply in a review note's thread (schema 3)."""
+
+    __tablename__ = "note_replies"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    note_id: Mapped[str] = mapped_column(String(36), index=True)
+    movie_id: Mapped[str] = mapped_column(String(36), index=True)
+    author_id: Mapped[str] = mapped_column(String(36))
+    text: Mapped[str] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column()
     usn: Mapped[int | None] = mapped_column(BigInteger)

@@ -39,6 +39,8 @@ _KIND_WORDS = {
     OpKind.REVIEW_NOTE: "Note on",
     OpKind.MOVIE_PROGRESS: "Render progress of",
     OpKind.SCRIPT_METADATA: "Change to",
+    OpKind.MOVIE_DECISION: "Decision on",
+    OpKind.NOTE_REPLY: "Reply on",
 }
 
 
@@ -134,6 +136,10 @@ def _title_for(store: LocalStore, op: Op) -> str:
     script_id = getattr(body, "script_id", None)
     version_id = getattr(body, "script_version_id", None)
     movie_id = getattr(body, "movie_id", None)
+    note_id = getattr(body, "note_id", None)
+    if movie_id is None and note_id is not None:
+        note = store.review_note(note_id)
+        movie_id = note.movie_id if note is not None else None
     if movie_id is not None:
         movie = store.movie(movie_id)
         version_id = movie.script_version_id if movie is not None else None

@@ -35,7 +35,7 @@ FILM_TYPE = "video/mp4"
 
 _MOVIE_FIELDS = (
     "id", "scriptVersionId", "status", "progress", "stage",
-    "createdBy", "revision", "videoKey", "durationS",
+    "createdBy", "revision", "videoKey", "durationS", "decidedBy", "decisionComment",
 )  # fmt: skip
 
 OnSent = Callable[[int, int], Awaitable[None]]

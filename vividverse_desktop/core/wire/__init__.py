@@ -45,6 +45,7 @@ Pull, ``GET /api/sync/pull?since=USN`` answered by :class:`PullResponse`
 
 from __future__ import annotations
 
+from vividverse_desktop.core.wire.drawing import Arrow, Box, Drawing, Label, Pen, Shape
 from vividverse_desktop.core.wire.exchange import (
     MAX_PULL_PAGE,
     MAX_PUSH_OPS,
@@ -69,10 +70,8 @@ from vividverse_desktop.core.wire.fields import WireError, canonical_json, new_i
 from vividverse_desktop.core.wire.ops import (
     OP_ENTITY,
     Body,
-    MovieProgress,
     Op,
     OpKind,
-    ReviewNoteEdit,
     ScriptMetadata,
     ScriptRevision,
     ScriptSubmission,
@@ -80,12 +79,19 @@ from vividverse_desktop.core.wire.ops import (
 from vividverse_desktop.core.wire.records import (
     Entity,
     MovieRecord,
+    NoteReplyRecord,
     ReviewNoteRecord,
     ScriptRecord,
     ScriptVersionRecord,
     SourceFormat,
     UserRecord,
     content_sha256,
+)
+from vividverse_desktop.core.wire.review_ops import (
+    MovieDecision,
+    MovieProgress,
+    NoteReplyEdit,
+    ReviewNoteEdit,
 )
 
 __all__ = [
@@ -94,16 +100,24 @@ __all__ = [
     "MAX_USN",
     "OP_ENTITY",
     "PULL_PAGE_SIZE",
+    "Arrow",
     "Body",
+    "Box",
     "Change",
     "Conflict",
     "ConflictReason",
+    "Drawing",
     "Entity",
+    "Label",
+    "MovieDecision",
     "MovieProgress",
     "MovieRecord",
+    "NoteReplyEdit",
+    "NoteReplyRecord",
     "Op",
     "OpKind",
     "Outcome",
+    "Pen",
     "PullResponse",
     "PushRequest",
     "PushResponse",
@@ -117,6 +131,7 @@ __all__ = [
     "ScriptRevision",
     "ScriptSubmission",
     "ScriptVersionRecord",
+    "Shape",
     "SourceFormat",
     "UserRecord",
     "WireError",

@@ -15,6 +15,7 @@ from vividverse_desktop.core.wire.records import (
     MAX_REVISION,
     Entity,
     MovieRecord,
+    NoteReplyRecord,
     ReviewNoteRecord,
     ScriptRecord,
     ScriptVersionRecord,
@@ -31,7 +32,13 @@ MAX_SCOPE = 200
 """The longest pull scope (``PullResponse.scope``) a client accepts and keeps."""
 
 Record = (
-    UserRecord | ScriptRecord | ScriptVersionRecord | ScoreEvent | MovieRecord | ReviewNoteRecord
+    UserRecord
+    | ScriptRecord
+    | ScriptVersionRecord
+    | ScoreEvent
+    | MovieRecord
+    | ReviewNoteRecord
+    | NoteReplyRecord
 )
 
 _ENTITY_OF: Mapping[type, Entity] = {
@@ -41,6 +48,7 @@ _ENTITY_OF: Mapping[type, Entity] = {
     ScoreEvent: Entity.SCORE_EVENT,
     MovieRecord: Entity.MOVIE,
     ReviewNoteRecord: Entity.REVIEW_NOTE,
+    NoteReplyRecord: Entity.NOTE_REPLY,
 }
 
 
@@ -289,6 +297,8 @@ def decode_record(entity: Entity, data: object, where: str = "data") -> Record:
         return ScriptVersionRecord.from_json(data, where)
     if entity is Entity.MOVIE:
         return MovieRecord.from_json(data, where)
+    if entity is Entity.NOTE_REPLY:
+        return NoteReplyRecord.from_json(data, where)
     return ReviewNoteRecord.from_json(data, where)
 
 

@@ -1,7 +1,8 @@
 """Ops: what a client did, recorded while offline and pushed later.
 
 An :class:`Op` wraps one body (a script submission, a new script version, a score, a
-review note, a movie progress report, a script metadata edit) with ``op_id``, a UUID the
+review note or a reply to one, a movie progress report or decision, a script metadata
+edit; film bodies are in ``review_ops``) with ``op_id``, a UUID the
 client made when the user acted. ``payload_sha256`` (canonical JSON of kind and payload)
 is what tells a retry of the same op from a different op reusing the id.
 """
@@ -29,13 +30,17 @@ from vividverse_desktop.core.wire.fields import (
     sha256_hex,
 )
 from vividverse_desktop.core.wire.records import (
-    MAX_FPS,
     MAX_REVISION,
     Entity,
     SourceFormat,
     check_content_hash,
     content_sha256,
-    frame_range,
+)
+from vividverse_desktop.core.wire.review_ops import (
+    MovieDecision,
+    MovieProgress,
+    NoteReplyEdit,
+    ReviewNoteEdit,
 )
 from vividverse_desktop.core.workflow import Status
 
@@ -49,6 +54,8 @@ class OpKind(enum.StrEnum):
     REVIEW_NOTE = "review_note"
     MOVIE_PROGRESS = "movie_progress"
     SCRIPT_METADATA = "script_metadata"
+    MOVIE_DECISION = "movie_decision"
+    NOTE_REPLY = "note_reply"
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,99 +171,6 @@ class ScriptRevision:
 
 
 @dataclass(frozen=True, slots=True)
-class ReviewNoteEdit:
-    """A review note created (``base_revision`` is ``None``) or edited (``review_note``)."""
-
-    note_id: str
-    movie_id: str
-    frame: int
-    frame_end: int | None
-    fps: float
-    timecode: str
-    text: str
-    status: str
-    base_revision: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """The op payload (camelCase keys)."""
-        return {
-            "noteId": self.note_id,
-            "movieId": self.movie_id,
-            "frame": self.frame,
-            "frameEnd": self.frame_end,
-            "fps": float(self.fps),
-            "timecode": self.timecode,
-            "text": self.text,
-            "status": self.status,
-            "baseRevision": self.base_revision,
-        }
-
-    @classmethod
-    def from_json(cls, data: object, where: str = "") -> ReviewNoteEdit:
-        """Parse and check (a range must not end before it starts)."""
-        read = Reader(
-            data,
-            where,
-            (
-                "noteId",
-                "movieId",
-                "frame",
-                "frameEnd",
-                "fps",
-                "timecode",
-                "text",
-                "status",
-                "baseRevision",
-            ),
-        )
-        frame, frame_end = frame_range(read)
-        return cls(
-            note_id=read.identifier("noteId"),
-            movie_id=read.identifier("movieId"),
-            frame=frame,
-            frame_end=frame_end,
-            fps=read.number("fps", 1.0, MAX_FPS),
-            timecode=read.text("timecode", max_length=16),
-            text=read.text("text"),
-            status=read.text("status", max_length=16),
-            base_revision=read.optional_integer("baseRevision", 1, MAX_REVISION),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class MovieProgress:
-    """A render's status, progress (0..1) and stage, based on the revision last seen."""
-
-    movie_id: str
-    status: str
-    progress: float
-    stage: str
-    base_revision: int
-
-    def to_json(self) -> dict[str, Any]:
-        """The op payload (camelCase keys)."""
-        return {
-            "movieId": self.movie_id,
-            "status": self.status,
-            "progress": float(self.progress),
-            "stage": self.stage,
-            "baseRevision": self.base_revision,
-        }
-
-    @classmethod
-    def from_json(cls, data: object, where: str = "") -> MovieProgress:
-        """Parse and check; ``WireError`` naming the bad field."""
-        read = Reader(data, where, ("movieId", "status", "progress", "stage", "baseRevision"))
-        return cls(
-            movie_id=read.identifier("movieId"),
-            status=read.text("status", max_length=32),
-            progress=read.number("progress", 0.0, 1.0),
-            stage=read.text("stage", max_length=64, allow_empty=True),
-            base_revision=read.integer("baseRevision", 1, MAX_REVISION),
-        )
-
-
-@dataclass(frozen=True, slots=True)
 class ScriptMetadata:
     """A title change and/or a requested status move, based on the revision last seen.
 
@@ -294,7 +208,14 @@ class ScriptMetadata:
 
 
 Body = (
-    ScriptSubmission | ScriptRevision | ScoreEvent | ReviewNoteEdit | MovieProgress | ScriptMetadata
+    ScriptSubmission
+    | ScriptRevision
+    | ScoreEvent
+    | ReviewNoteEdit
+    | MovieProgress
+    | ScriptMetadata
+    | MovieDecision
+    | NoteReplyEdit
 )
 
 _KIND_OF: Mapping[type, OpKind] = {
@@ -304,6 +225,8 @@ _KIND_OF: Mapping[type, OpKind] = {
     ReviewNoteEdit: OpKind.REVIEW_NOTE,
     MovieProgress: OpKind.MOVIE_PROGRESS,
     ScriptMetadata: OpKind.SCRIPT_METADATA,
+    MovieDecision: OpKind.MOVIE_DECISION,
+    NoteReplyEdit: OpKind.NOTE_REPLY,
 }
 
 OP_ENTITY: Mapping[OpKind, Entity] = {
@@ -313,6 +236,8 @@ OP_ENTITY: Mapping[OpKind, Entity] = {
     OpKind.REVIEW_NOTE: Entity.REVIEW_NOTE,
     OpKind.MOVIE_PROGRESS: Entity.MOVIE,
     OpKind.SCRIPT_METADATA: Entity.SCRIPT,
+    OpKind.MOVIE_DECISION: Entity.MOVIE,
+    OpKind.NOTE_REPLY: Entity.NOTE_REPLY,
 }
 """The kind of record each op creates or changes."""
 
@@ -420,13 +345,17 @@ class Op:
             return body.version_id
         if isinstance(body, ReviewNoteEdit):
             return body.note_id
+        if isinstance(body, NoteReplyEdit):
+            return body.reply_id
         return body.movie_id
 
     @property
     def base_revision(self) -> int | None:
         """The revision of the record the edit was based on (``None`` for creations)."""
         body = self.body
-        if isinstance(body, ReviewNoteEdit | MovieProgress | ScriptMetadata):
+        if isinstance(
+            body, ReviewNoteEdit | MovieProgress | ScriptMetadata | MovieDecision | NoteReplyEdit
+        ):
             return body.base_revision
         return None
 
@@ -470,6 +399,10 @@ class Op:
             body = ReviewNoteEdit.from_json(raw, at)
         elif kind is OpKind.MOVIE_PROGRESS:
             body = MovieProgress.from_json(raw, at)
+        elif kind is OpKind.MOVIE_DECISION:
+            body = MovieDecision.from_json(raw, at)
+        elif kind is OpKind.NOTE_REPLY:
+            body = NoteReplyEdit.from_json(raw, at)
         else:
             body = ScriptMetadata.from_json(raw, at)
         created_at = read.timestamp("createdAt")

@@ -15,6 +15,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
+from vividverse_desktop.core.wire.drawing import Drawing, drawing_json, no_empty, optional_drawing
 from vividverse_desktop.core.wire.fields import MAX_SCRIPT_TEXT, Reader, WireError, sha256_hex
 from vividverse_desktop.core.workflow import Role, Status, role_names
 
@@ -32,6 +33,7 @@ class Entity(enum.StrEnum):
     SCORE_EVENT = "score_event"
     MOVIE = "movie"
     REVIEW_NOTE = "review_note"
+    NOTE_REPLY = "note_reply"
 
 
 class SourceFormat(enum.StrEnum):
@@ -228,7 +230,9 @@ class ScriptVersionRecord:
 
 @dataclass(frozen=True, slots=True)
 class MovieRecord:
-    """A film rendered from a script version and how far its render has got."""
+    """A film rendered from a script version and how far its render has got; once
+    finished, the reviewers' decision (``status`` approved or changes_requested, who
+    decided and their comment)."""
 
     id: str
     script_version_id: str
@@ -239,6 +243,8 @@ class MovieRecord:
     revision: int
     video_key: str | None = None
     duration_s: float | None = None
+    decided_by: str | None = None
+    decision_comment: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The record's JSON object (camelCase keys)."""
@@ -252,11 +258,14 @@ class MovieRecord:
             "revision": self.revision,
             "videoKey": self.video_key,
             "durationS": self.duration_s,
+            "decidedBy": self.decided_by,
+            "decisionComment": self.decision_comment,
         }
 
     @classmethod
     def from_json(cls, data: object, where: str = "") -> MovieRecord:
-        """Parse and check; ``WireError`` naming the bad field."""
+        """Parse and check; ``WireError`` naming the bad field. An older server sends no
+        decision fields."""
         read = Reader(
             data,
             where,
@@ -270,6 +279,8 @@ class MovieRecord:
                 "revision",
                 "videoKey",
                 "durationS",
+                "decidedBy",
+                "decisionComment",
             ),
         )
         return cls(
@@ -282,12 +293,15 @@ class MovieRecord:
             revision=read.integer("revision", 1, MAX_REVISION),
             video_key=read.optional_text("videoKey", max_length=200),
             duration_s=read.optional_number("durationS", 0.0, 1e7),
+            decided_by=read.optional_identifier("decidedBy"),
+            decision_comment=read.optional_text("decisionComment") or "",
         )
 
 
 @dataclass(frozen=True, slots=True)
 class ReviewNoteRecord:
-    """A timecoded note on a movie: frame ``frame`` or the range ``frame..frame_end``."""
+    """A timecoded note on a movie: frame ``frame`` or the range ``frame..frame_end``,
+    perhaps with a drawing on the frame (never an empty one: no drawing is None)."""
 
     id: str
     movie_id: str
@@ -300,6 +314,10 @@ class ReviewNoteRecord:
     status: str
     revision: int
     created_at: datetime
+    drawing: Drawing | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "drawing", no_empty(self.drawing))
 
     def to_json(self) -> dict[str, Any]:
         """The record's JSON object (camelCase keys)."""
@@ -315,6 +333,7 @@ class ReviewNoteRecord:
             "status": self.status,
             "revision": self.revision,
             "createdAt": _stamp(self.created_at),
+            "drawing": drawing_json(self.drawing),
         }
 
     @classmethod
@@ -335,6 +354,7 @@ class ReviewNoteRecord:
                 "status",
                 "revision",
                 "createdAt",
+                "drawing",
             ),
         )
         frame, frame_end = frame_range(read)
@@ -348,6 +368,50 @@ class ReviewNoteRecord:
             timecode=read.text("timecode", max_length=16),
             text=read.text("text"),
             status=read.text("status", max_length=16),
+            revision=read.integer("revision", 1, MAX_REVISION),
+            created_at=read.timestamp("createdAt"),
+            drawing=optional_drawing(read),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NoteReplyRecord:
+    """A reply in a review note's thread; its author may edit it."""
+
+    id: str
+    note_id: str
+    movie_id: str
+    author_id: str
+    text: str
+    revision: int
+    created_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        """The record's JSON object (camelCase keys)."""
+        return {
+            "id": self.id,
+            "noteId": self.note_id,
+            "movieId": self.movie_id,
+            "authorId": self.author_id,
+            "text": self.text,
+            "revision": self.revision,
+            "createdAt": _stamp(self.created_at),
+        }
+
+    @classmethod
+    def from_json(cls, data: object, where: str = "") -> NoteReplyRecord:
+        """Parse and check; ``WireError`` naming the bad field."""
+        read = Reader(
+            data,
+            where,
+            ("id", "noteId", "movieId", "authorId", "text", "revision", "createdAt"),
+        )
+        return cls(
+            id=read.identifier("id"),
+            note_id=read.identifier("noteId"),
+            movie_id=read.identifier("movieId"),
+            author_id=read.identifier("authorId"),
+            text=read.text("text"),
             revision=read.integer("revision", 1, MAX_REVISION),
             created_at=read.timestamp("createdAt"),
         )
