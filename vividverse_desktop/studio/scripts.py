@@ -292,7 +292,24 @@ def export_pdf(
     return write_atomically(path, data)
 
 
-EXPORT_SUFFIXES = {".pdf": "pdf", ".fountain": "fountain", ".spmd": "fountain"}
+def export_fdx(*, screenplay: Screenplay, path: Path) -> tuple[str, ...]:
+    """Write the screenplay as Final Draft XML to ``path`` atomically.
+
+    Returns warnings naming what Final Draft cannot hold (boneyards are left out).
+    """
+    from vividverse_desktop.core.screenplay.fdx_writer import screenplay_to_fdx
+
+    text, warnings = screenplay_to_fdx(screenplay)
+    write_atomically(path, text.encode("utf-8"))
+    return warnings
+
+
+EXPORT_SUFFIXES = {
+    ".pdf": "pdf",
+    ".fountain": "fountain",
+    ".spmd": "fountain",
+    ".fdx": "fdx",
+}
 """Output suffixes ``export_script`` writes, and the format each means."""
 
 
@@ -317,16 +334,16 @@ def export_script(
     watermark: str = "",
     force: bool = False,
 ) -> Exported:
-    """Read any screenplay file and write it as a PDF or Fountain file, by ``output``'s suffix.
+    """Read any screenplay file and write it as PDF, Fountain or Final Draft (by the suffix).
 
     The PDF options are those of ``export_pdf``. Raises :class:`StudioError` for an
-    unknown suffix, PDF options on a Fountain output, an output that is the input,
+    unknown suffix, PDF options on another output, an output that is the input,
     an existing output without ``force``, and every load or write failure.
     """
     kind = EXPORT_SUFFIXES.get(output.suffix.lower())
     if kind is None:
-        raise StudioError(f"{output}: write a .pdf or a .fountain file")
-    if kind == "fountain" and (scene_numbers or watermark or paper != "letter" or not title_page):
+        raise StudioError(f"{output}: write a .pdf, a .fountain or a .fdx file")
+    if kind != "pdf" and (scene_numbers or watermark or paper != "letter" or not title_page):
         raise StudioError(
             f"{output}: paper, scene numbers, title page and watermark are PDF options"
         )
@@ -337,6 +354,7 @@ def export_script(
     loaded = load_script(path=source)
     screenplay = loaded.screenplay
     pages = 0
+    warnings = loaded.warnings
     if kind == "pdf":
         from vividverse_desktop.core.screenplay.pagination import paginate
 
@@ -349,9 +367,11 @@ def export_script(
             watermark=watermark,
         )
         pages = paginate(screenplay, paper).page_count
+    elif kind == "fdx":
+        warnings += export_fdx(screenplay=screenplay, path=output)
     else:
         export_fountain(screenplay=screenplay, path=output)
-    return Exported(output, kind, pages, len(screenplay.scenes()), loaded.warnings)
+    return Exported(output, kind, pages, len(screenplay.scenes()), warnings)
 
 
 def write_atomically(path: Path, data: bytes) -> Path:
