@@ -48,6 +48,26 @@ def test_export_pdf_options_a4_numbers_watermark_no_title_page(
     assert "15" in texts[-1]  # the last scene's number
 
 
+def test_export_pdf_scene_numbers_on_one_side_and_revision_marks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--scene-numbers left` prints numbers on the left; `--revised-from OLD` stars a change."""
+    old = tmp_path / "old.fountain"
+    old.write_text(
+        FEATURE.read_text("utf-8").replace("EXT/INT MILLER'S TRUCK - DAY", "EXT. TRUCK - DAY"),
+        encoding="utf-8",
+    )
+    target = tmp_path / "brick.pdf"
+    argv = ["export", str(FEATURE), "-o", str(target), "--no-title-page"]
+    code, _, err = run([*argv, "--scene-numbers", "left", "--revised-from", str(old)], capsys)
+    assert code == 0, err
+    first = pypdf.PdfReader(target).pages[0]
+    found: list[tuple[str, float]] = []
+    first.extract_text(visitor_text=lambda text, cm, tm, *_: found.append((text.strip(), tm[4])))
+    assert [x for text, x in found if text == "1"] == [pytest.approx(72 - 7.2, abs=1)]
+    assert [text for text, _ in found if text == "*"] == ["*"]
+
+
 def test_export_fountain_reads_back_the_same_script(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -87,6 +87,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         scene_numbers=args.scene_numbers,
         title_page=not args.no_title_page,
         watermark=args.watermark or "",
+        revised_from=Path(args.revised_from) if args.revised_from else None,
         force=args.force,
     )
     for warning in result.warnings:
@@ -153,7 +154,17 @@ def register(verbs: Any) -> None:
     )
     p.add_argument("--paper", choices=("letter", "a4"), default="letter", help="PDF page size")
     p.add_argument(
-        "--scene-numbers", action="store_true", help="print scene numbers in both margins"
+        "--scene-numbers",
+        nargs="?",
+        const="both",
+        default="none",
+        choices=("none", "left", "right", "both"),
+        help="print scene numbers in the left, right or both margins (alone: both)",
+    )
+    p.add_argument(
+        "--revised-from",
+        metavar="OLD",
+        help="the previous version: mark new and changed lines with * in the right margin",
     )
     p.add_argument("--no-title-page", action="store_true", help="leave the title page out")
     p.add_argument("--watermark", metavar="TEXT", help="print TEXT across every PDF page")

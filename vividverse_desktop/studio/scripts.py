@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from vividverse_desktop.store import LocalStore
 
 Paper = Literal["letter", "a4"]
+SceneNumbers = Literal["none", "left", "right", "both"]
+SCENE_NUMBER_SIDES: tuple[SceneNumbers, ...] = ("none", "left", "right", "both")
 MAX_TITLE = 300
 
 
@@ -275,19 +277,31 @@ def export_pdf(
     screenplay: Screenplay,
     path: Path,
     paper: Paper = "letter",
-    scene_numbers: bool = False,
+    scene_numbers: SceneNumbers = "none",
     title_page: bool = True,
     watermark: str = "",
+    revised_from: Screenplay | None = None,
 ) -> Path:
-    """Write an industry-format PDF (the same pages the statistics count) atomically."""
+    """Write an industry-format PDF (the same pages the statistics count) atomically.
+
+    ``scene_numbers`` puts each heading's number in the left margin, the right one,
+    both or neither. ``revised_from`` is the previous version: every printed line that
+    is new or changed since it gets an asterisk in the right margin. Raises
+    :class:`StudioError` for an unknown side and a failed write.
+    """
     from vividverse_desktop.media.pdf_export import render_pdf
 
+    if scene_numbers not in SCENE_NUMBER_SIDES:
+        raise StudioError(
+            f"scene numbers go {', '.join(SCENE_NUMBER_SIDES)}; {scene_numbers!r} is not one"
+        )
     data = render_pdf(
         screenplay,
         paper=paper,
         scene_numbers=scene_numbers,
         title_page=title_page,
         watermark=watermark,
+        revised_from=revised_from,
     )
     return write_atomically(path, data)
 
@@ -329,23 +343,27 @@ def export_script(
     source: Path,
     output: Path,
     paper: Paper = "letter",
-    scene_numbers: bool = False,
+    scene_numbers: SceneNumbers = "none",
     title_page: bool = True,
     watermark: str = "",
+    revised_from: Path | None = None,
     force: bool = False,
 ) -> Exported:
     """Read any screenplay file and write it as PDF, Fountain or Final Draft (by the suffix).
 
-    The PDF options are those of ``export_pdf``. Raises :class:`StudioError` for an
+    The PDF options are those of ``export_pdf``; ``revised_from`` is the previous
+    version's file (any format ``load_script`` reads). Raises :class:`StudioError` for an
     unknown suffix, PDF options on another output, an output that is the input,
     an existing output without ``force``, and every load or write failure.
     """
     kind = EXPORT_SUFFIXES.get(output.suffix.lower())
     if kind is None:
         raise StudioError(f"{output}: write a .pdf, a .fountain or a .fdx file")
-    if kind != "pdf" and (scene_numbers or watermark or paper != "letter" or not title_page):
+    pdf_options = (scene_numbers != "none", watermark, paper != "letter", not title_page)
+    if kind != "pdf" and (any(pdf_options) or revised_from is not None):
         raise StudioError(
-            f"{output}: paper, scene numbers, title page and watermark are PDF options"
+            f"{output}: paper, scene numbers, title page, watermark and revision marks "
+            "are PDF options"
         )
     if output.exists() and source.exists() and output.resolve() == source.resolve():
         raise StudioError(f"{output}: refusing to overwrite the input file")
@@ -358,6 +376,7 @@ def export_script(
     if kind == "pdf":
         from vividverse_desktop.core.screenplay.pagination import paginate
 
+        previous = None if revised_from is None else load_script(path=revised_from).screenplay
         export_pdf(
             screenplay=screenplay,
             path=output,
@@ -365,6 +384,7 @@ def export_script(
             scene_numbers=scene_numbers,
             title_page=title_page,
             watermark=watermark,
+            revised_from=previous,
         )
         pages = paginate(screenplay, paper).page_count
     elif kind == "fdx":
