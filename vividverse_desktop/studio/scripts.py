@@ -395,7 +395,7 @@ def export_script(
 
 
 def write_atomically(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file and a rename.
+    """Write ``data`` to ``path`` through a fsynced temporary file and a rename (fsynced too).
 
     Raises :class:`StudioError` for a missing directory or a failed write (disk full,
     permission): the file already at ``path`` is then left as it was.
@@ -413,6 +413,7 @@ def write_atomically(path: Path, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+        _sync_directory(directory)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise StudioError(f"{path}: the file could not be written: {exc.strerror or exc}") from exc
@@ -420,3 +421,14 @@ def write_atomically(path: Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (POSIX; elsewhere the rename is all there is)."""
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
