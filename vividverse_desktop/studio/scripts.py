@@ -1,5 +1,5 @@
 """Scripts: import any format, submit and revise (offline, through the outbox), versions,
-diff two versions, export to Fountain or an industry-format PDF.
+export to Fountain, Final Draft or an industry-format PDF (comparing versions: ``compare``).
 
 Reading a file may take a while (a PDF is read in a child process): front ends call
 :func:`load_script` off their event loop. Submitting and revising write an op to the
@@ -9,10 +9,8 @@ sync sends them.
 
 from __future__ import annotations
 
-import difflib
 import os
 import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -169,100 +167,6 @@ def latest_version(*, store: LocalStore, script_id: str) -> ScriptVersionRecord:
     if found is None:
         raise StudioError(f"script {script_id} has no version here; sync first")
     return found
-
-
-@dataclass(frozen=True, slots=True)
-class SceneChange:
-    """A scene of the newer version that was added, removed or edited since the older one."""
-
-    change: Literal["added", "removed", "edited"]
-    heading: str
-    number: str
-
-
-@dataclass(frozen=True, slots=True)
-class ScriptDiff:
-    """What changed between two texts: a unified diff and the scenes touched.
-
-    ``unified`` is the text diff (``---``/``+++`` headers, ``@@`` hunks); ``added`` and
-    ``removed`` count changed lines; ``scenes`` lists touched scenes by heading.
-    """
-
-    old_label: str
-    new_label: str
-    unified: tuple[str, ...]
-    added: int
-    removed: int
-    scenes: tuple[SceneChange, ...]
-
-    @property
-    def same(self) -> bool:
-        """Whether the two texts are identical."""
-        return not self.unified
-
-
-def diff_texts(old: str, new: str, *, old_label: str = "old", new_label: str = "new") -> ScriptDiff:
-    """The line diff and scene changes between two Fountain texts (linear in practice)."""
-    from vividverse_desktop.core.screenplay.fountain import parse
-
-    old_lines, new_lines = old.splitlines(), new.splitlines()
-    unified = tuple(
-        line.rstrip("\n")
-        for line in difflib.unified_diff(
-            old_lines, new_lines, old_label, new_label, n=2, lineterm=""
-        )
-    )
-    added = sum(1 for line in unified if line.startswith("+") and not line.startswith("+++"))
-    removed = sum(1 for line in unified if line.startswith("-") and not line.startswith("---"))
-    scenes = _scene_changes(_scene_texts(parse(old)), _scene_texts(parse(new)))
-    return ScriptDiff(old_label, new_label, unified, added, removed, scenes)
-
-
-def diff_versions(*, store: LocalStore, old_version_id: str, new_version_id: str) -> ScriptDiff:
-    """The diff between two versions of a script held here (labels 'version N')."""
-    old, new = store.script_version(old_version_id), store.script_version(new_version_id)
-    if old is None or new is None:
-        missing = old_version_id if old is None else new_version_id
-        raise StudioError(f"no script version {missing} here; sync first")
-    return diff_texts(
-        old.fountain_text,
-        new.fountain_text,
-        old_label=f"version {old.n}",
-        new_label=f"version {new.n}",
-    )
-
-
-def _scene_texts(screenplay: Screenplay) -> list[tuple[str, str, str]]:
-    """(heading, number, body text) of each scene."""
-    return [
-        (
-            scene.heading.plain_text(),
-            scene.number,
-            "\n".join(element.text for element in scene.elements),
-        )
-        for scene in screenplay.scenes()
-    ]
-
-
-def _scene_changes(
-    old: Sequence[tuple[str, str, str]], new: Sequence[tuple[str, str, str]]
-) -> tuple[SceneChange, ...]:
-    """Scenes matched in order by heading and text; unmatched ones are added or removed."""
-    matcher = difflib.SequenceMatcher(
-        a=[(h, body) for h, _, body in old], b=[(h, body) for h, _, body in new], autojunk=False
-    )
-    changes: list[SceneChange] = []
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        olds, news = list(old[a0:a1]), list(new[b0:b1])
-        old_by_heading = {heading: (heading, number) for heading, number, _ in olds}
-        for heading, number, _ in news:
-            kind: Literal["added", "edited"] = "edited" if heading in old_by_heading else "added"
-            old_by_heading.pop(heading, None)
-            changes.append(SceneChange(kind, heading, number))
-        changes.extend(SceneChange("removed", h, n) for h, n in old_by_heading.values())
-    return tuple(changes)
 
 
 def export_fountain(*, screenplay: Screenplay, path: Path) -> Path:
