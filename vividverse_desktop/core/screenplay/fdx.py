@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from vividverse_desktop.core.screenplay.errors import ScreenplayError
 from vividverse_desktop.core.screenplay.grammar import split_cue
 from vividverse_desktop.core.screenplay.model import (
+    ONE_LINE_KINDS,
     DualSide,
     Element,
     ElementKind,
@@ -54,15 +55,6 @@ _KINDS = {name: kind for kind, name in PARAGRAPH_TYPES.items()} | {
     "General": ElementKind.ACTION,
 }
 _SECTION = re.compile(r"Section(?: ([1-9][0-9]?))?$")
-_ONE_LINE = frozenset(
-    {
-        ElementKind.SCENE_HEADING,
-        ElementKind.CHARACTER,
-        ElementKind.TRANSITION,
-        ElementKind.SECTION,
-        ElementKind.SYNOPSIS,
-    }
-)
 _SPEECH = frozenset({ElementKind.CHARACTER, ElementKind.PARENTHETICAL, ElementKind.DIALOGUE})
 _DATE = re.compile(
     r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
@@ -190,7 +182,7 @@ def _paragraph(reader: _Reader, paragraph: ET.Element, dual: DualSide | None) ->
     if kind is ElementKind.ACTION and paragraph.get("Alignment") == "Center":
         kind = ElementKind.CENTERED
     text, spans = read_runs(paragraph)
-    text, spans = _trimmed(text, spans, one_line=kind in _ONE_LINE)
+    text, spans = _trimmed(text, spans, one_line=kind in ONE_LINE_KINDS)
     if not text.strip():
         return
     elements = reader.elements
