@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pypdf
@@ -47,6 +48,26 @@ def test_export_pdf_options_a4_numbers_watermark_no_title_page(
     assert "15" in texts[-1]  # the last scene's number
 
 
+def test_export_pdf_scene_numbers_on_one_side_and_revision_marks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--scene-numbers left` prints numbers on the left; `--revised-from OLD` stars a change."""
+    old = tmp_path / "old.fountain"
+    old.write_text(
+        FEATURE.read_text("utf-8").replace("EXT/INT MILLER'S TRUCK - DAY", "EXT. TRUCK - DAY"),
+        encoding="utf-8",
+    )
+    target = tmp_path / "brick.pdf"
+    argv = ["export", str(FEATURE), "-o", str(target), "--no-title-page"]
+    code, _, err = run([*argv, "--scene-numbers", "left", "--revised-from", str(old)], capsys)
+    assert code == 0, err
+    first = pypdf.PdfReader(target).pages[0]
+    found: list[tuple[str, float]] = []
+    first.extract_text(visitor_text=lambda text, cm, tm, *_: found.append((text.strip(), tm[4])))
+    assert [x for text, x in found if text == "1"] == [pytest.approx(72 - 7.2, abs=1)]
+    assert [text for text, _ in found if text == "*"] == ["*"]
+
+
 def test_export_fountain_reads_back_the_same_script(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -61,17 +82,37 @@ def test_export_fountain_reads_back_the_same_script(
     ]
 
 
+def test_export_fdx_reads_back_the_same_script(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`-o OUT.fdx` writes Final Draft XML that imports as the same elements and title page."""
+    target = tmp_path / "brick.fdx"
+    code, _, err = run(["export", str(FEATURE), "-o", str(target)], capsys)
+    assert code == 0, err
+    assert "boneyard" in err  # the sample's struck passage is named as left out
+    assert target.read_text("utf-8").count("<FinalDraft ") == 1
+    code, out, err = run(["parse", "--json", str(target)], capsys)
+    assert code == 0, err
+    original = parse(FEATURE.read_text("utf-8"))
+    document = json.loads(out)
+    assert document["title_page"] == dict(original.title_page)
+    assert [(e["kind"], e["text"]) for e in document["elements"]] == [
+        (e.kind.value, e.text) for e in original.elements
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "extra", "message"),
     [
-        ("brick.docx", [], "write a .pdf or a .fountain file"),
+        ("brick.docx", [], "write a .pdf, a .fountain or a .fdx file"),
+        ("brick.fdx", ["--paper", "a4"], "PDF options"),
         ("brick.fountain", ["--watermark", "X"], "PDF options"),
     ],
 )
 def test_export_refuses_what_it_cannot_write(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, extra: list[str], message: str
 ) -> None:
-    """Unknown formats and PDF options on Fountain are one-line errors on stderr, exit 1."""
+    """Unknown formats and PDF options on Fountain or FDX are one-line errors on stderr, exit 1."""
     code, out, err = run(["export", str(FEATURE), "-o", str(tmp_path / name), *extra], capsys)
     assert (code, out) == (1, "")
     assert message in err

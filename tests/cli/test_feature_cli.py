@@ -55,7 +55,7 @@ def round_trip(
     text, truth = feature_script_with_truth(PAGES, seed)
     folder = tmp_path_factory.mktemp(f"feature{seed}")
     pdf = folder / "film.pdf"
-    pdf.write_bytes(render_pdf(parse(text), scene_numbers=numbers))
+    pdf.write_bytes(render_pdf(parse(text), scene_numbers="both" if numbers else "none"))
     fountain = folder / "x.fountain"
     code, _ = run(["convert", str(pdf), "-o", str(fountain)])
     assert code == 0

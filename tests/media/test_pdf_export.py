@@ -116,7 +116,7 @@ def test_page_numbers_start_on_page_two() -> None:
 
 def test_scene_numbers_print_in_both_margins() -> None:
     """With scene_numbers the heading's number is left of 1.5 in and right of 7.5 in."""
-    page = reader(render_pdf(two_page_script(), title_page=False, scene_numbers=True)).pages[0]
+    page = reader(render_pdf(two_page_script(), title_page=False, scene_numbers="both")).pages[0]
     xs = sorted(x for t, x, _ in positions(page) if t == "1")
     assert len(xs) == 2
     assert xs[0] < 1.5 * 72
@@ -225,6 +225,6 @@ def test_action_keeps_its_indentation_on_the_page() -> None:
 def test_shot_headings_carry_no_scene_number() -> None:
     """Scene numbers go to master scenes only; a shot heading prints unnumbered."""
     text = "INT. FLAT - DAY\n\nA room.\n\n.ON THE TV\n\nStatic.\n\nEXT. ROOF - NIGHT\n\nRain.\n"
-    page = reader(render_pdf(parse(text), title_page=False, scene_numbers=True)).pages[0]
+    page = reader(render_pdf(parse(text), title_page=False, scene_numbers="both")).pages[0]
     numbers = sorted(t for t, _, _ in positions(page) if t.isdigit())
     assert numbers == ["1", "1", "2", "2"]

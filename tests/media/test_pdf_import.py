@@ -105,7 +105,7 @@ def sample() -> Screenplay:
 
 @pytest.fixture(scope="module")
 def sample_pdf(sample: Screenplay) -> bytes:
-    return render_pdf(sample, scene_numbers=True)
+    return render_pdf(sample, scene_numbers="both")
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +162,11 @@ def test_line_numbers_are_those_of_the_written_fountain(imported_sample: Screenp
 def test_generated_script_accuracy(tmp_path: Path, paper: str, seed: int, numbers: bool) -> None:
     """A 30-page generated script reads back at >= 98% of elements, Letter and A4."""
     original = parse(feature_script(pages=30, seed=seed))
-    path = write(tmp_path, "s.pdf", render_pdf(original, paper=paper, scene_numbers=numbers))
+    path = write(
+        tmp_path,
+        "s.pdf",
+        render_pdf(original, paper=paper, scene_numbers="both" if numbers else "none"),
+    )
     imported = import_pdf(path).screenplay
     assert accuracy(f"{paper} (30 pages)", original, imported) >= 0.98
     assert not any(re.fullmatch(r"\d+\.", e.text) for e in imported.elements)

@@ -14,7 +14,7 @@ from vividverse_desktop.core.screenplay.stats import compute
 from vividverse_desktop.core.wire import SourceFormat
 from vividverse_desktop.core.workflow import Status
 from vividverse_desktop.media.pdf_export import render_pdf
-from vividverse_desktop.studio import scripts
+from vividverse_desktop.studio import compare, scripts
 from vividverse_desktop.studio.errors import StudioError
 
 pytestmark = pytest.mark.anyio
@@ -160,7 +160,7 @@ def test_the_diff_names_edited_added_and_removed_scenes() -> None:
     new = SCRIPT.replace("Sparks fly.", "Sparks fly high.").replace(
         "EXT. YARD - DAY\n\nRain on steel.\n", "INT. OFFICE - DAY\n\nPapers.\n"
     )
-    diff = scripts.diff_texts(SCRIPT, new, old_label="version 1", new_label="version 2")
+    diff = compare.diff_texts(SCRIPT, new, old_label="version 1", new_label="version 2")
     changes = {(c.change, c.heading) for c in diff.scenes}
     assert changes == {
         ("edited", "INT. FOUNDRY - NIGHT"),
@@ -174,7 +174,7 @@ def test_the_diff_names_edited_added_and_removed_scenes() -> None:
 
 def test_identical_texts_have_an_empty_diff() -> None:
     """Diffing a text with itself finds nothing."""
-    diff = scripts.diff_texts(SCRIPT, SCRIPT)
+    diff = compare.diff_texts(SCRIPT, SCRIPT)
     assert diff.same
     assert diff.scenes == ()
 

@@ -77,7 +77,7 @@ def cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    """Write a screenplay as an industry-format PDF or as Fountain (by the output's suffix)."""
+    """Write a screenplay as an industry-format PDF, Fountain or Final Draft (by the suffix)."""
     from vividverse_desktop.studio.scripts import export_script
 
     result = export_script(
@@ -87,6 +87,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         scene_numbers=args.scene_numbers,
         title_page=not args.no_title_page,
         watermark=args.watermark or "",
+        revised_from=Path(args.revised_from) if args.revised_from else None,
         force=args.force,
     )
     for warning in result.warnings:
@@ -146,12 +147,24 @@ def register(verbs: Any) -> None:
     p.add_argument("-f", "--force", action="store_true", help="overwrite OUTPUT if it exists")
     p.set_defaults(func=cmd_convert)
 
-    p = verbs.add_parser("export", help="write a screenplay as PDF or Fountain")
+    p = verbs.add_parser("export", help="write a screenplay as PDF, Fountain or Final Draft")
     p.add_argument("script", help="a Fountain, PDF or plain-text screenplay")
-    p.add_argument("-o", "--output", required=True, help="the .pdf or .fountain file to write")
+    p.add_argument(
+        "-o", "--output", required=True, help="the .pdf, .fountain or .fdx file to write"
+    )
     p.add_argument("--paper", choices=("letter", "a4"), default="letter", help="PDF page size")
     p.add_argument(
-        "--scene-numbers", action="store_true", help="print scene numbers in both margins"
+        "--scene-numbers",
+        nargs="?",
+        const="both",
+        default="none",
+        choices=("none", "left", "right", "both"),
+        help="print scene numbers in the left, right or both margins (alone: both)",
+    )
+    p.add_argument(
+        "--revised-from",
+        metavar="OLD",
+        help="the previous version: mark new and changed lines with * in the right margin",
     )
     p.add_argument("--no-title-page", action="store_true", help="leave the title page out")
     p.add_argument("--watermark", metavar="TEXT", help="print TEXT across every PDF page")

@@ -377,8 +377,9 @@ def screenplay_json(path: str) -> dict[str, Any]:
     """Child side: extract and classify, returning the screenplay as plain data.
 
     ``{"title_page": [[key, value], ...], "elements": [Element.to_json(), ...],
-    "warnings": [...]}``. Classifying in the child keeps the transfer small and the
-    parent (the GUI) free of the work.
+    "warnings": [...], "places": [[page index, baseline y in points], ...]}``.
+    Classifying in the child keeps the transfer small and the parent (the GUI) free
+    of the work.
     """
     reply = page_runs(path)
     pages, grid = _pages(reply)
@@ -392,6 +393,7 @@ def screenplay_json(path: str) -> dict[str, Any]:
         "title_page": [[key, value] for key, value in screenplay.title_page.items()],
         "elements": [element.to_json() for element in screenplay.elements],
         "warnings": warnings,
+        "places": [[page, round(y, 2)] for page, y in result.places],
     }
 
 
@@ -468,7 +470,8 @@ def import_pdf(
     reply = _sandboxed(screenplay_json, path, limits, cancel)
     title_page = {str(key): str(value) for key, value in reply["title_page"]}
     elements = tuple(_element(data) for data in reply["elements"])
-    return LayoutResult(Screenplay(title_page, elements), tuple(reply["warnings"]))
+    places = tuple((int(page), float(y)) for page, y in reply.get("places", ()))
+    return LayoutResult(Screenplay(title_page, elements), tuple(reply["warnings"]), places)
 
 
 def _element(data: dict[str, Any]) -> Element:

@@ -3,11 +3,14 @@
 The body pages are exactly the pages of ``paginate(screenplay, paper)``; an
 optional title page comes first and is not numbered or counted. Body pages from
 the second one carry their number ("2.") top right, half an inch from the top.
+Scene numbers go in the left margin, the right one or both; a revised export puts an
+asterisk at 8.1 in beside each line changed since the previous version.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -43,6 +46,9 @@ _BASELINE_PT = 0.8 * FONT_SIZE_PT
 _PAGE_NUMBER_BASELINE_PT = 36.0 + _BASELINE_PT
 _SCENE_NUMBER_LEFT = 10.0  # characters: 1.0 in
 _SCENE_NUMBER_RIGHT = 76.0  # characters: 7.6 in
+REVISION_MARK_X = 81.0  # characters: 8.1 in, right of a right-hand scene number
+SceneNumbers = Literal["none", "left", "right", "both"]
+SCENE_NUMBER_SIDES: tuple[SceneNumbers, ...] = ("none", "left", "right", "both")
 _TITLE_ROW = 20  # body row of the title on the title page (about 4.3 in from the top)
 _STYLE_FLAGS = {Style.BOLD: "B", Style.ITALIC: "I", Style.UNDERLINE: "U"}
 
@@ -51,21 +57,28 @@ def render_pdf(
     screenplay: Screenplay,
     *,
     paper: Literal["letter", "a4"] | Paper = "letter",
-    scene_numbers: bool = False,
+    scene_numbers: SceneNumbers = "none",
     title_page: bool = True,
     created: datetime | None = None,
     watermark: str = "",
+    revised_from: Screenplay | None = None,
 ) -> bytes:
     """The screenplay as PDF bytes.
 
     Body pages are those of ``paginate(screenplay, paper)``, so their count equals
     the statistics' page count; with ``title_page`` and a non-empty title page, one
     unnumbered title page comes first. ``scene_numbers`` prints each heading's number
-    in both margins. ``created`` fixes the PDF creation date (for reproducible bytes).
-    ``watermark`` is printed large, light grey and diagonal behind every body page.
+    in the left margin, the right one, both or neither. ``created`` fixes the PDF
+    creation date (for reproducible bytes). ``watermark`` is printed large, light grey
+    and diagonal behind every body page. With ``revised_from`` (the previous version),
+    each printed line that is new or changed since then carries an asterisk in the
+    right margin (``core.screenplay.revision``). Raises ValueError for an unknown
+    ``scene_numbers``.
     """
     from fpdf import FPDF
 
+    if scene_numbers not in SCENE_NUMBER_SIDES:
+        raise ValueError(f"scene numbers go {', '.join(SCENE_NUMBER_SIDES)}, not {scene_numbers!r}")
     layout = paginate(screenplay, paper)
     width, height = layout.paper.size_pt
     pdf = FPDF(unit="pt", format=(width, height))
@@ -81,17 +94,36 @@ def render_pdf(
     pdf.set_font(FONT_FAMILY, "", FONT_SIZE_PT)
     if title_page and screenplay.title_page:
         _title_page(pdf, screenplay, width)
-    numbers = _scene_numbers(screenplay) if scene_numbers else {}
+    numbers = _scene_numbers(screenplay) if scene_numbers != "none" else {}
+    revised: frozenset[tuple[int, int]] = frozenset()
+    if revised_from is not None:
+        from vividverse_desktop.core.screenplay.revision import revised_lines
+
+        revised = revised_lines(revised_from, screenplay, paper)
+    margins = _Margins(
+        numbers, scene_numbers in ("left", "both"), scene_numbers in ("right", "both"), revised
+    )
     mark = " ".join(watermark.split())
     for page in layout.pages:
-        _body_page(pdf, screenplay, page, numbers, mark)
+        _body_page(pdf, screenplay, page, margins, mark)
     if not layout.pages and not (title_page and screenplay.title_page):
         pdf.add_page()  # a PDF needs at least one page
     return bytes(pdf.output())
 
 
+@dataclass(frozen=True, slots=True)
+class _Margins:
+    """What the margins print: scene numbers (element index -> number) on which sides,
+    and the (element, line start) pairs that get a revision asterisk."""
+
+    numbers: dict[int, str]
+    left: bool
+    right: bool
+    revised: frozenset[tuple[int, int]]
+
+
 def _body_page(
-    pdf: FPDF, screenplay: Screenplay, page: Page, numbers: dict[int, str], watermark: str
+    pdf: FPDF, screenplay: Screenplay, page: Page, margins: _Margins, watermark: str
 ) -> None:
     pdf.add_page()
     if watermark:
@@ -108,10 +140,13 @@ def _body_page(
         element = elements[line.element]
         for x, text, style in _runs(element, line):
             _put(pdf, x, y, text, style)
-        number = numbers.get(line.element) if line.start == 0 else None
-        if number:
+        number = margins.numbers.get(line.element) if line.start == 0 else None
+        if number and margins.left:
             _put(pdf, _SCENE_NUMBER_LEFT - len(number), y, number, "")
+        if number and margins.right:
             _put(pdf, _SCENE_NUMBER_RIGHT, y, number, "")
+        if (line.element, line.start) in margins.revised:
+            _put(pdf, REVISION_MARK_X, y, "*", "")
 
 
 _WATERMARK_GREY = 215

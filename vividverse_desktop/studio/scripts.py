@@ -1,5 +1,5 @@
 """Scripts: import any format, submit and revise (offline, through the outbox), versions,
-diff two versions, export to Fountain or an industry-format PDF.
+export to Fountain, Final Draft or an industry-format PDF (comparing versions: ``compare``).
 
 Reading a file may take a while (a PDF is read in a child process): front ends call
 :func:`load_script` off their event loop. Submitting and revising write an op to the
@@ -9,10 +9,8 @@ sync sends them.
 
 from __future__ import annotations
 
-import difflib
 import os
 import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -35,6 +33,8 @@ if TYPE_CHECKING:
     from vividverse_desktop.store import LocalStore
 
 Paper = Literal["letter", "a4"]
+SceneNumbers = Literal["none", "left", "right", "both"]
+SCENE_NUMBER_SIDES: tuple[SceneNumbers, ...] = ("none", "left", "right", "both")
 MAX_TITLE = 300
 
 
@@ -169,100 +169,6 @@ def latest_version(*, store: LocalStore, script_id: str) -> ScriptVersionRecord:
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class SceneChange:
-    """A scene of the newer version that was added, removed or edited since the older one."""
-
-    change: Literal["added", "removed", "edited"]
-    heading: str
-    number: str
-
-
-@dataclass(frozen=True, slots=True)
-class ScriptDiff:
-    """What changed between two texts: a unified diff and the scenes touched.
-
-    ``unified`` is the text diff (``---``/``+++`` headers, ``@@`` hunks); ``added`` and
-    ``removed`` count changed lines; ``scenes`` lists touched scenes by heading.
-    """
-
-    old_label: str
-    new_label: str
-    unified: tuple[str, ...]
-    added: int
-    removed: int
-    scenes: tuple[SceneChange, ...]
-
-    @property
-    def same(self) -> bool:
-        """Whether the two texts are identical."""
-        return not self.unified
-
-
-def diff_texts(old: str, new: str, *, old_label: str = "old", new_label: str = "new") -> ScriptDiff:
-    """The line diff and scene changes between two Fountain texts (linear in practice)."""
-    from vividverse_desktop.core.screenplay.fountain import parse
-
-    old_lines, new_lines = old.splitlines(), new.splitlines()
-    unified = tuple(
-        line.rstrip("\n")
-        for line in difflib.unified_diff(
-            old_lines, new_lines, old_label, new_label, n=2, lineterm=""
-        )
-    )
-    added = sum(1 for line in unified if line.startswith("+") and not line.startswith("+++"))
-    removed = sum(1 for line in unified if line.startswith("-") and not line.startswith("---"))
-    scenes = _scene_changes(_scene_texts(parse(old)), _scene_texts(parse(new)))
-    return ScriptDiff(old_label, new_label, unified, added, removed, scenes)
-
-
-def diff_versions(*, store: LocalStore, old_version_id: str, new_version_id: str) -> ScriptDiff:
-    """The diff between two versions of a script held here (labels 'version N')."""
-    old, new = store.script_version(old_version_id), store.script_version(new_version_id)
-    if old is None or new is None:
-        missing = old_version_id if old is None else new_version_id
-        raise StudioError(f"no script version {missing} here; sync first")
-    return diff_texts(
-        old.fountain_text,
-        new.fountain_text,
-        old_label=f"version {old.n}",
-        new_label=f"version {new.n}",
-    )
-
-
-def _scene_texts(screenplay: Screenplay) -> list[tuple[str, str, str]]:
-    """(heading, number, body text) of each scene."""
-    return [
-        (
-            scene.heading.plain_text(),
-            scene.number,
-            "\n".join(element.text for element in scene.elements),
-        )
-        for scene in screenplay.scenes()
-    ]
-
-
-def _scene_changes(
-    old: Sequence[tuple[str, str, str]], new: Sequence[tuple[str, str, str]]
-) -> tuple[SceneChange, ...]:
-    """Scenes matched in order by heading and text; unmatched ones are added or removed."""
-    matcher = difflib.SequenceMatcher(
-        a=[(h, body) for h, _, body in old], b=[(h, body) for h, _, body in new], autojunk=False
-    )
-    changes: list[SceneChange] = []
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        olds, news = list(old[a0:a1]), list(new[b0:b1])
-        old_by_heading = {heading: (heading, number) for heading, number, _ in olds}
-        for heading, number, _ in news:
-            kind: Literal["added", "edited"] = "edited" if heading in old_by_heading else "added"
-            old_by_heading.pop(heading, None)
-            changes.append(SceneChange(kind, heading, number))
-        changes.extend(SceneChange("removed", h, n) for h, n in old_by_heading.values())
-    return tuple(changes)
-
-
 def export_fountain(*, screenplay: Screenplay, path: Path) -> Path:
     """Write the screenplay as Fountain to ``path`` atomically; returns the path."""
     from vividverse_desktop.core.screenplay.writer import write
@@ -275,24 +181,53 @@ def export_pdf(
     screenplay: Screenplay,
     path: Path,
     paper: Paper = "letter",
-    scene_numbers: bool = False,
+    scene_numbers: SceneNumbers = "none",
     title_page: bool = True,
     watermark: str = "",
+    revised_from: Screenplay | None = None,
 ) -> Path:
-    """Write an industry-format PDF (the same pages the statistics count) atomically."""
+    """Write an industry-format PDF (the same pages the statistics count) atomically.
+
+    ``scene_numbers`` puts each heading's number in the left margin, the right one,
+    both or neither. ``revised_from`` is the previous version: every printed line that
+    is new or changed since it gets an asterisk in the right margin. Raises
+    :class:`StudioError` for an unknown side and a failed write.
+    """
     from vividverse_desktop.media.pdf_export import render_pdf
 
+    if scene_numbers not in SCENE_NUMBER_SIDES:
+        raise StudioError(
+            f"scene numbers go {', '.join(SCENE_NUMBER_SIDES)}; {scene_numbers!r} is not one"
+        )
     data = render_pdf(
         screenplay,
         paper=paper,
         scene_numbers=scene_numbers,
         title_page=title_page,
         watermark=watermark,
+        revised_from=revised_from,
     )
     return write_atomically(path, data)
 
 
-EXPORT_SUFFIXES = {".pdf": "pdf", ".fountain": "fountain", ".spmd": "fountain"}
+def export_fdx(*, screenplay: Screenplay, path: Path) -> tuple[str, ...]:
+    """Write the screenplay as Final Draft XML to ``path`` atomically.
+
+    Returns warnings naming what Final Draft cannot hold (boneyards are left out).
+    """
+    from vividverse_desktop.core.screenplay.fdx_writer import screenplay_to_fdx
+
+    text, warnings = screenplay_to_fdx(screenplay)
+    write_atomically(path, text.encode("utf-8"))
+    return warnings
+
+
+EXPORT_SUFFIXES = {
+    ".pdf": "pdf",
+    ".fountain": "fountain",
+    ".spmd": "fountain",
+    ".fdx": "fdx",
+}
 """Output suffixes ``export_script`` writes, and the format each means."""
 
 
@@ -312,23 +247,27 @@ def export_script(
     source: Path,
     output: Path,
     paper: Paper = "letter",
-    scene_numbers: bool = False,
+    scene_numbers: SceneNumbers = "none",
     title_page: bool = True,
     watermark: str = "",
+    revised_from: Path | None = None,
     force: bool = False,
 ) -> Exported:
-    """Read any screenplay file and write it as a PDF or Fountain file, by ``output``'s suffix.
+    """Read any screenplay file and write it as PDF, Fountain or Final Draft (by the suffix).
 
-    The PDF options are those of ``export_pdf``. Raises :class:`StudioError` for an
-    unknown suffix, PDF options on a Fountain output, an output that is the input,
+    The PDF options are those of ``export_pdf``; ``revised_from`` is the previous
+    version's file (any format ``load_script`` reads). Raises :class:`StudioError` for an
+    unknown suffix, PDF options on another output, an output that is the input,
     an existing output without ``force``, and every load or write failure.
     """
     kind = EXPORT_SUFFIXES.get(output.suffix.lower())
     if kind is None:
-        raise StudioError(f"{output}: write a .pdf or a .fountain file")
-    if kind == "fountain" and (scene_numbers or watermark or paper != "letter" or not title_page):
+        raise StudioError(f"{output}: write a .pdf, a .fountain or a .fdx file")
+    pdf_options = (scene_numbers != "none", watermark, paper != "letter", not title_page)
+    if kind != "pdf" and (any(pdf_options) or revised_from is not None):
         raise StudioError(
-            f"{output}: paper, scene numbers, title page and watermark are PDF options"
+            f"{output}: paper, scene numbers, title page, watermark and revision marks "
+            "are PDF options"
         )
     if output.exists() and source.exists() and output.resolve() == source.resolve():
         raise StudioError(f"{output}: refusing to overwrite the input file")
@@ -337,9 +276,11 @@ def export_script(
     loaded = load_script(path=source)
     screenplay = loaded.screenplay
     pages = 0
+    warnings = loaded.warnings
     if kind == "pdf":
         from vividverse_desktop.core.screenplay.pagination import paginate
 
+        previous = None if revised_from is None else load_script(path=revised_from).screenplay
         export_pdf(
             screenplay=screenplay,
             path=output,
@@ -347,15 +288,18 @@ def export_script(
             scene_numbers=scene_numbers,
             title_page=title_page,
             watermark=watermark,
+            revised_from=previous,
         )
         pages = paginate(screenplay, paper).page_count
+    elif kind == "fdx":
+        warnings += export_fdx(screenplay=screenplay, path=output)
     else:
         export_fountain(screenplay=screenplay, path=output)
-    return Exported(output, kind, pages, len(screenplay.scenes()), loaded.warnings)
+    return Exported(output, kind, pages, len(screenplay.scenes()), warnings)
 
 
 def write_atomically(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file and a rename.
+    """Write ``data`` to ``path`` through a fsynced temporary file and a rename (fsynced too).
 
     Raises :class:`StudioError` for a missing directory or a failed write (disk full,
     permission): the file already at ``path`` is then left as it was.
@@ -373,6 +317,7 @@ def write_atomically(path: Path, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+        _sync_directory(directory)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise StudioError(f"{path}: the file could not be written: {exc.strerror or exc}") from exc
@@ -380,3 +325,14 @@ def write_atomically(path: Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (POSIX; elsewhere the rename is all there is)."""
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -67,10 +67,15 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class LayoutResult:
-    """The screenplay read from the pages and what could not be read cleanly."""
+    """The screenplay read from the pages and what could not be read cleanly.
+
+    ``places`` says where each element's first line stood: (0-based page index, its
+    baseline down from the page's top in the pages' units), one per element.
+    """
 
     screenplay: Screenplay
     warnings: tuple[str, ...] = ()
+    places: tuple[tuple[int, float], ...] = ()
 
 
 def classify(pages: Sequence[Page], *, grid: Grid | None = None) -> LayoutResult:
@@ -100,7 +105,8 @@ def classify(pages: Sequence[Page], *, grid: Grid | None = None) -> LayoutResult
         warnings.append(
             f"{reader.unplaced} line(s) matched no screenplay column and were read as action"
         )
-    return LayoutResult(_numbered(title_page, drafts), tuple(warnings))
+    places = tuple((draft.page, draft.y * grid.line_height) for draft in drafts)
+    return LayoutResult(_numbered(title_page, drafts), tuple(warnings), places)
 
 
 def _element(draft: Draft, line: int, last: int) -> Element:

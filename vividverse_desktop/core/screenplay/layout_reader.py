@@ -28,7 +28,8 @@ _CONTD = re.compile(r"^CONT['’]?D\.?$|^CONTINUED$", re.IGNORECASE)
 class Draft:
     """An element being read: its kind, its lines so far, and the wrap width of its column.
 
-    ``last_row`` is the last printed row added (a line may hold several joined rows).
+    ``last_row`` is the last printed row added (a line may hold several joined rows);
+    ``page`` (0-based) and ``y`` (in lines) are where its first row stands.
     """
 
     kind: ElementKind
@@ -38,6 +39,8 @@ class Draft:
     extensions: tuple[str, ...] = ()
     dual: DualSide | None = None
     last_row: str = ""
+    page: int = -1
+    y: float = 0.0
 
     def add(self, line: str, *, across_page: bool = False) -> None:
         """Append a printed row: a wrap joins with a space, a short row before it means a break."""
@@ -115,6 +118,8 @@ class ElementReader:
                 current = None
                 continue
             current = self._place(row, current, new_block, across=across)
+            if current.page < 0:
+                current.page, current.y = row.page, row.y
             across = False
             i += 1
         return self.drafts
@@ -249,6 +254,7 @@ class ElementReader:
                 if n == 0:
                     name, exts = split_cue(text)
                     current = Draft(ElementKind.CHARACTER, [name], 60, extensions=exts, dual=side)
+                    current.page, current.y = rows[start].page, rows[start].y
                     self.speaker = name
                 elif (
                     current is not None
@@ -260,11 +266,13 @@ class ElementReader:
                 elif text.startswith("("):
                     width = self.cols.paren_width - 3
                     current = Draft(ElementKind.PARENTHETICAL, [text], width, dual=side)
+                    current.page, current.y = rows[start].page, rows[start].y + n
                 elif current is not None and current.kind is ElementKind.DIALOGUE:
                     current.add(text)
                     continue
                 else:
                     width = self.cols.dialogue_width * 4 // 5  # columns are narrower
                     current = Draft(ElementKind.DIALOGUE, [text], width, dual=side)
+                    current.page, current.y = rows[start].page, rows[start].y + n
                 self.drafts.append(current)
         return i

@@ -42,6 +42,18 @@ class ElementKind(enum.StrEnum):
     NOTE = "note"
 
 
+ONE_LINE_KINDS = frozenset(
+    {
+        ElementKind.SCENE_HEADING,
+        ElementKind.CHARACTER,
+        ElementKind.TRANSITION,
+        ElementKind.SECTION,
+        ElementKind.SYNOPSIS,
+    }
+)
+"""Kinds whose text is always a single line."""
+
+
 class Style(enum.StrEnum):
     """Inline styling carried by a span of element text."""
 
