@@ -9,25 +9,31 @@ asterisk at 8.1 in beside each line changed since the previous version.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from vividverse_desktop.core.resources import resource_path
 from vividverse_desktop.core.screenplay.emphasis import inline
-from vividverse_desktop.core.screenplay.model import Element, ElementKind, Screenplay, Span, Style
+from vividverse_desktop.core.screenplay.model import Screenplay
+from vividverse_desktop.core.screenplay.page_runs import (
+    BASELINE_PT,
+    PAGE_NUMBER_BASELINE_PT,
+    SCENE_NUMBER_LEFT,
+    SCENE_NUMBER_RIGHT,
+    STYLE_FLAGS,
+    line_runs,
+    style_runs,
+)
 from vividverse_desktop.core.screenplay.pagination import (
     CHAR_WIDTH_PT,
     LINE_HEIGHT_PT,
     LINES_PER_PAGE,
     RIGHT_EDGE,
     TOP_MARGIN_PT,
-    Line,
     Page,
     Paper,
     paginate,
-    printed_text,
 )
 
 if TYPE_CHECKING:
@@ -42,15 +48,10 @@ _FONT_FILES = {
     "BI": "CourierPrime-BoldItalic.ttf",
 }
 # Baseline below the top of a 12 pt line (Courier's ascent is about 0.8 em).
-_BASELINE_PT = 0.8 * FONT_SIZE_PT
-_PAGE_NUMBER_BASELINE_PT = 36.0 + _BASELINE_PT
-_SCENE_NUMBER_LEFT = 10.0  # characters: 1.0 in
-_SCENE_NUMBER_RIGHT = 76.0  # characters: 7.6 in
 REVISION_MARK_X = 81.0  # characters: 8.1 in, right of a right-hand scene number
 SceneNumbers = Literal["none", "left", "right", "both"]
 SCENE_NUMBER_SIDES: tuple[SceneNumbers, ...] = ("none", "left", "right", "both")
 _TITLE_ROW = 20  # body row of the title on the title page (about 4.3 in from the top)
-_STYLE_FLAGS = {Style.BOLD: "B", Style.ITALIC: "I", Style.UNDERLINE: "U"}
 
 
 def render_pdf(
@@ -130,21 +131,21 @@ def _body_page(
         _watermark(pdf, watermark)
     if page.number > 1:
         label = f"{page.number}."
-        _put(pdf, RIGHT_EDGE - len(label), _PAGE_NUMBER_BASELINE_PT, label, "")
+        _put(pdf, RIGHT_EDGE - len(label), PAGE_NUMBER_BASELINE_PT, label, "")
     elements = screenplay.elements
     for line in page.lines:
-        y = TOP_MARGIN_PT + line.row * LINE_HEIGHT_PT + _BASELINE_PT
+        y = TOP_MARGIN_PT + line.row * LINE_HEIGHT_PT + BASELINE_PT
         if line.continuation is not None:
             _put(pdf, line.x, y, line.text, "")
             continue
         element = elements[line.element]
-        for x, text, style in _runs(element, line):
+        for x, text, style in line_runs(element, line):
             _put(pdf, x, y, text, style)
         number = margins.numbers.get(line.element) if line.start == 0 else None
         if number and margins.left:
-            _put(pdf, _SCENE_NUMBER_LEFT - len(number), y, number, "")
+            _put(pdf, SCENE_NUMBER_LEFT - len(number), y, number, "")
         if number and margins.right:
-            _put(pdf, _SCENE_NUMBER_RIGHT, y, number, "")
+            _put(pdf, SCENE_NUMBER_RIGHT, y, number, "")
         if (line.element, line.start) in margins.revised:
             _put(pdf, REVISION_MARK_X, y, "*", "")
 
@@ -172,45 +173,6 @@ def _put(pdf: FPDF, x_chars: float, y_pt: float, text: str, style: str) -> None:
     pdf.text(x_chars * CHAR_WIDTH_PT, y_pt, text)
 
 
-def _runs(element: Element, line: Line) -> list[tuple[float, str, str]]:
-    """The line cut into runs of one style: (x in characters, text, fpdf style)."""
-    base = "I" if element.kind is ElementKind.LYRICS else ""
-    styled = [s for s in element.spans if s.style in _STYLE_FLAGS]
-    if not styled:
-        return [(line.x, line.text, base)]
-    printed = printed_text(element)
-    return [
-        (line.x + offset, text, style)
-        for offset, text, style in _style_runs(
-            line.text, lambda i: printed.origin(line.start + i), styled, base
-        )
-    ]
-
-
-def _style_runs(
-    text: str, origin: Callable[[int], int], spans: Sequence[Span], base: str
-) -> list[tuple[int, str, str]]:
-    """``text`` cut where its style changes: (offset, text, fpdf style).
-
-    ``origin(i)`` is the offset the spans use for character ``i`` (-1: unstyled).
-    """
-    runs: list[tuple[int, str, str]] = []
-    current = base
-    run_start = 0
-    for i in range(len(text)):
-        at = origin(i)
-        flags = set(base)
-        if at >= 0:
-            flags.update(_STYLE_FLAGS[s.style] for s in spans if s.start <= at < s.end)
-        style = "".join(flag for flag in "BIU" if flag in flags)
-        if i and style != current:
-            runs.append((run_start, text[run_start:i], current))
-            run_start = i
-        current = style
-    runs.append((run_start, text[run_start:], current))
-    return runs
-
-
 def _scene_numbers(screenplay: Screenplay) -> dict[int, str]:
     """Element index of each scene heading -> its scene number."""
     starts = screenplay.scene_starts()
@@ -220,20 +182,20 @@ def _scene_numbers(screenplay: Screenplay) -> dict[int, str]:
 def _field_lines(value: str) -> list[tuple[str, list[tuple[int, str, str]]]]:
     """A title-page value as lines of (plain text, style runs), Fountain emphasis applied."""
     text, spans = inline(value)
-    styled = [s for s in spans if s.style in _STYLE_FLAGS]
+    styled = [s for s in spans if s.style in STYLE_FLAGS]
     lines: list[tuple[str, list[tuple[int, str, str]]]] = []
     start = 0
     for part in text.split("\n"):
         lead = len(part) - len(part.lstrip())
         plain = part.strip()
         offset = start + lead
-        lines.append((plain, _style_runs(plain, offset.__add__, styled, "")))
+        lines.append((plain, style_runs(plain, offset.__add__, styled, "")))
         start += len(part) + 1
     return [line for line in lines if line[0]]
 
 
 def _put_line(pdf: FPDF, x: float, row: int, runs: list[tuple[int, str, str]]) -> None:
-    y = TOP_MARGIN_PT + row * LINE_HEIGHT_PT + _BASELINE_PT
+    y = TOP_MARGIN_PT + row * LINE_HEIGHT_PT + BASELINE_PT
     for offset, text, style in runs:
         _put(pdf, x + offset, y, text, style)
 

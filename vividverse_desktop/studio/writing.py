@@ -25,7 +25,7 @@ from vividverse_desktop.core.screenplay.pagination import Pagination, Paper, pag
 from vividverse_desktop.core.screenplay.source_map import SourceMap, source_map
 from vividverse_desktop.core.screenplay.stats import ScriptStats, compute
 from vividverse_desktop.studio.errors import StudioError
-from vividverse_desktop.studio.scripts import Exported, Submitted
+from vividverse_desktop.studio.scripts import Exported, SceneNumbers, Submitted
 
 if TYPE_CHECKING:
     from vividverse_desktop.store import LocalStore
@@ -350,7 +350,7 @@ def export_text(
     text: str,
     output: Path,
     paper: Paper | str = "letter",
-    scene_numbers: bool = False,
+    scene_numbers: SceneNumbers = "none",
     title_page: bool = True,
     watermark: str = "",
 ) -> Exported:
