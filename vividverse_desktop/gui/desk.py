@@ -202,6 +202,7 @@ class DeskController(QObject):
         self.window.set_account(name, self._server_label())
         self.window.statusBar().clearMessage()
         self._refresh_status()
+        self._tell_rooms(opened)
         self.session_opened.emit(opened)
         self.hub.publish(EVERYTHING)
         self.window.start_tour(first_run_only=True)
@@ -344,7 +345,15 @@ class DeskController(QObject):
         self._data_version = None
         self._syncing = False
         self.window.set_sync_status(SyncStatusView(server_label=""))
+        self._tell_rooms(None)
         self.session_closed.emit()
+
+    def _tell_rooms(self, session: sessions.Session | None) -> None:
+        """Hand the session to every room that reads it (``set_session``)."""
+        for page in self.window.pages.values():
+            adopt = getattr(page, "set_session", None)
+            if callable(adopt):
+                adopt(session)
 
     def close(self) -> Task | None:
         """Close the session in the background (its client, store and this computer's
