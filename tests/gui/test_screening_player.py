@@ -7,13 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import wait_until
 from tests.gui.screening_films import film, number_in, shown, wait_shown
 from vividverse_desktop.core.timecode import FrameRate
 from vividverse_desktop.gui.hub import ChangeHub
+from vividverse_desktop.gui.main_window import MainWindow
 from vividverse_desktop.gui.rooms import ROOMS_BY_KEY
 from vividverse_desktop.gui.rooms.screening import ScreeningRoom
 from vividverse_desktop.gui.tasks import TaskRunner
@@ -239,9 +241,7 @@ def test_the_timeline_and_the_scene_list_seek_and_follow(
     assert player.hasFocus()
     timeline = room.timeline
     x = round(timeline.x_of(60))
-    qtbot.mouseClick(
-        timeline, Qt.MouseButton.LeftButton, pos=timeline.rect().center().__class__(x, 30)
-    )
+    qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(x, 30))
     assert wait_shown(player, 60)
     assert timeline.playhead == 60
     assert room.scenes.currentRow() == 2
@@ -254,3 +254,20 @@ def test_a_file_that_is_no_film_says_so(qtbot: QtBot, room: ScreeningRoom, tmp_p
     room.open_file(bogus)
     assert wait_until(lambda: "Cannot" in room.player.message or "cannot" in room.film_label.text())
     assert not room.player.is_open
+
+
+def test_the_shell_opens_a_film_paused_on_its_first_frame_with_the_keys_live(
+    qtbot: QtBot, window: MainWindow, films: Path
+) -> None:
+    """`vividverse FILM.mp4` goes through open_file: the Screening Room shows frame 0 and
+    the next key press (to whatever has the focus) steps the film."""
+    path = film(films, 25, 75)
+    assert window.open_file(path) == "screening"
+    room = window.pages["screening"]
+    assert isinstance(room, ScreeningRoom)
+    assert wait_shown(room.player, 0)
+    assert room.player.speed == 0
+    assert wait_until(room.player.hasFocus)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    assert wait_shown(room.player, 1)
+    assert room.film_label.text() == path.name

@@ -58,7 +58,7 @@ class NoteField(QPlainTextEdit):
 class NotesPanel(QWidget):
     """The film's notes and the field to add one at the frame shown."""
 
-    seek_requested = Signal(int)  # a note was clicked: show its frame
+    note_chosen = Signal(int, object)  # a note was clicked: its frame and last frame (or None)
     markers_changed = Signal(object)  # tuple[Marker, ...]
     movie_changed = Signal(str)  # the movie the notes belong to ("" for none)
     done_typing = Signal()  # Escape in the field
@@ -122,6 +122,7 @@ class NotesPanel(QWidget):
         actions.addStretch(1)
         self.resolve_button = QPushButton("Resolve", self)
         self.resolve_button.setObjectName("screeningResolve")
+        self.resolve_button.setAccessibleName("Resolve or reopen the chosen note")
         self.resolve_button.setToolTip("Mark the chosen note resolved (or open it again)")
         self.resolve_button.clicked.connect(self.toggle_resolved)
         actions.addWidget(self.resolve_button)
@@ -139,6 +140,7 @@ class NotesPanel(QWidget):
         submit.activated.connect(self.add_note)
         self.add_button = QPushButton(self)
         self.add_button.setObjectName("screeningAddNote")
+        self.add_button.setAccessibleName("Add the note at the frame shown")
         self.add_button.clicked.connect(self.add_note)
         column.addWidget(self.add_button)
         self.message = QLabel(self)
@@ -153,6 +155,7 @@ class NotesPanel(QWidget):
         self.decision_row = QHBoxLayout(self.decisions)
         self.decision_row.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.decisions)
+        self._fill_films()
         self._show_state()
 
     # -- the session, the film, the frame --------------------------------------------------
@@ -349,7 +352,7 @@ class NotesPanel(QWidget):
     def _note_clicked(self, item: QListWidgetItem) -> None:
         view = next((v for v in self.views if v.note.id == item.data(NOTE_ROLE)), None)
         if view is not None:
-            self.seek_requested.emit(view.note.frame)
+            self.note_chosen.emit(view.note.frame, view.note.frame_end)
 
     def _selection_changed(self) -> None:
         view = self.current_note()

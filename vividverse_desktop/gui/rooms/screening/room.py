@@ -79,6 +79,7 @@ class ScreeningRoom(QWidget):
         header.addWidget(self.film_label, 1)
         self.open_button = QPushButton(room.action_label, self)
         self.open_button.setObjectName(f"{room.key}FirstAction")
+        self.open_button.setAccessibleName("Open a film")
         self.open_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         if open_action is not None:
             keys = open_action.shortcut().toString()
@@ -139,7 +140,7 @@ class ScreeningRoom(QWidget):
         self.player.failed.connect(self._say)
         self.player.fullscreen_requested.connect(self.toggle_fullscreen)
         self.timeline.seek_requested.connect(self._timeline_seek)
-        self.notes.seek_requested.connect(self._note_seek)
+        self.notes.note_chosen.connect(self._note_chosen)
         self.notes.markers_changed.connect(self.timeline.set_markers)
         self.notes.done_typing.connect(self.focus_player)
         self._show_scenes()
@@ -243,8 +244,12 @@ class ScreeningRoom(QWidget):
         self.player.seek(frame)
         self.focus_player()
 
-    def _note_seek(self, frame: int) -> None:
+    def _note_chosen(self, frame: int, frame_end: int | None) -> None:
+        """Show the note's frame; a range note becomes the in-out range, so Space loops it."""
         self.player.pause()
+        if frame_end is not None and frame_end > frame:
+            self.player.set_in(frame)
+            self.player.set_out(frame_end)
         self.player.seek(frame)
         self.focus_player()
 

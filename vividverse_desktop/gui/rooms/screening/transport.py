@@ -5,8 +5,8 @@ Its buttons never take focus: the player keeps it, so its keys keep working afte
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFont, QFontDatabase, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
 
 from vividverse_desktop.gui.icons import icon
@@ -117,11 +117,39 @@ class Transport(QWidget):
             lambda _=False: player.fullscreen_requested.emit(),
         )
 
+        # Dropped first to last when the bar is narrow (the room fits a 700 px window).
+        self._optional: list[QWidget] = [
+            self.rate_label,
+            self.volume,
+            self.range_label,
+            self.frame_label,
+        ]
         self._colours: Colours | None = None
         self._iconed_state: tuple[bool, bool] | None = None
         player.changed.connect(self.refresh)
         player.frame_shown.connect(lambda _frame: self.refresh())
         self.refresh()
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(70 * UNIT, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Show as many of the optional pieces as the width holds."""
+        layout = self.layout()
+        spacing = layout.spacing()
+        needed = layout.sizeHint().width() + sum(
+            w.sizeHint().width() + spacing for w in self._optional if w.isHidden()
+        )
+        for widget in self._optional:
+            fits = needed <= self.width()
+            if widget.isHidden() == fits:
+                widget.setVisible(fits)
+            if not fits:
+                needed -= widget.sizeHint().width() + spacing
 
     def refresh(self) -> None:
         """Show the player's state."""
