@@ -78,10 +78,13 @@ def make_frame_code_film(
     chapters: tuple[tuple[str, int], ...] = (),
     width: int = 64,
     height: int = 48,
+    scale_to: tuple[int, int] | None = None,
+    keyframe_every: int = 12,
     timeout: float = 60.0,
 ) -> Path:
     """Write a film whose every frame shows its own number (``core.pipeline.frame_code``),
-    with chapters given as ``(title, first frame)`` pairs; for checking a player."""
+    with chapters given as ``(title, first frame)`` pairs; for checking a player.
+    ``scale_to`` enlarges the picture; a keyframe comes every ``keyframe_every`` frames."""
     from vividverse_desktop.core.pipeline.frame_code import frame_code_argv
     from vividverse_desktop.core.pipeline.stitch import Chapter as Cut
     from vividverse_desktop.core.pipeline.stitch import ffmetadata
@@ -95,7 +98,14 @@ def make_frame_code_film(
         metadata = path.with_name(path.name + ".chapters.txt")
         metadata.write_text(ffmetadata(cuts, rate.exact), encoding="utf-8")
     argv = frame_code_argv(
-        path, rate=rate.exact, frames=frames, width=width, height=height, chapters=metadata
+        path,
+        rate=rate.exact,
+        frames=frames,
+        width=width,
+        height=height,
+        chapters=metadata,
+        keyframe_every=keyframe_every,
+        scale_to=scale_to,
     )
     try:
         FFmpeg().run(argv, timeout=timeout)

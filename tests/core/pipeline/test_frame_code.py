@@ -49,3 +49,13 @@ def test_a_number_drawn_as_cells_reads_back(number: int) -> None:
         return 235 if (number >> bit) & 1 else 16
 
     assert read_frame_code(lightness, width, height) == number
+
+
+def test_a_review_sized_film_scales_the_cells_up_sharp() -> None:
+    """The code is drawn small and enlarged by nearest neighbour, keyframes as asked."""
+    argv = frame_code_argv(
+        Path("f.mp4"), rate=Fraction(24), frames=24, scale_to=(1280, 720), keyframe_every=48
+    )
+    graph = argv[argv.index("-vf") + 1]
+    assert graph == frame_code_filter(64, 48) + ",scale=1280:720:flags=neighbor"
+    assert argv[argv.index("-g") + 1] == "48"

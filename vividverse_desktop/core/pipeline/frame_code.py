@@ -38,9 +38,11 @@ def frame_code_argv(
     height: int = 48,
     chapters: Path | None = None,
     keyframe_every: int = 12,
+    scale_to: tuple[int, int] | None = None,
 ) -> Argv:
     """Write ``frames`` frames at ``rate`` (H.264 yuv420p, silent AAC, chapters from an
-    FFMETADATA file) to ``out``."""
+    FFMETADATA file) to ``out``; ``scale_to`` enlarges the picture (nearest neighbour:
+    the cells stay sharp and still tile it), e.g. to a review size, cheaply."""
     if not 0 < frames <= MAX_FRAMES:
         raise ValueError(f"a frame-code film holds 1 to {MAX_FRAMES} frames, not {frames}")
     if width % (2 * COLUMNS) or height % (2 * ROWS):
@@ -53,7 +55,10 @@ def frame_code_argv(
     if chapters is not None:
         argv += ["-f", "ffmetadata", "-i", input_path(chapters), "-map_chapters", "2"]
     argv += ["-map", "0:v", "-map", "1:a", "-frames:v", str(frames)]
-    argv += ["-vf", frame_code_filter(width, height)]
+    graph = frame_code_filter(width, height)
+    if scale_to is not None:
+        graph += f",scale={scale_to[0]}:{scale_to[1]}:flags=neighbor"
+    argv += ["-vf", graph]
     argv += ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "12", "-pix_fmt", "yuv420p"]
     argv += ["-g", str(keyframe_every), "-c:a", "aac", "-t", f"{float(seconds):.6f}"]
     argv += ["-movflags", "+faststart", input_path(out)]
