@@ -49,7 +49,7 @@ def main() -> int:
     from vividverse_desktop.gui.tasks import TaskRunner
     from vividverse_desktop.studio.screening import make_frame_code_film
 
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])  # kept alive for the run
     width, height = (int(n) for n in args.size.split("x"))
     rate = FrameRate.conventional(args.fps)
     frames = round(args.fps * args.seconds)
