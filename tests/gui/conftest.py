@@ -11,11 +11,17 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from tests.sync.memory_keyring import installed as memory_keyring_installed
+from tests.sync_server.conftest import PASSWORD
+from vividverse_desktop.gui.desk import DeskController
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.main_window import MainWindow
 from vividverse_desktop.gui.preferences import Preferences
 from vividverse_desktop.gui.tasks import TaskRunner
 from vividverse_desktop.gui.theme import ThemeController
+from vividverse_desktop.media.embedded_server import EmbeddedServer
+
+TEAM_SECRET = "team-secret-for-tests-" + "x" * 40  # kept across a restart of the server
 
 
 def wait_until(predicate: Callable[[], bool], timeout_ms: int = 5000) -> bool:
@@ -102,3 +108,56 @@ def window(qtbot: QtBot, prefs: Preferences, qapp: QApplication) -> Iterator[Mai
     theme.set_choice("light")
     theme.set_scale(1.0)
     theme.deleteLater()
+
+
+@pytest.fixture(autouse=True)
+def _memory_keyring() -> Iterator[None]:
+    with memory_keyring_installed():
+        yield
+
+
+@pytest.fixture
+def desk(
+    qtbot: QtBot,
+    tmp_path: Path,
+    window: MainWindow,
+    runner: TaskRunner,
+    aloop: asyncio.AbstractEventLoop,
+) -> Iterator[DeskController]:
+    hub = window.hub
+    controller = DeskController(
+        window=window, runner=runner, hub=hub, root=tmp_path / "data", watch_every_ms=100
+    )
+    yield controller
+    if controller.dialog is not None:
+        controller.dialog.submitted.disconnect()
+        controller.dialog.rejected.disconnect()
+        controller.dialog.reject()
+        controller.dialog.deleteLater()
+        controller.dialog = None
+    closing = controller.close()
+    if closing is not None:
+        assert wait_until(lambda: closing.is_finished, 20_000)
+    assert wait_until(lambda: not runner.pending, 20_000)
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Iterator[EmbeddedServer]:
+    """A real sync server as a team would run it, on 127.0.0.1."""
+    server = EmbeddedServer(
+        tmp_path / "team",
+        secret=TEAM_SECRET,
+        settings={
+            "VIVIDVERSE_ADMIN_USERNAME": "boss",
+            "VIVIDVERSE_ADMIN_PASSWORD": PASSWORD,
+            "VIVIDVERSE_BCRYPT_ROUNDS": "4",
+        },
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def team_server(team: EmbeddedServer) -> str:
+    return team.url

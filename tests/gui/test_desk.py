@@ -6,35 +6,23 @@ another process (the CLI) is noticed."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
-from pathlib import Path
-
 import keyring
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import wait_until
-from tests.sync.memory_keyring import installed as memory_keyring_installed
 from tests.sync_server.conftest import PASSWORD
 from vividverse_desktop.core.changes import Changes, Subject
 from vividverse_desktop.core.workflow import Role
 from vividverse_desktop.gui.desk import DeskController
 from vividverse_desktop.gui.dialogs.sign_in import SignInRequest
 from vividverse_desktop.gui.main_window import MainWindow
-from vividverse_desktop.gui.tasks import TaskRunner
 from vividverse_desktop.media.embedded_server import EmbeddedServer
 from vividverse_desktop.store import LocalStore
 from vividverse_desktop.studio import scripts
 
 START_MS = 40_000  # a cold start of the embedded server on a busy 2-core machine
-
-
-@pytest.fixture(autouse=True)
-def _memory_keyring() -> Iterator[None]:
-    with memory_keyring_installed():
-        yield
 
 
 def _visible_rooms(window: MainWindow) -> list[str]:
@@ -43,31 +31,6 @@ def _visible_rooms(window: MainWindow) -> list[str]:
         for row in range(window.sidebar.count())
         if not window.sidebar.item(row).isHidden()
     ]
-
-
-@pytest.fixture
-def desk(
-    qtbot: QtBot,
-    tmp_path: Path,
-    window: MainWindow,
-    runner: TaskRunner,
-    aloop: asyncio.AbstractEventLoop,
-) -> Iterator[DeskController]:
-    hub = window.hub
-    controller = DeskController(
-        window=window, runner=runner, hub=hub, root=tmp_path / "data", watch_every_ms=100
-    )
-    yield controller
-    if controller.dialog is not None:
-        controller.dialog.submitted.disconnect()
-        controller.dialog.rejected.disconnect()
-        controller.dialog.reject()
-        controller.dialog.deleteLater()
-        controller.dialog = None
-    closing = controller.close()
-    if closing is not None:
-        assert wait_until(lambda: closing.is_finished, 20_000)
-    assert wait_until(lambda: not runner.pending, 20_000)
 
 
 def test_first_run_opens_this_computers_studio_with_every_room_and_syncs(
@@ -172,27 +135,6 @@ def test_the_outbox_lists_a_waiting_change_and_discards_it(
     assert wait_until(lambda: dialog.table.rowCount() == 0, 5000)
     assert "Nothing waits" in dialog.summary.text()
     assert desk.session.store.script(done.script_id) is None
-
-
-@pytest.fixture
-def team(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    """A real sync server as a team would run it, on 127.0.0.1."""
-    server = EmbeddedServer(
-        tmp_path / "team",
-        settings={
-            "VIVIDVERSE_ADMIN_USERNAME": "boss",
-            "VIVIDVERSE_ADMIN_PASSWORD": PASSWORD,
-            "VIVIDVERSE_BCRYPT_ROUNDS": "4",
-        },
-    )
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def team_server(team: EmbeddedServer) -> str:
-    return team.url
 
 
 def test_a_team_server_through_the_dialog(

@@ -20,6 +20,7 @@ from vividverse_desktop.gui.dialogs.outbox import OutboxDialog
 from vividverse_desktop.gui.dialogs.sign_in import SignInDialog, SignInRequest
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.main_window import MainWindow
+from vividverse_desktop.gui.rooms.pages import give_session
 from vividverse_desktop.gui.tasks import Task, TaskRunner
 from vividverse_desktop.gui.widgets.sync_status import SyncStatusView
 from vividverse_desktop.studio import session as sessions
@@ -202,7 +203,7 @@ class DeskController(QObject):
         self.window.set_account(name, self._server_label())
         self.window.statusBar().clearMessage()
         self._refresh_status()
-        self._tell_rooms(opened)
+        give_session(self.window, opened)
         self.session_opened.emit(opened)
         self.hub.publish(EVERYTHING)
         self.window.start_tour(first_run_only=True)
@@ -345,15 +346,8 @@ class DeskController(QObject):
         self._data_version = None
         self._syncing = False
         self.window.set_sync_status(SyncStatusView(server_label=""))
-        self._tell_rooms(None)
+        give_session(self.window, None)
         self.session_closed.emit()
-
-    def _tell_rooms(self, session: sessions.Session | None) -> None:
-        """Hand the session to every room that reads it (``set_session``)."""
-        for page in self.window.pages.values():
-            adopt = getattr(page, "set_session", None)
-            if callable(adopt):
-                adopt(session)
 
     def close(self) -> Task | None:
         """Close the session in the background (its client, store and this computer's

@@ -44,7 +44,7 @@ from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.icons import icon
 from vividverse_desktop.gui.preferences import Preferences
 from vividverse_desktop.gui.rooms import ROOMS, ROOMS_BY_KEY, rooms_for
-from vividverse_desktop.gui.rooms.pages import room_page
+from vividverse_desktop.gui.rooms.pages import build_page, show_room_actions
 from vividverse_desktop.gui.tasks import TaskRunner
 from vividverse_desktop.gui.theme import CHOICES, UNIT, ThemeController
 from vividverse_desktop.gui.widgets.palette import CommandPalette, plain, shortcut_text
@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
             else:
                 action.setShortcut(QKeySequence())
             self._set_tip(action)
+            show_room_actions(self.pages[room.key], visible)
         if self.current_room() not in shown and shown:
             self.show_room(next(r.key for r in ROOMS if r.key in shown))
 
@@ -387,8 +388,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, room.key)
             item.setToolTip(self.actions[f"actionRoom_{room.key}"].toolTip())
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{room.title} room")
-            action = self.actions.get(room.first_action)
-            page = room_page(room, action, self.runner, self.hub, self.stack)
+            page = build_page(room, self)
             self.pages[room.key] = page
             self.stack.addWidget(page)
         self.sidebar.currentRowChanged.connect(self._row_changed)

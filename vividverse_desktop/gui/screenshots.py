@@ -96,6 +96,38 @@ def _screen_a_film(window: MainWindow, folder: Path) -> None:
     window.show_room("write")
 
 
+def _open_sample(write: QWidget) -> None:
+    """Open the richest sample in the Write room with the cursor in its third scene."""
+    from vividverse_desktop.core.resources import resource_path
+    from vividverse_desktop.gui.rooms.write.room import WriteRoom
+
+    assert isinstance(write, WriteRoom)
+    text = resource_path("samples", "night_market.fountain").read_text(encoding="utf-8")
+    write.load_text(text, path=None)
+    for _ in range(200):
+        if write.analysis is not None and write.analysis.text == text:
+            break
+        settle(50)
+    if write.analysis is not None and len(write.analysis.scene_lines) > 2:
+        write.go_to_line(write.analysis.scene_lines[2] + 2)
+    write.state.setText("")
+
+
+def _write_views(window: QWidget, write: QWidget, out: Path, scheme: str) -> list[Path]:
+    """The Write room's statistics and focus mode."""
+    from vividverse_desktop.gui.rooms.write.room import WriteRoom
+
+    assert isinstance(write, WriteRoom)
+    shots = []
+    write.show_statistics()
+    shots.append(save(window, out / f"write-statistics-{scheme}.png"))
+    write.show_page_preview()
+    write.toggle_focus()
+    shots.append(save(window, out / f"write-focus-{scheme}.png"))
+    write.toggle_focus()
+    return shots
+
+
 def take_all(out: Path) -> list[Path]:
     """Every room in both schemes at both sizes, the dialogs, and README's main-window.png."""
     out.mkdir(parents=True, exist_ok=True)
@@ -110,6 +142,8 @@ def take_all(out: Path) -> list[Path]:
         )
         window.show()
         _screen_a_film(window, Path(tmp))
+        write = window.pages["write"]
+        _open_sample(write)
         for scheme in SCHEMES:
             window.set_theme(scheme)
             for width, height in SIZES:
@@ -122,6 +156,7 @@ def take_all(out: Path) -> list[Path]:
                         saved.append(save(window, out / "main-window.png"))  # README's picture
             window.resize(*SIZES[0])
             window.show_room("write")
+            saved.extend(_write_views(window, write, out, scheme))
             for label, opener in (
                 ("about", window.open_about),
                 ("settings", window.open_settings),

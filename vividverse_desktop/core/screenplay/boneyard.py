@@ -19,11 +19,16 @@ nothing, so code that does not look for it sees a blank line."""
 @dataclass(frozen=True, slots=True)
 class Struck:
     """One boneyard found by ``strip_boneyards``: its text, 1-based source line, and the
-    index in the cleaned lines where it sat (the line it was on, or the next kept one)."""
+    index in the cleaned lines where it sat (the line it was on, or the next kept one);
+    ``column`` is where its ``/*`` starts on ``line``, and ``stop_line`` (1-based) and
+    ``stop_column`` (just past the ``*/``) where it ends: an editor colours that range."""
 
     text: str
     line: int
     at: int
+    column: int = 0
+    stop_line: int = 0
+    stop_column: int = 0
 
 
 def strip_boneyards(lines: list[str]) -> tuple[list[str], list[Struck]]:
@@ -76,7 +81,7 @@ def strip_boneyards(lines: list[str]) -> tuple[list[str], list[Struck]]:
                 index = probe
                 line = lines[index]
                 body.append(line[:closer])
-            struck.append(Struck("\n".join(body), start_line, first))
+            struck.append(Struck("\n".join(body), start_line, first, opener, index + 1, closer + 2))
             pos = closer + 2
             opener = _opener(line, pos)
         parts.append(line[pos:])

@@ -40,9 +40,13 @@ def has_markup(text: str) -> bool:
     return "*" in text or "_" in text or "\\" in text or "[[" in text
 
 
-def _tokens(text: str) -> list[tuple[int, str | int]]:
-    """Split text into literal text, delimiter (kind mask) and note tokens."""
+def _tokens(text: str, at: list[int] | None = None) -> list[tuple[int, str | int]]:
+    """Split text into literal text, delimiter (kind mask) and note tokens.
+
+    With ``at``, the source offset where each token starts is appended to it.
+    """
     tokens: list[tuple[int, str | int]] = []
+    mark = at.append if at is not None else None
     search = _TOKEN.search
     notes_possible = "[[" in text
     pos = 0
@@ -51,10 +55,16 @@ def _tokens(text: str) -> list[tuple[int, str | int]]:
         if match is None:
             if pos < len(text):
                 tokens.append((_TEXT, text[pos:]))
+                if mark:
+                    mark(pos)
             return tokens
         start, end = match.span()
         if start > pos:
             tokens.append((_TEXT, text[pos:start]))
+            if mark:
+                mark(pos)
+        if mark:
+            mark(start)
         first = text[start]
         if first == "\\":
             tokens.append((_TEXT, text[start + 1]))
@@ -75,9 +85,9 @@ def _tokens(text: str) -> list[tuple[int, str | int]]:
         pos = end
 
 
-def inline(text: str) -> tuple[str, tuple[Span, ...]]:
-    """Plain text and spans (sorted by start, end, style) of Fountain-marked-up ``text``."""
-    tokens = _tokens(text)
+def _pairs(tokens: list[tuple[int, str | int]]) -> tuple[list[tuple[int, int, int]], list[int]]:
+    """Which delimiter tokens pair up (opening index, closing index, style bit), and
+    which style bits of each token stay literal (never closed, or closed at once)."""
     literal = [0] * len(tokens)
     pairs: list[tuple[int, int, int]] = []
     opened = {_ITALIC: -1, _BOLD: -1, _UNDERLINE: -1}
@@ -105,6 +115,13 @@ def inline(text: str) -> tuple[str, tuple[Span, ...]]:
     for style, start in opened.items():
         if start >= 0:
             literal[start] |= style
+    return pairs, literal
+
+
+def inline(text: str) -> tuple[str, tuple[Span, ...]]:
+    """Plain text and spans (sorted by start, end, style) of Fountain-marked-up ``text``."""
+    tokens = _tokens(text)
+    pairs, literal = _pairs(tokens)
 
     parts: list[str] = []
     offset = 0
@@ -133,6 +150,43 @@ def inline(text: str) -> tuple[str, tuple[Span, ...]]:
         spans.append(Span(open_at[start], close_at[end], _STYLE[style]))
     spans.sort(key=lambda s: (s.start, s.end, s.style.value))
     return "".join(parts), tuple(spans)
+
+
+MARKER = "marker"
+"""The style name ``marked_ranges`` gives the markup characters themselves."""
+
+
+def marked_ranges(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Where the markup of ``text`` sits in ``text`` itself, for an editor to colour.
+
+    ``(start, end, style)`` in source offsets: each emphasis pair's whole range (markers
+    included) with the ``Style`` value, each inline note ``[[...]]`` with ``"note"``,
+    and each marker and escaping backslash with :data:`MARKER`. Reads the same
+    grammar as ``inline``, so what is coloured is what the parser takes.
+    """
+    if not has_markup(text):
+        return ()
+    at: list[int] = []
+    tokens = _tokens(text, at)
+    pairs, literal = _pairs(tokens)
+    ranges: list[tuple[int, int, str]] = []
+    for index, (kind, value) in enumerate(tokens):
+        start = at[index]
+        if kind == _NOTE:
+            assert isinstance(value, str)
+            ranges.append((start, start + len(value) + 4, Style.NOTE.value))
+        elif kind == _DELIM:
+            assert isinstance(value, int)
+            if value & ~literal[index]:
+                end = at[index + 1] if index + 1 < len(at) else len(text)
+                ranges.append((start, end, MARKER))
+        elif text[start] == "\\" and text[start + 1 : start + 2] == value:
+            ranges.append((start, start + 1, MARKER))
+    for first, last, style in pairs:
+        end = at[last + 1] if last + 1 < len(at) else len(text)
+        ranges.append((at[first], end, _STYLE[style].value))
+    ranges.sort()
+    return tuple(ranges)
 
 
 def escape(text: str) -> str:

@@ -1,0 +1,834 @@
+"""The Write room: the Fountain editor with the navigator, the formatted page and the
+statistics beside it.
+
+Typing is the only work on the GUI thread. After each pause (``PAUSE_MS``) the text is
+read once on a worker (``studio.writing.analyse``) and everything else redraws from
+that reading: colours, navigator, pages, statistics, autocomplete.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vividverse_desktop.core.changes import Subject
+from vividverse_desktop.core.resources import resource_path
+from vividverse_desktop.gui.hub import ChangeHub
+from vividverse_desktop.gui.preferences import Preferences
+from vividverse_desktop.gui.rooms.write.editor import ScriptEditor
+from vividverse_desktop.gui.rooms.write.find_bar import FindBar
+from vividverse_desktop.gui.rooms.write.my_scripts import MyScripts
+from vividverse_desktop.gui.rooms.write.navigator import Navigator
+from vividverse_desktop.gui.rooms.write.preview import PagePreview
+from vividverse_desktop.gui.rooms.write.scene_player import ScenePlayer
+from vividverse_desktop.gui.rooms.write.stats_panel import StatsPanel
+from vividverse_desktop.gui.tasks import Task, TaskRunner
+from vividverse_desktop.gui.theme import UNIT, Colours
+from vividverse_desktop.studio import writing
+from vividverse_desktop.studio.errors import StudioError
+
+PAUSE_MS = 120
+KIND_NAMES = {
+    "": "—",
+    "title_page": "Title page",
+    "boneyard": "Boneyard",
+    "scene_heading": "Scene heading",
+    "action": "Action",
+    "character": "Character",
+    "parenthetical": "Parenthetical",
+    "dialogue": "Dialogue",
+    "transition": "Transition",
+    "centered": "Centered",
+    "lyrics": "Lyrics",
+    "page_break": "Page break",
+    "section": "Section",
+    "synopsis": "Synopsis",
+    "note": "Note",
+}
+SAVE_FILTER = "Fountain (*.fountain)"
+EXPORT_FILTER = "PDF (*.pdf);;Fountain (*.fountain)"
+SAMPLE = ("samples", "night_market.fountain")
+PLACEHOLDER = (
+    "Start writing. A scene heading opens with INT. or EXT.; Tab on an empty line makes a "
+    "character cue; Enter after a cue gives dialogue.\n\nOr open a script (Ctrl+O): Fountain, "
+    "Final Draft, PDF or plain text."
+)
+
+
+def default_scene_cache() -> Path:
+    """Where scene clips and their assets are kept between requests."""
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+    return Path(base or Path.home() / ".cache" / "vividverse") / "scene-clips"
+
+
+class WriteRoom(QWidget):
+    """The room a writer spends the day in."""
+
+    focus_mode_changed = Signal(bool)
+    analysed = Signal(object)  # studio.writing.DraftAnalysis, after the room redrew from it
+    opened = Signal(str)  # the path of a file opened
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        preferences: Preferences,
+        colours: Colours,
+        parent: QWidget | None = None,
+        *,
+        hub: ChangeHub | None = None,
+        scene_cache: Path | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("room_write")
+        self.setAccessibleName("Write room")
+        self.runner = runner
+        self.preferences = preferences
+        self.path: Path | None = None
+        self.source_format = "fountain"
+        self.analysis: writing.DraftAnalysis | None = None
+        self._asked: int | None = None  # the revision being read
+        self._again = False
+        self._saved_revision = 0
+        self.focus_mode = False
+        self.display_name = ""  # a name other than the file's (a submitted script's title)
+        self.session: Any = None  # studio.session.Session once signed in
+        self.script_id = ""  # the submitted script this text is a version of
+        self.hub = hub
+        if hub is not None:
+            hub.subscribe(Subject.SCRIPTS, lambda _ids: self.refresh_my_scripts())
+            hub.subscribe(Subject.SCRIPT_VERSIONS, lambda _ids: self.refresh_my_scripts())
+            hub.subscribe(Subject.OUTBOX, lambda _ids: self.refresh_my_scripts())
+
+        self.editor = ScriptEditor(colours, self)
+        self.editor.setPlaceholderText(PLACEHOLDER)
+        self.editor.completions = self._completions
+        self.find_bar = FindBar(self.editor, self)
+        self.find_bar.hide()
+        self.navigator = Navigator(self)
+        self.my_scripts = MyScripts(self)
+        self.my_scripts.script_chosen.connect(self.open_submitted)
+        self.left = QTabWidget(self)
+        self.left.setObjectName("writeLeftTabs")
+        self.left.setAccessibleName("Scenes and my scripts")
+        self.left.setDocumentMode(True)
+        self.left.addTab(self.navigator, "Scenes")
+        self.left.addTab(self.my_scripts, "My scripts")
+        self.preview = PagePreview(self)
+        self.stats = StatsPanel(self)
+        self.side = QTabWidget(self)
+        self.side.setObjectName("writeSideTabs")
+        self.side.setDocumentMode(True)
+        self.side.setAccessibleName("Page and statistics")
+        self.side.addTab(self.preview, "Page")
+        self.side.addTab(self.stats, "Statistics")
+        self.scene_player = ScenePlayer(self)
+        self.side.addTab(self.scene_player, "Scene")
+        self.scene_cache = scene_cache or default_scene_cache()
+        self._watching: Task | None = None
+        self.last_clip: writing.SceneClip | None = None
+
+        self.title = QLabel("Untitled", self)
+        self.title.setObjectName("writeTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setWeight(font.Weight.DemiBold)
+        self.title.setFont(font)
+        self.state = QLabel("", self)
+        self.state.setObjectName("writeState")
+        self.state.setProperty("role", "muted")
+        self.element = QLabel("—", self)
+        self.element.setObjectName("writeElement")
+        self.element.setToolTip("The element under the cursor (Tab changes it)")
+        self.page = QLabel("", self)
+        self.page.setObjectName("writePage")
+        self.page.setProperty("role", "muted")
+        self.sample_button = QPushButton("Open a sample script", self)
+        self.sample_button.setObjectName("writeOpenSample")
+        self.sample_button.setToolTip("Open a short sample screenplay to try the room")
+        self.sample_button.setAccessibleName("Open a sample script")
+        self.sample_button.clicked.connect(self.open_sample)
+        self.submit_button = QPushButton("Submit for scoring", self)
+        self.submit_button.setObjectName("writeSubmit")
+        self.submit_button.setAccessibleName("Submit for scoring")
+        self.submit_button.setToolTip("Submit this script for scoring (Ctrl+Return)")
+        self.submit_button.clicked.connect(self.submit)
+
+        header = QHBoxLayout()
+        header.setContentsMargins(4 * UNIT, 2 * UNIT, 4 * UNIT, UNIT)
+        header.setSpacing(3 * UNIT)
+        header.addWidget(self.title)
+        header.addWidget(self.state)
+        header.addStretch(1)
+        header.addWidget(self.sample_button)
+        header.addWidget(self.submit_button)
+        header.addWidget(self.element)
+        header.addWidget(self.page)
+
+        centre = QWidget(self)
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.editor, 1)
+        column.addWidget(self.find_bar)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("writeSplitter")
+        self.splitter.addWidget(self.left)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.side)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setChildrenCollapsible(True)
+        saved = preferences.get("write/splitter")
+        if saved is not None:
+            self.splitter.restoreState(saved)
+        else:
+            self.splitter.setSizes([300, 640, 420])
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addLayout(header)
+        outer.addWidget(self.splitter, 1)
+
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(PAUSE_MS)
+        self._pause.timeout.connect(self.read_now)
+        self.editor.document().contentsChanged.connect(self._typed)
+        self.editor.document().modificationChanged.connect(self._show_title)
+        self.editor.cursorPositionChanged.connect(self._follow_cursor)
+        self.editor.element_changed.connect(
+            lambda kind: self.element.setText(KIND_NAMES.get(kind, kind))
+        )
+        self.editor.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.navigator.line_chosen.connect(self.go_to_line)
+        self.navigator.scene_moved.connect(self.move_scene)
+        self.preview.pages.line_clicked.connect(self.go_to_line)
+        self.stats.scene_clicked.connect(self.go_to_scene_index)
+        self.splitter.splitterMoved.connect(
+            lambda *_: self.preferences.set("write/splitter", self.splitter.saveState())
+        )
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_actions()
+        self.set_session(None)
+        self.apply_colours(colours)
+        self._show_title()
+        self.read_now()
+
+    # -- actions -------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        def a(name: str, text: str, keys: Any, slot: Any, tip: str) -> QAction:
+            action = QAction(text, self)
+            action.setObjectName(name)
+            if isinstance(keys, list):
+                action.setShortcuts([QKeySequence(k) for k in keys])
+            elif keys:
+                action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setShortcutVisibleInContextMenu(True)
+            action.setData(tip)
+            action.setStatusTip(tip)
+            shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{tip} ({shown})" if shown else tip)
+            action.triggered.connect(lambda _=False: slot())
+            self.addAction(action)
+            self.actions_by_name[name] = action
+            return action
+
+        a(
+            "actionWriteNew",
+            "&New script",
+            QKeySequence.StandardKey.New,
+            self.new_draft,
+            "Start a new script",
+        )
+        a("actionWriteSave", "&Save", QKeySequence.StandardKey.Save, self.save, "Save the script")
+        a(
+            "actionWriteSaveAs",
+            "Save &as…",
+            "Ctrl+Alt+S",
+            self.save_as,
+            "Save the script under a new name",
+        )
+        a(
+            "actionWriteSubmit",
+            "Su&bmit for scoring",
+            ["Ctrl+Return", "Ctrl+Enter"],
+            self.submit,
+            "Submit the script (or a new version of it) for scoring",
+        )
+        a(
+            "actionWriteMyScripts",
+            "&My scripts",
+            "Ctrl+Shift+M",
+            self.show_my_scripts,
+            "List the scripts you submitted",
+        )
+        a(
+            "actionWriteWatchScene",
+            "&Watch this scene",
+            ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"],
+            self.watch_scene,
+            "Render the scene under the cursor and play it beside the script",
+        )
+        a("actionWriteExport", "&Export…", "Ctrl+E", self.export, "Export as PDF or Fountain")
+        a(
+            "actionWriteFind",
+            "&Find…",
+            QKeySequence.StandardKey.Find,
+            self.find_bar.open_bar,
+            "Find in the script",
+        )
+        a(
+            "actionWriteReplace",
+            "&Replace…",
+            "Ctrl+H",
+            lambda: self.find_bar.open_bar(replace=True),
+            "Find and replace",
+        )
+        a("actionWriteFindNext", "Find &next", "F3", self.find_bar.find_next, "Find the next match")
+        a(
+            "actionWriteFindPrevious",
+            "Find pre&vious",
+            "Shift+F3",
+            self.find_bar.find_previous,
+            "Find the previous match",
+        )
+        a(
+            "actionWriteGoToScene",
+            "Go to &scene…",
+            "Ctrl+G",
+            self.ask_scene,
+            "Go to a scene by number",
+        )
+        a("actionWriteGoToPage", "Go to &page…", "Ctrl+Shift+G", self.ask_page, "Go to a page")
+        a(
+            "actionWriteBold",
+            "&Bold",
+            "Ctrl+B",
+            lambda: self.editor.emphasise("bold"),
+            "Make the selection bold (**)",
+        )
+        a(
+            "actionWriteItalic",
+            "&Italic",
+            "Ctrl+I",
+            lambda: self.editor.emphasise("italic"),
+            "Make the selection italic (*)",
+        )
+        a(
+            "actionWriteUnderline",
+            "&Underline",
+            "Ctrl+U",
+            lambda: self.editor.emphasise("underline"),
+            "Underline the selection (_)",
+        )
+        a(
+            "actionWriteZoomIn",
+            "Zoom &in",
+            ["Ctrl++", "Ctrl+="],
+            lambda: self.editor.zoom(1),
+            "Larger script text",
+        )
+        a(
+            "actionWriteZoomOut",
+            "Zoom &out",
+            "Ctrl+-",
+            lambda: self.editor.zoom(-1),
+            "Smaller script text",
+        )
+        a(
+            "actionWriteZoomReset",
+            "Actual si&ze",
+            "Ctrl+0",
+            lambda: self.editor.zoom(0),
+            "Script text at 12 pt",
+        )
+        a(
+            "actionWriteFocus",
+            "&Focus mode",
+            "Ctrl+Shift+F",
+            self.toggle_focus,
+            "Hide everything but the page",
+        )
+        a(
+            "actionWriteNavigator",
+            "Show &navigator",
+            "Ctrl+Shift+N",
+            self.toggle_navigator,
+            "Show or hide the scene navigator",
+        )
+        a(
+            "actionWriteStats",
+            "Show s&tatistics",
+            "Ctrl+Shift+I",
+            self.show_statistics,
+            "Show the statistics beside the script",
+        )
+        a(
+            "actionWritePreview",
+            "Show the pa&ge",
+            "Ctrl+Shift+P",
+            self.show_page_preview,
+            "Show the formatted page beside the script",
+        )
+
+    def room_actions(self) -> list[QAction]:
+        """The room's actions, for its menu and the command palette."""
+        return list(self.actions_by_name.values())
+
+    # -- colours -------------------------------------------------------------------
+
+    def apply_colours(self, colours: Colours) -> None:
+        """Redraw in the scheme's colours."""
+        self.editor.highlighter.set_colours(colours)
+        self.navigator.set_colours(colours)
+        self.preview.pages.set_colours(colours)
+        self.stats.set_colours(colours)
+        self.my_scripts.set_colours(colours)
+
+    # -- reading the draft ---------------------------------------------------------
+
+    def _typed(self) -> None:
+        self._pause.start()
+        self._show_title()
+
+    def read_now(self) -> None:
+        """Read the text now (after a pause in typing, or on open)."""
+        self._pause.stop()
+        if self.runner.closed:
+            return
+        if self._asked is not None:
+            self._again = True
+            return
+        document = self.editor.document()
+        self._asked = document.revision()
+        self.runner.run_work(
+            writing.analyse,
+            text=self.editor.toPlainText(),
+            owner=self,
+            on_done=self._read,
+            on_error=self._read_failed,
+            on_cancelled=self._read_cancelled,
+        )
+
+    def _read_cancelled(self) -> None:
+        self._asked = None
+
+    def _read_failed(self, error: BaseException) -> None:
+        self._asked = None
+        self.state.setText(f"Could not read the script: {error}")
+
+    def _read(self, analysis: writing.DraftAnalysis) -> None:
+        asked, self._asked = self._asked, None
+        current = self.editor.document().revision() == asked
+        if current:
+            self.editor.highlighter.apply(analysis.source)
+            self.editor.highlighter.prioritise(self.editor.first_visible_line())
+        self.analysis = analysis
+        self.navigator.set_outline(analysis.outline)
+        self.preview.pages.set_pages(analysis.screenplay, analysis.pagination)
+        self.stats.show_stats(analysis.stats)
+        if analysis.error:
+            self.state.setText(analysis.error)
+        self._follow_cursor()
+        if self._again or not current:
+            self._again = False
+            self._pause.start()
+        self.analysed.emit(analysis)
+
+    def _completions(self, kind: str, typed: str, line: int) -> tuple[str, ...]:
+        return writing.completions(self.analysis, kind, typed, line=line)
+
+    # -- following the cursor ------------------------------------------------------
+
+    def _follow_cursor(self) -> None:
+        analysis = self.analysis
+        if analysis is None:
+            return
+        line = self.editor.current_line()
+        self.navigator.follow(analysis.scene_at(line))
+        page = analysis.page_at(line)
+        total = analysis.pagination.page_count
+        self.page.setText(f"Page {page} of {total}" if page else "")
+        if self.side.currentWidget() is self.preview:
+            self.preview.show_page(page)
+
+    def _scrolled(self, _value: int) -> None:
+        self.editor.highlighter.prioritise(self.editor.first_visible_line())
+
+    def go_to_line(self, line: int) -> None:
+        """Put the cursor on 0-based source ``line``."""
+        self.editor.go_to_line(line)
+
+    def go_to_scene_index(self, scene: int) -> None:
+        """Go to the ``scene``-th scene (0-based) of the last reading."""
+        if self.analysis is not None and 0 <= scene < len(self.analysis.scene_lines):
+            self.go_to_line(self.analysis.scene_lines[scene])
+
+    def ask_scene(self) -> None:
+        """Ask for a scene number and go there."""
+        if self.analysis is None or not self.analysis.scene_lines:
+            self.state.setText("No scenes yet.")
+            return
+        numbers = [e.number for e in self.analysis.outline if e.kind == "scene"]
+        number, ok = QInputDialog.getItem(self, "Go to scene", "Scene:", numbers, 0, True)
+        if ok and number in numbers:
+            self.go_to_scene_index(numbers.index(number))
+
+    def ask_page(self) -> None:
+        """Ask for a page number and go there."""
+        if self.analysis is None or not self.analysis.pagination.page_count:
+            self.state.setText("No pages yet.")
+            return
+        total = self.analysis.pagination.page_count
+        page, ok = QInputDialog.getInt(self, "Go to page", f"Page (1–{total}):", 1, 1, total)
+        if ok:
+            self.go_to_line(self.analysis.line_of_page(page))
+
+    # -- moving scenes -------------------------------------------------------------
+
+    def move_scene(self, start: int, end: int, before: int) -> None:
+        """Move a scene's lines before line ``before`` (-1: the end), as one undo step."""
+        edit = writing.move_scene(self.editor.toPlainText(), start=start, end=end, before=before)
+        if edit is None:
+            return
+        document = self.editor.document()
+        cursor = QTextCursor(document.findBlockByNumber(edit.start))
+        cursor.beginEditBlock()
+        last = document.findBlockByNumber(edit.end - 1)
+        cursor.setPosition(last.position() + last.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText("\n".join(edit.lines))
+        cursor.endEditBlock()
+        self.go_to_line(edit.cursor_line)
+        self.read_now()
+
+    # -- panels --------------------------------------------------------------------
+
+    def toggle_focus(self) -> None:
+        """Focus mode: only the page, until asked again (or Esc from the menu)."""
+        self.focus_mode = not self.focus_mode
+        self.left.setVisible(not self.focus_mode)
+        self.side.setVisible(not self.focus_mode)
+        self.focus_mode_changed.emit(self.focus_mode)
+        self.editor.setFocus()
+
+    def toggle_navigator(self) -> None:
+        """Show or hide the navigator."""
+        visible = not (self.left.isVisible() and self.left.currentWidget() is self.navigator)
+        self.left.setVisible(visible)
+        self.left.setCurrentWidget(self.navigator)
+
+    def show_statistics(self) -> None:
+        """Show the statistics tab beside the script."""
+        self.side.show()
+        self.side.setCurrentWidget(self.stats)
+
+    def show_page_preview(self) -> None:
+        """Show the page tab beside the script."""
+        self.side.show()
+        self.side.setCurrentWidget(self.preview)
+        self._follow_cursor()
+
+    # -- files ---------------------------------------------------------------------
+
+    def _show_title(self, *_: object) -> None:
+        document = self.editor.document()
+        name = self.display_name or (self.path.name if self.path is not None else "Untitled")
+        modified = document.isModified()
+        self.title.setText(f"{name} •" if modified else name)
+        self.title.setToolTip(str(self.path) if self.path else "Not saved yet")
+        self.sample_button.setVisible(self.path is None and document.isEmpty())
+
+    def has_changes(self) -> bool:
+        """Whether the text differs from what was last saved or opened."""
+        return self.editor.document().isModified()
+
+    def open_file(self, path: Path) -> None:
+        """Open a script file (Fountain, text, Final Draft, PDF) off the GUI thread."""
+        if not self._may_discard():
+            return
+        self.state.setText(f"Opening {path.name}…")
+        self.runner.run_work(
+            writing.open_draft,
+            path=Path(path),
+            owner=self,
+            on_done=self._opened,
+            on_error=self._open_failed,
+        )
+
+    def open_sample(self) -> None:
+        """Open the bundled sample script as an unsaved copy."""
+        self.open_file(resource_path(*SAMPLE))
+
+    def _open_failed(self, error: BaseException) -> None:
+        self.state.setText(
+            str(error) if isinstance(error, StudioError) else f"Could not open: {error}"
+        )
+
+    def _opened(self, draft: writing.OpenedDraft) -> None:
+        sample = draft.path == resource_path(*SAMPLE)
+        self.load_text(
+            draft.text, path=None if sample or not draft.editable_in_place else draft.path
+        )
+        self.source_format = draft.source_format
+        notes = []
+        if sample:
+            notes.append("A sample: Save as… keeps your own copy")
+        elif not draft.editable_in_place:
+            notes.append(f"Imported from {draft.path.name}; saving writes a .fountain file")
+        notes.extend(draft.warnings[:2])
+        self.state.setText(" · ".join(notes))
+        self.opened.emit(str(draft.path))
+
+    def load_text(self, text: str, *, path: Path | None) -> None:
+        """Put ``text`` in the editor as a freshly opened document."""
+        self.path = path
+        self.display_name = ""
+        self.script_id = ""
+        self._show_submit_label()
+        with QSignalBlocker(self.editor.document()):
+            self.editor.setPlainText(text)
+        self.editor.document().setModified(False)
+        self.editor.moveCursor(QTextCursor.MoveOperation.Start)
+        self.analysis = None
+        self._show_title()
+        self.read_now()
+        self.editor.setFocus()
+
+    def new_draft(self) -> None:
+        """Start an empty, untitled script."""
+        if self._may_discard():
+            self.load_text("", path=None)
+            self.state.setText("")
+
+    def _may_discard(self) -> bool:
+        """Ask before throwing away unsaved changes; True to go on."""
+        if not self.has_changes() or self.editor.document().isEmpty():
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            "The script has changes that are not saved. Save them first?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def save(self) -> bool:
+        """Save to the script's file (asking for one if it has none); True if started."""
+        if self.path is None:
+            return self.save_as()
+        self.save_to(self.path)
+        return True
+
+    def save_as(self) -> bool:
+        """Ask where, then save there."""
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Save the script", self._suggested(".fountain"), SAVE_FILTER
+        )
+        if not chosen:
+            return False
+        path = Path(chosen)
+        if path.suffix.lower() not in (".fountain", ".spmd", ".txt"):
+            path = path.with_suffix(".fountain")
+        self.save_to(path)
+        return True
+
+    def _suggested(self, suffix: str) -> str:
+        if self.path is not None:
+            return str(self.path.with_suffix(suffix))
+        title = self.analysis.screenplay.title if self.analysis else ""
+        return (title or "Untitled") + suffix
+
+    def save_to(self, path: Path) -> None:
+        """Write the text to ``path`` atomically, on a worker."""
+        from vividverse_desktop.studio.scripts import write_atomically
+
+        revision = self.editor.document().revision()
+        self.state.setText(f"Saving {path.name}…")
+
+        def saved(_result: object) -> None:
+            self.path = path
+            self.display_name = ""
+            if self.editor.document().revision() == revision:
+                self.editor.document().setModified(False)
+            self.state.setText(f"Saved {path.name}")
+            self._show_title()
+
+        self.runner.run_work(
+            write_atomically,
+            path,
+            self.editor.toPlainText().encode("utf-8"),
+            owner=self,
+            on_done=saved,
+            on_error=lambda error: self.state.setText(str(error)),
+        )
+
+    def export(self) -> None:
+        """Export the script as PDF or Fountain."""
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Export the script", self._suggested(".pdf"), EXPORT_FILTER
+        )
+        if chosen:
+            self.export_to(Path(chosen))
+
+    def export_to(self, path: Path, **options: Any) -> None:
+        """Export the current text to ``path`` (by its suffix), on a worker."""
+        self.state.setText(f"Exporting {path.name}…")
+        self.runner.run_work(
+            writing.export_text,
+            text=self.editor.toPlainText(),
+            output=path,
+            owner=self,
+            on_done=lambda done: self.state.setText(
+                f"Exported {done.path.name} ({done.pages} pages)"
+                if done.pages
+                else f"Exported {done.path.name}"
+            ),
+            on_error=lambda error: self.state.setText(str(error)),
+            **options,
+        )
+
+    # -- submitting ----------------------------------------------------------------
+
+    def set_session(self, session: Any) -> None:
+        """The signed-in session (None when signed out): submitting and My scripts use it."""
+        self.session = session
+        self.submit_button.setEnabled(session is not None)
+        self.submit_button.setToolTip(
+            "Submit this script for scoring (Ctrl+Return)"
+            if session is not None
+            else "Sign in to submit scripts"
+        )
+        self.refresh_my_scripts()
+
+    def show_my_scripts(self) -> None:
+        """Show the My scripts tab."""
+        self.left.show()
+        self.left.setCurrentWidget(self.my_scripts)
+        self.my_scripts.list.setFocus()
+
+    def refresh_my_scripts(self) -> None:
+        """Read the writer's scripts from the store (database lane)."""
+        session = self.session
+        if session is None or self.runner.closed:
+            self.my_scripts.show_scripts(())
+            return
+        self.runner.run_db(
+            writing.my_scripts,
+            store=session.store,
+            author_id=session.user_id,
+            owner=self,
+            on_done=self.my_scripts.show_scripts,
+            on_error=lambda error: self.state.setText(f"My scripts: {error}"),
+        )
+
+    def submit(self) -> None:
+        """Submit the text: a new script, or a new version of the one it came from."""
+        session = self.session
+        if session is None:
+            self.state.setText("Sign in to submit: the outbox belongs to an account.")
+            return
+        revision = self.script_id
+        self.state.setText("Submitting…")
+
+        def done(submitted: Any) -> None:
+            self.script_id = submitted.script_id
+            if self.hub is not None:
+                self.hub.publish(submitted.changes)
+            what = "A new version is" if revision else "The script is"
+            self.state.setText(f"{what} in the outbox; it is sent on the next sync.")
+            self._show_submit_label()
+
+        self.runner.run_db(
+            writing.submit_draft,
+            store=session.store,
+            user_id=session.user_id,
+            text=self.editor.toPlainText(),
+            script_id=revision,
+            owner=self,
+            on_done=done,
+            on_error=lambda error: self.state.setText(str(error)),
+        )
+
+    def _show_submit_label(self) -> None:
+        label = "Submit new version" if self.script_id else "Submit for scoring"
+        self.submit_button.setText(label)
+        self.submit_button.setAccessibleName(label)
+
+    def open_submitted(self, script: Any) -> None:
+        """Open the latest version of a submitted script, to read or revise."""
+        session = self.session
+        if session is None or not self._may_discard():
+            return
+
+        def opened(text: str) -> None:
+            self.load_text(text, path=None)
+            self.script_id = script.id
+            self._show_submit_label()
+            self.display_name = f"{script.title} (version {script.versions})"
+            self._show_title()
+            self.state.setText("Edit and submit a new version; earlier versions stay as they are.")
+
+        self.runner.run_db(
+            writing.version_text,
+            store=session.store,
+            version_id=script.latest_version_id,
+            owner=self,
+            on_done=opened,
+            on_error=lambda error: self.state.setText(str(error)),
+        )
+
+    # -- watching a scene ----------------------------------------------------------
+
+    def watch_scene(self) -> None:
+        """Render the scene under the cursor (keyless providers) and play it."""
+        if self._watching is not None and not self._watching.is_finished:
+            self._watching.cancel("a newer scene was asked for")
+        line = self.editor.current_line()
+        heading = "the scene"
+        if self.analysis is not None:
+            index = self.analysis.scene_at(line)
+            if index >= 0:
+                heading = f"scene {self.analysis.stats.scenes[index].number}"
+        self.side.show()
+        self.side.setCurrentWidget(self.scene_player)
+        self.scene_player.rendering(heading)
+
+        def done(clip: writing.SceneClip) -> None:
+            self.last_clip = clip
+            how = f"made in {clip.seconds:.1f} s" if clip.made else "unchanged since last time"
+            self.scene_player.play(clip.path, f"Scene {clip.number}: {clip.heading} ({how})")
+
+        self._watching = self.runner.run_work(
+            writing.watch_scene,
+            text=self.editor.toPlainText(),
+            line=line,
+            cache_dir=self.scene_cache,
+            owner=self,
+            on_done=done,
+            on_error=lambda error: self.scene_player.caption.setText(str(error)),
+        )
