@@ -131,7 +131,7 @@ class Transport(QWidget):
         self.refresh()
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(70 * UNIT, super().minimumSizeHint().height())
+        return QSize(56 * UNIT, super().minimumSizeHint().height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
