@@ -7,7 +7,7 @@ import platform
 import sys
 import time
 
-BENCHMARKS = ("parse", "pdf_import", "render", "stitch", "sync", "server", "ui")
+BENCHMARKS = ("parse", "pdf_import", "render", "stitch", "sync", "server", "ui", "player")
 
 
 def main(argv: list[str]) -> int:

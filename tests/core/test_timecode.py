@@ -116,3 +116,47 @@ def test_seeking_aims_at_the_middle_of_the_frame() -> None:
     """At 24 fps frame 1 spans 41.67-83.33 ms: the seek aims at 62 ms, not 41."""
     assert FrameRate.of(24).seek_ms(1) == 62
     assert FrameRate.of(29.97).seek_ms(0) == 16
+
+
+@pytest.mark.parametrize(
+    ("value", "drop_frame", "label_of_frame_1800"),
+    [
+        (23.976, False, "00:01:15:00"),
+        (24, False, "00:01:15:00"),
+        (25, False, "00:01:12:00"),
+        (29.97, True, "00:01:00;02"),
+        (30, False, "00:01:00:00"),
+        (50, False, "00:00:36:00"),
+        (59.94, True, "00:00:30;00"),
+        (60, False, "00:00:30:00"),
+    ],
+)
+def test_conventional_rates_count_drop_frame_only_at_ntsc_broadcast_rates(
+    value: float, drop_frame: bool, label_of_frame_1800: str
+) -> None:
+    """The review player's rates: DF at 29.97 and 59.94, stated in the label's ';'."""
+    rate = FrameRate.conventional(value)
+    assert rate.drop_frame is drop_frame
+    assert rate.timecode(1800) == label_of_frame_1800
+    assert rate.frame_of(label_of_frame_1800) == 1800
+
+
+@pytest.mark.parametrize(
+    ("value", "ms", "frame"),
+    [
+        (23.976, 1001, 24),
+        (23.976, 1000, 23),
+        (25, 40, 1),
+        (25, 39, 0),
+        (50, 20, 1),
+        (60, 17, 1),
+        (60, 16, 0),
+        (29.97, 1001, 30),
+        (29.97, 1000, 29),
+    ],
+)
+def test_player_positions_name_the_frame_whose_span_holds_them(
+    value: float, ms: int, frame: int
+) -> None:
+    """A position on a frame's boundary is that frame; a millisecond before is the one before."""
+    assert FrameRate.of(value).frame_at_ms(ms) == frame

@@ -61,6 +61,13 @@ class FrameRate:
             exact = Fraction(round(exact))
         return cls(exact.numerator, exact.denominator, drop_frame)
 
+    @classmethod
+    def conventional(cls, value: float | str | Fraction) -> FrameRate:
+        """The rate for ``value`` with the timecode broadcast uses: drop-frame at 29.97
+        and 59.94, non-drop at every other rate."""
+        rate = cls.of(value)
+        return cls(rate.num, rate.den, drop_frame=rate.dropped_per_minute > 0)
+
     @property
     def fps(self) -> float:
         """Frames per second as a float (for display and players that want one)."""

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QWidget
 
+from vividverse_desktop.core.timecode import FrameRate
 from vividverse_desktop.core.workflow import Role
 from vividverse_desktop.gui.app import application, build_shell
 from vividverse_desktop.gui.dialogs.sign_in import SignInDialog
+from vividverse_desktop.gui.main_window import MainWindow
 from vividverse_desktop.gui.preferences import Preferences
 from vividverse_desktop.gui.rooms import ROOMS
 from vividverse_desktop.gui.widgets.sync_status import SyncStatusView
+from vividverse_desktop.studio.screening import make_frame_code_film
 from vividverse_desktop.studio.session import Account
 
 SIZES = ((1366, 768), (1920, 1080))
@@ -49,6 +53,47 @@ def save(widget: QWidget, path: Path) -> Path:
     if not widget.grab().save(str(path), "PNG"):
         raise OSError(f"could not write {path}")
     return path
+
+
+def wait_for(predicate: Callable[[], bool], ms: int = 10_000) -> bool:
+    """Run the event loop until ``predicate()`` holds or ``ms`` pass (timers stopped after)."""
+    loop = QEventLoop()
+    tick, deadline = QTimer(), QTimer()
+    tick.timeout.connect(lambda: loop.quit() if predicate() else None)
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
+    tick.start(10)
+    deadline.start(ms)
+    if not predicate():
+        loop.exec()
+    tick.stop()
+    deadline.stop()
+    return predicate()
+
+
+def _screen_a_film(window: MainWindow, folder: Path) -> None:
+    """Open a small frame-code film with three scenes in the Screening Room, paused in the
+    second scene with an in-out range marked."""
+    from vividverse_desktop.gui.rooms.screening import ScreeningRoom
+
+    path = make_frame_code_film(
+        path=folder / "frame-code-film.mp4",
+        rate=FrameRate.conventional(24),
+        frames=96,
+        chapters=(("INT. KITCHEN - DAY", 0), ("EXT. ROOF - NIGHT", 30), ("INT. CAR - LATER", 66)),
+        width=480,
+        height=264,
+    )
+    window.open_file(path)
+    room = window.pages["screening"]
+    if not isinstance(room, ScreeningRoom):
+        return
+    wait_for(lambda: room.player.is_open and room.facts is not None)
+    room.player.set_in(34)
+    room.player.set_out(52)
+    room.player.seek(41)
+    wait_for(lambda: room.player.frame == 41)
+    window.show_room("write")
 
 
 def _open_sample(write: QWidget) -> None:
@@ -96,6 +141,7 @@ def take_all(out: Path) -> list[Path]:
             SyncStatusView(online=True, last_sync=datetime.now().replace(hour=9, minute=41))
         )
         window.show()
+        _screen_a_film(window, Path(tmp))
         write = window.pages["write"]
         _open_sample(write)
         for scheme in SCHEMES:

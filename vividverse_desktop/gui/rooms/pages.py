@@ -3,6 +3,7 @@ placeholder; a room with actions of its own gets a menu beside the shell's."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMenu, QWidget
@@ -13,6 +14,7 @@ from vividverse_desktop.gui.rooms.placeholder import PlaceholderRoom
 if TYPE_CHECKING:
     from vividverse_desktop.gui.main_window import MainWindow
 
+log = logging.getLogger(__name__)
 ROOM_MENUS = {"write": "S&cript"}
 
 
@@ -32,7 +34,17 @@ def build_page(room: RoomInfo, window: MainWindow) -> QWidget:
         page.focus_mode_changed.connect(lambda on: window.sidebar.setVisible(not on))
         _add_menu(window, ROOM_MENUS[room.key], page.room_actions())
         return page
-    return PlaceholderRoom(room, window.actions.get(room.first_action), window.stack)
+    action = window.actions.get(room.first_action)
+    if room.key == "screening":
+        try:  # QtMultimedia needs libpulse0 on Linux even to import
+            from vividverse_desktop.gui.rooms.screening import ScreeningRoom
+        except ImportError:
+            log.exception("the Screening Room needs QtMultimedia, which did not load")
+        else:
+            return ScreeningRoom(
+                room, runner=window.runner, hub=window.hub, open_action=action, parent=window.stack
+            )
+    return PlaceholderRoom(room, action, window.stack)
 
 
 def _add_menu(window: MainWindow, title: str, actions: list) -> None:  # type: ignore[type-arg]

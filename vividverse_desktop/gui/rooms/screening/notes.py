@@ -1,0 +1,388 @@
+"""The notes beside the film: pinned to a frame or a range of a published film, listed with
+frame and timecode; click one to see its frame; resolve or reopen.
+
+Everything goes through studio.review on the task runner's database lane; the list
+refreshes from the change hub (a sync bringing a colleague's note shows it at once).
+Notes belong to a movie record: a film opened from disk is tied to one by choosing it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vividverse_desktop.core.changes import Subject
+from vividverse_desktop.core.timecode import FrameRate
+from vividverse_desktop.gui.hub import ChangeHub
+from vividverse_desktop.gui.rooms.screening.timeline import Marker
+from vividverse_desktop.gui.tasks import TaskRunner
+from vividverse_desktop.gui.theme import UNIT
+from vividverse_desktop.studio import review
+from vividverse_desktop.studio.errors import StudioError
+
+if TYPE_CHECKING:
+    from vividverse_desktop.studio.session import Session
+
+NOTE_ROLE = Qt.ItemDataRole.UserRole
+
+
+class NoteField(QPlainTextEdit):
+    """The note being written: it keeps every key it gets (the film never moves while
+    typing); Ctrl+Enter adds the note, Escape hands the keys back to the player."""
+
+    submitted = Signal()
+    left = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.left.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+        event.accept()
+
+
+class NotesPanel(QWidget):
+    """The film's notes and the field to add one at the frame shown."""
+
+    note_chosen = Signal(int, object)  # a note was clicked: its frame and last frame (or None)
+    markers_changed = Signal(object)  # tuple[Marker, ...]
+    movie_changed = Signal(str)  # the movie the notes belong to ("" for none)
+    done_typing = Signal()  # Escape in the field
+
+    def __init__(self, runner: TaskRunner, hub: ChangeHub, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("screeningNotesPanel")
+        self.runner = runner
+        self.hub = hub
+        self.session: Session | None = None
+        self.movie_id = ""
+        self.views: tuple[review.NoteView, ...] = ()
+        self.frame = 0
+        self.frame_end: int | None = None
+        self.rate = FrameRate.of(24)
+        self._movies: tuple[review.MovieView, ...] = ()
+        self._unsubscribe = [
+            hub.subscribe(Subject.REVIEW_NOTES, lambda _ids: self.refresh_notes()),
+            hub.subscribe(Subject.MOVIES, lambda _ids: self.refresh_movies()),
+            hub.subscribe(Subject.SCRIPTS, lambda _ids: self.refresh_movies()),
+        ]
+        self.destroyed.connect(lambda: [stop() for stop in self._unsubscribe])
+
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2 * UNIT)
+        heading = QLabel("Notes", self)
+        heading.setProperty("role", "heading")
+        font = heading.font()
+        font.setWeight(font.Weight.DemiBold)
+        heading.setFont(font)
+        column.addWidget(heading)
+        row = QHBoxLayout()
+        label = QLabel("Film:", self)
+        row.addWidget(label)
+        self.film_choice = QComboBox(self)
+        self.film_choice.setObjectName("screeningFilmChoice")
+        self.film_choice.setAccessibleName("The published film these notes belong to")
+        self.film_choice.setToolTip("Notes belong to a published film: choose which film this is")
+        label.setBuddy(self.film_choice)
+        self.film_choice.currentIndexChanged.connect(self._film_chosen)
+        row.addWidget(self.film_choice, 1)
+        column.addLayout(row)
+
+        self.list = QListWidget(self)
+        self.list.setObjectName("screeningNotes")
+        self.list.setAccessibleName("Notes on this film")
+        self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(True)
+        self.list.itemClicked.connect(self._note_clicked)
+        self.list.itemActivated.connect(self._note_clicked)
+        self.list.currentItemChanged.connect(lambda *_: self._selection_changed())
+        column.addWidget(self.list, 1)
+        self.empty = QLabel(self)
+        self.empty.setObjectName("screeningNotesEmpty")
+        self.empty.setProperty("role", "muted")
+        self.empty.setWordWrap(True)
+        column.addWidget(self.empty)
+
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        self.resolve_button = QPushButton("Resolve", self)
+        self.resolve_button.setObjectName("screeningResolve")
+        self.resolve_button.setAccessibleName("Resolve or reopen the chosen note")
+        self.resolve_button.setToolTip("Mark the chosen note resolved (or open it again)")
+        self.resolve_button.clicked.connect(self.toggle_resolved)
+        actions.addWidget(self.resolve_button)
+        column.addLayout(actions)
+
+        self.field = NoteField(self)
+        self.field.setObjectName("screeningNoteText")
+        self.field.setAccessibleName("New note")
+        self.field.setTabChangesFocus(True)
+        self.field.setFixedHeight(18 * UNIT)
+        self.field.left.connect(self.done_typing)
+        column.addWidget(self.field)
+        submit = QShortcut(QKeySequence("Ctrl+Return"), self.field)
+        submit.setContext(Qt.ShortcutContext.WidgetShortcut)
+        submit.activated.connect(self.add_note)
+        self.add_button = QPushButton(self)
+        self.add_button.setObjectName("screeningAddNote")
+        self.add_button.setAccessibleName("Add the note at the frame shown")
+        self.add_button.clicked.connect(self.add_note)
+        column.addWidget(self.add_button)
+        self.message = QLabel(self)
+        self.message.setObjectName("screeningNotesMessage")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        column.addWidget(self.message)
+
+        # Approve / request changes go here (the movie decision: another change brings it).
+        self.decisions = QWidget(self)
+        self.decisions.setObjectName("screeningDecisions")
+        self.decision_row = QHBoxLayout(self.decisions)
+        self.decision_row.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.decisions)
+        self._fill_films()
+        self._show_state()
+
+    # -- the session, the film, the frame --------------------------------------------------
+
+    def set_session(self, session: Session | None) -> None:
+        """Use ``session``'s store (None: signed out)."""
+        self.session = session
+        self._movies = ()
+        self.views = ()
+        self.movie_id = ""
+        self._fill_films()
+        self._fill_notes()
+        self.refresh_movies()
+
+    def choose_movie(self, movie_id: str) -> None:
+        """Pin notes to ``movie_id`` (chosen in the list once the films are read)."""
+        self.movie_id = movie_id
+        self._fill_films()
+        self.refresh_notes()
+        self.movie_changed.emit(movie_id)
+
+    def set_where(self, frame: int, frame_end: int | None, rate: FrameRate) -> None:
+        """Where a new note goes: the frame shown, or the in-out range."""
+        self.frame, self.frame_end, self.rate = frame, frame_end, rate
+        self._show_state()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def refresh_movies(self) -> None:
+        """Read the films held here."""
+        session = self.session
+        if session is None:
+            return
+        self.runner.run_db(
+            review.movies,
+            store=session.store,
+            on_done=lambda movies: self._movies_read(session, movies),
+            owner=self,
+        )
+
+    def _movies_read(self, read_for: Session, movies: tuple[review.MovieView, ...]) -> None:
+        if read_for is self.session:
+            self._movies = movies
+            self._fill_films()
+
+    def refresh_notes(self) -> None:
+        """Read the chosen film's notes."""
+        session, movie_id = self.session, self.movie_id
+        if session is None or not movie_id:
+            self.views = ()
+            self._fill_notes()
+            return
+        self.runner.run_db(
+            review.notes,
+            store=session.store,
+            movie_id=movie_id,
+            viewer_id=session.user_id,
+            on_done=lambda views: self._notes_read(session, movie_id, views),
+            on_error=self._failed,
+            owner=self,
+        )
+
+    def _notes_read(
+        self, session: Session, movie_id: str, views: tuple[review.NoteView, ...]
+    ) -> None:
+        if session is self.session and movie_id == self.movie_id:
+            self.views = views
+            self._fill_notes()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def add_note(self) -> None:
+        """Pin the field's text to the frame shown (or the range)."""
+        session, movie_id = self.session, self.movie_id
+        text = self.field.toPlainText().strip()
+        if session is None or not movie_id or not text:
+            self._say("Write the note first." if movie_id else self._why_no_notes())
+            return
+        self.add_button.setEnabled(False)
+        self.runner.run_db(
+            review.add_note,
+            store=session.store,
+            user_id=session.user_id,
+            movie_id=movie_id,
+            frame=self.frame,
+            frame_end=self.frame_end,
+            rate=self.rate,
+            text=text,
+            on_done=self._added,
+            on_error=self._failed,
+            owner=self,
+        )
+
+    def _added(self, saved: review.SavedNote) -> None:
+        self.field.clear()
+        self._say("")
+        self._show_state()
+        self.hub.publish(saved.changes)
+
+    def toggle_resolved(self) -> None:
+        """Resolve the chosen note, or reopen it when it is resolved."""
+        view = self.current_note()
+        session = self.session
+        if view is None or session is None:
+            return
+        status = review.NoteStatus.OPEN if view.resolved else review.NoteStatus.RESOLVED
+        self.runner.run_db(
+            review.set_note_status,
+            store=session.store,
+            user_id=session.user_id,
+            roles=session.roles,
+            note_id=view.note.id,
+            status=status,
+            on_done=lambda saved: self.hub.publish(saved.changes),
+            on_error=self._failed,
+            owner=self,
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self._show_state()
+        if isinstance(error, StudioError):
+            self._say(error.message)
+        else:
+            self._say(f"Something went wrong: {error}")
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def current_note(self) -> review.NoteView | None:
+        """The note chosen in the list."""
+        item = self.list.currentItem()
+        if item is None:
+            return None
+        note_id = item.data(NOTE_ROLE)
+        return next((v for v in self.views if v.note.id == note_id), None)
+
+    def _fill_films(self) -> None:
+        choice = self.film_choice
+        choice.blockSignals(True)
+        choice.clear()
+        choice.addItem("Not a published film", "")
+        for view in self._movies:
+            choice.addItem(f"{view.title} ({view.movie.status})", view.movie.id)
+        index = choice.findData(self.movie_id)
+        if index < 0 and self.movie_id:
+            choice.addItem(self.movie_id, self.movie_id)
+            index = choice.count() - 1
+        choice.setCurrentIndex(max(index, 0))
+        choice.setEnabled(self.session is not None)
+        choice.blockSignals(False)
+
+    def _film_chosen(self, index: int) -> None:
+        movie_id = self.film_choice.itemData(index) or ""
+        if movie_id != self.movie_id:
+            self.choose_movie(movie_id)
+
+    def _fill_notes(self) -> None:
+        chosen = self.current_note()
+        self.list.clear()
+        for view in self.views:
+            note = view.note
+            where = note.timecode
+            if note.frame_end is not None and note.frame_end != note.frame:
+                where += f" – {view.rate.timecode(note.frame_end)}"
+            state = "resolved" if view.resolved else "open"
+            frames = f"frame {note.frame}" + (
+                f"–{note.frame_end}" if note.frame_end is not None else ""
+            )
+            item = QListWidgetItem(
+                f"{where}  ·  {frames}  ·  {state}\n{note.text}\n— {view.author}"
+            )
+            item.setData(NOTE_ROLE, note.id)
+            item.setToolTip(note.text)
+            self.list.addItem(item)
+            if chosen is not None and chosen.note.id == note.id:
+                self.list.setCurrentItem(item)
+        self.markers_changed.emit(
+            tuple(
+                Marker(
+                    v.note.id,
+                    v.note.frame,
+                    v.note.frame_end if v.note.frame_end is not None else v.note.frame,
+                    v.resolved,
+                    f"{v.note.timecode} — {v.note.text}",
+                )
+                for v in self.views
+            )
+        )
+        self._show_state()
+
+    def _note_clicked(self, item: QListWidgetItem) -> None:
+        view = next((v for v in self.views if v.note.id == item.data(NOTE_ROLE)), None)
+        if view is not None:
+            self.note_chosen.emit(view.note.frame, view.note.frame_end)
+
+    def _selection_changed(self) -> None:
+        view = self.current_note()
+        self.resolve_button.setEnabled(view is not None)
+        self.resolve_button.setText("Reopen" if view is not None and view.resolved else "Resolve")
+
+    def _why_no_notes(self) -> str:
+        if self.session is None:
+            return "Sign in to keep notes: notes belong to published films."
+        return "Notes belong to a published film: choose above which film this is."
+
+    def _show_state(self) -> None:
+        able = self.session is not None and bool(self.movie_id)
+        where = self.rate.timecode(self.frame)
+        if self.frame_end is not None and self.frame_end != self.frame:
+            where += f" – {self.rate.timecode(self.frame_end)}"
+        self.add_button.setText(f"Add note at {where}")
+        self.add_button.setToolTip(
+            "Pin the note to the frame shown, or to the in-out range (Ctrl+Enter)"
+        )
+        self.add_button.setEnabled(able)
+        self.field.setEnabled(able)
+        self.field.setPlaceholderText(
+            f"A note on {where}… (Ctrl+Enter adds it, Esc goes back to the film)"
+            if able
+            else self._why_no_notes()
+        )
+        if not able:
+            self.empty.setText(self._why_no_notes())
+        elif not self.views:
+            self.empty.setText("No notes on this film yet. Pause on a frame and write one below.")
+        self.empty.setVisible(not able or not self.views)
+        self._selection_changed()

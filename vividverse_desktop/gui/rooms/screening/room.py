@@ -1,0 +1,293 @@
+"""The Screening Room: the film as large as the window allows, the transport and timeline
+under it, the scenes (chapters) and the notes beside it.
+
+The player keeps the keyboard focus so a reviewer's keys work at once; clicking the
+timeline, a scene or a note shows that frame and hands the focus back to the player.
+The film's exact rate, frame count and chapters are read by studio.screening on the
+task runner's work pool; until they arrive the decoder's own figures stand in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vividverse_desktop.gui.hub import ChangeHub
+from vividverse_desktop.gui.rooms import RoomInfo
+from vividverse_desktop.gui.rooms.screening.notes import NotesPanel
+from vividverse_desktop.gui.rooms.screening.player import Player
+from vividverse_desktop.gui.rooms.screening.timeline import Timeline
+from vividverse_desktop.gui.rooms.screening.transport import Transport
+from vividverse_desktop.gui.tasks import TaskRunner
+from vividverse_desktop.gui.theme import UNIT, Colours
+from vividverse_desktop.studio import screening
+from vividverse_desktop.studio.errors import StudioError
+
+if TYPE_CHECKING:
+    from vividverse_desktop.studio.session import Session
+
+EMPTY = (
+    "No film open yet. Open a film (Ctrl+O) or drop one here to watch it, step through it "
+    "frame by frame and pin notes to its frames."
+)
+
+
+class ScreeningRoom(QWidget):
+    """Player, transport, timeline, scenes and notes for one film at a time."""
+
+    def __init__(
+        self,
+        room: RoomInfo,
+        *,
+        runner: TaskRunner,
+        hub: ChangeHub,
+        open_action: QAction | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.room = room
+        self.runner = runner
+        self.facts: screening.FilmFacts | None = None
+        self.opened: Path | None = None
+        self.setObjectName(f"room_{room.key}")
+        self.setAccessibleName(f"{room.title} room")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4 * UNIT, 2 * UNIT, 4 * UNIT, 2 * UNIT)
+        outer.setSpacing(2 * UNIT)
+
+        header = QHBoxLayout()
+        title = QLabel(room.title, self)
+        title.setProperty("role", "title")
+        title.setObjectName(f"{room.key}Title")
+        header.addWidget(title)
+        self.film_label = QLabel(self)
+        self.film_label.setObjectName("screeningFilmName")
+        self.film_label.setProperty("role", "muted")
+        header.addWidget(self.film_label, 1)
+        self.open_button = QPushButton(room.action_label, self)
+        self.open_button.setObjectName(f"{room.key}FirstAction")
+        self.open_button.setAccessibleName("Open a film")
+        self.open_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        if open_action is not None:
+            keys = open_action.shortcut().toString()
+            self.open_button.setToolTip(f"Open a film from disk ({keys})" if keys else "")
+            self.open_button.clicked.connect(open_action.trigger)
+        else:
+            self.open_button.hide()
+        header.addWidget(self.open_button)
+        outer.addLayout(header)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("screeningSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        outer.addWidget(self.splitter, 1)
+
+        self.stage = QWidget(self.splitter)
+        self.stage.setObjectName("screeningStage")
+        self.stage.setWindowTitle("Screening Room — Vividverse")
+        stage = QVBoxLayout(self.stage)
+        stage.setContentsMargins(0, 0, 0, 0)
+        stage.setSpacing(UNIT)
+        self.player = Player(self.stage)
+        self.player.message = EMPTY
+        stage.addWidget(self.player, 1)
+        self.transport = Transport(self.player, self.stage)
+        stage.addWidget(self.transport)
+        self.timeline = Timeline(self.stage)
+        stage.addWidget(self.timeline)
+        self.splitter.addWidget(self.stage)
+
+        side = QSplitter(Qt.Orientation.Vertical, self.splitter)
+        side.setObjectName("screeningSide")
+        scenes_box = QWidget(side)
+        scenes = QVBoxLayout(scenes_box)
+        scenes.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel("Scenes", scenes_box)
+        font = heading.font()
+        font.setWeight(font.Weight.DemiBold)
+        heading.setFont(font)
+        scenes.addWidget(heading)
+        self.scenes = QListWidget(scenes_box)
+        self.scenes.setObjectName("screeningScenes")
+        self.scenes.setAccessibleName("Scenes of the film (its chapters)")
+        self.scenes.itemClicked.connect(self._scene_clicked)
+        self.scenes.itemActivated.connect(self._scene_clicked)
+        scenes.addWidget(self.scenes, 1)
+        self.notes = NotesPanel(runner, hub, side)
+        side.addWidget(scenes_box)
+        side.addWidget(self.notes)
+        side.setSizes([200, 500])
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([900, 340])
+
+        self.player.frame_shown.connect(self._frame_shown)
+        self.player.changed.connect(self._player_changed)
+        self.player.failed.connect(self._say)
+        self.player.fullscreen_requested.connect(self.toggle_fullscreen)
+        self.timeline.seek_requested.connect(self._timeline_seek)
+        self.notes.note_chosen.connect(self._note_chosen)
+        self.notes.markers_changed.connect(self.timeline.set_markers)
+        self.notes.done_typing.connect(self.focus_player)
+        self._show_scenes()
+
+    # -- seams for the shell -----------------------------------------------------------------
+
+    def open_file(self, path: Path) -> None:
+        """Open a film from disk paused on its first frame, the player focused."""
+        path = Path(path)
+        self.opened = path
+        self.facts = None
+        self.film_label.setText(path.name)
+        self.film_label.setToolTip(str(path))
+        self.player.open(path)
+        self.timeline.set_film(0, ())
+        self._show_scenes()
+        self.focus_player()
+        self.runner.run_work(
+            screening.film_facts,
+            path=path,
+            on_done=lambda facts: self._facts_read(path, facts),
+            on_error=lambda error: self._facts_failed(path, error),
+            owner=self,
+        )
+
+    def open_movie(self, movie_id: str, path: Path) -> None:
+        """Open a published film's copy at ``path`` with its notes."""
+        self.open_file(path)
+        self.notes.choose_movie(movie_id)
+
+    def set_session(self, session: Session | None) -> None:
+        """The signed-in account whose store holds the films and notes (None: none)."""
+        self.notes.set_session(session)
+
+    def apply_colours(self, colours: Colours) -> None:
+        """Redraw in the scheme's colours."""
+        self.transport.apply_colours(colours)
+        self.timeline.apply_colours(colours)
+
+    def focus_player(self) -> None:
+        """Give the keyboard to the player."""
+        self.player.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def toggle_fullscreen(self) -> None:
+        """Show the stage (picture, transport, timeline) on the whole screen, or back."""
+        if not self.player.fullscreen:
+            self.stage.setParent(None)
+            self.stage.setWindowFlag(Qt.WindowType.Window, True)
+            self.stage.showFullScreen()
+            self.player.fullscreen = True
+        else:
+            self.stage.showNormal()
+            self.stage.setWindowFlag(Qt.WindowType.Window, False)
+            self.splitter.insertWidget(0, self.stage)
+            self.stage.show()
+            self.player.fullscreen = False
+            self.window().activateWindow()
+        self.focus_player()
+
+    # -- the film's facts --------------------------------------------------------------------
+
+    def _facts_read(self, path: Path, facts: screening.FilmFacts) -> None:
+        if path != self.opened:
+            return
+        self.facts = facts
+        self.player.set_facts(facts.rate, facts.frames)
+        self.timeline.set_film(facts.frames, facts.chapters)
+        self._show_scenes()
+
+    def _facts_failed(self, path: Path, error: BaseException) -> None:
+        if path != self.opened:
+            return
+        why = error.message if isinstance(error, StudioError) else str(error)
+        self._say(f"{why} The player's own reading of the film is used.")
+
+    def _say(self, text: str) -> None:
+        self.film_label.setText(f"{self.opened.name if self.opened else ''} — {text}")
+
+    # -- following the player ----------------------------------------------------------------
+
+    def _frame_shown(self, frame: int) -> None:
+        self.timeline.set_playhead(frame)
+        self._where_changed()
+        self._highlight_scene(frame)
+
+    def _player_changed(self) -> None:
+        if self.facts is None and self.player.frames != self.timeline.frames:
+            self.timeline.set_film(self.player.frames, ())
+        self.timeline.set_range(self.player.in_frame, self.player.out_frame)
+        self._where_changed()
+
+    def _where_changed(self) -> None:
+        p = self.player
+        frame = max(p.frame, 0)
+        if p.in_frame is not None and p.out_frame is not None:
+            self.notes.set_where(p.in_frame, p.out_frame, p.rate)
+        else:
+            self.notes.set_where(frame, None, p.rate)
+
+    def _timeline_seek(self, frame: int) -> None:
+        self.player.seek(frame)
+        self.focus_player()
+
+    def _note_chosen(self, frame: int, frame_end: int | None) -> None:
+        """Show the note's frame; a range note becomes the in-out range, so Space loops it."""
+        self.player.pause()
+        if frame_end is not None and frame_end > frame:
+            self.player.set_in(frame)
+            self.player.set_out(frame_end)
+        self.player.seek(frame)
+        self.focus_player()
+
+    # -- scenes --------------------------------------------------------------------------------
+
+    def _show_scenes(self) -> None:
+        self.scenes.clear()
+        chapters = self.facts.chapters if self.facts is not None else ()
+        rate = self.player.rate
+        for chapter in chapters:
+            item = QListWidgetItem(
+                f"{chapter.index + 1}. {chapter.title}\n{rate.timecode(chapter.first)}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, chapter.first)
+            item.setToolTip(
+                f"{chapter.title}: frames {chapter.first}–{chapter.last} (click to jump)"
+            )
+            self.scenes.addItem(item)
+        if not chapters:
+            item = QListWidgetItem(
+                "This film has no chapters." if self.facts is not None else "No film open."
+            )
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.scenes.addItem(item)
+        self._highlight_scene(max(self.player.frame, 0))
+
+    def _highlight_scene(self, frame: int) -> None:
+        if self.facts is None:
+            return
+        chapter = self.facts.chapter_at(frame)
+        row = chapter.index if chapter is not None else -1
+        if self.scenes.currentRow() != row:
+            self.scenes.blockSignals(True)
+            self.scenes.setCurrentRow(row)
+            self.scenes.blockSignals(False)
+
+    def _scene_clicked(self, item: QListWidgetItem) -> None:
+        first = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(first, int):
+            self.player.seek(first)
+            self.focus_player()
