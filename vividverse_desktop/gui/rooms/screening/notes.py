@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from vividverse_desktop.core.changes import Subject
 from vividverse_desktop.core.timecode import FrameRate
 from vividverse_desktop.gui.hub import ChangeHub
+from vividverse_desktop.gui.rooms.screening.decisions import DecisionBar
 from vividverse_desktop.gui.rooms.screening.timeline import Marker
 from vividverse_desktop.gui.tasks import TaskRunner
 from vividverse_desktop.gui.theme import UNIT
@@ -149,11 +150,7 @@ class NotesPanel(QWidget):
         self.message.hide()
         column.addWidget(self.message)
 
-        # Approve / request changes go here (the movie decision: another change brings it).
-        self.decisions = QWidget(self)
-        self.decisions.setObjectName("screeningDecisions")
-        self.decision_row = QHBoxLayout(self.decisions)
-        self.decision_row.setContentsMargins(0, 0, 0, 0)
+        self.decisions = DecisionBar(runner, hub, self)
         column.addWidget(self.decisions)
         self._fill_films()
         self._show_state()
@@ -168,12 +165,14 @@ class NotesPanel(QWidget):
         self.movie_id = ""
         self._fill_films()
         self._fill_notes()
+        self._show_decision()
         self.refresh_movies()
 
     def choose_movie(self, movie_id: str) -> None:
         """Pin notes to ``movie_id`` (chosen in the list once the films are read)."""
         self.movie_id = movie_id
         self._fill_films()
+        self._show_decision()
         self.refresh_notes()
         self.movie_changed.emit(movie_id)
 
@@ -200,6 +199,14 @@ class NotesPanel(QWidget):
         if read_for is self.session:
             self._movies = movies
             self._fill_films()
+            self._show_decision()
+
+    def current_movie(self) -> review.MovieView | None:
+        """The chosen film's record, once read."""
+        return next((v for v in self._movies if v.movie.id == self.movie_id), None)
+
+    def _show_decision(self) -> None:
+        self.decisions.show_movie(self.session, self.current_movie())
 
     def refresh_notes(self) -> None:
         """Read the chosen film's notes."""

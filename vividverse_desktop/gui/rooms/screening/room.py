@@ -179,6 +179,7 @@ class ScreeningRoom(QWidget):
         """Redraw in the scheme's colours."""
         self.transport.apply_colours(colours)
         self.timeline.apply_colours(colours)
+        self.notes.decisions.apply_colours(colours)
 
     def focus_player(self) -> None:
         """Give the keyboard to the player."""
