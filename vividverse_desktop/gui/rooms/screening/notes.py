@@ -28,6 +28,7 @@ from vividverse_desktop.core.changes import Subject
 from vividverse_desktop.core.timecode import FrameRate
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.rooms.screening.decisions import DecisionBar
+from vividverse_desktop.gui.rooms.screening.thread import ThreadPanel
 from vividverse_desktop.gui.rooms.screening.timeline import Marker
 from vividverse_desktop.gui.tasks import TaskRunner
 from vividverse_desktop.gui.theme import UNIT
@@ -38,6 +39,11 @@ if TYPE_CHECKING:
     from vividverse_desktop.studio.session import Session
 
 NOTE_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _replies(view: review.NoteView) -> str:
+    count = len(view.replies)
+    return "" if not count else f"  ·  {count} repl{'y' if count == 1 else 'ies'}"
 
 
 class NoteField(QPlainTextEdit):
@@ -78,6 +84,7 @@ class NotesPanel(QWidget):
         self._movies: tuple[review.MovieView, ...] = ()
         self._unsubscribe = [
             hub.subscribe(Subject.REVIEW_NOTES, lambda _ids: self.refresh_notes()),
+            hub.subscribe(Subject.NOTE_REPLIES, lambda _ids: self.refresh_notes()),
             hub.subscribe(Subject.MOVIES, lambda _ids: self.refresh_movies()),
             hub.subscribe(Subject.SCRIPTS, lambda _ids: self.refresh_movies()),
         ]
@@ -128,6 +135,9 @@ class NotesPanel(QWidget):
         self.resolve_button.clicked.connect(self.toggle_resolved)
         actions.addWidget(self.resolve_button)
         column.addLayout(actions)
+        self.thread = ThreadPanel(runner, hub, self)
+        self.thread.done_typing.connect(self.done_typing)
+        column.addWidget(self.thread)
 
         self.field = NoteField(self)
         self.field.setObjectName("screeningNoteText")
@@ -335,7 +345,7 @@ class NotesPanel(QWidget):
                 f"–{note.frame_end}" if note.frame_end is not None else ""
             )
             item = QListWidgetItem(
-                f"{where}  ·  {frames}  ·  {state}\n{note.text}\n— {view.author}"
+                f"{where}  ·  {frames}  ·  {state}\n{note.text}\n— {view.author}{_replies(view)}"
             )
             item.setData(NOTE_ROLE, note.id)
             item.setToolTip(note.text)
@@ -365,6 +375,7 @@ class NotesPanel(QWidget):
         view = self.current_note()
         self.resolve_button.setEnabled(view is not None)
         self.resolve_button.setText("Reopen" if view is not None and view.resolved else "Resolve")
+        self.thread.show_note(self.session, view)
 
     def _why_no_notes(self) -> str:
         if self.session is None:
