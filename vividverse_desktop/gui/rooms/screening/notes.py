@@ -8,6 +8,7 @@ Notes belong to a movie record: a film opened from disk is tied to one by choosi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from vividverse_desktop.core.changes import Subject
 from vividverse_desktop.core.timecode import FrameRate
+from vividverse_desktop.core.wire import Drawing
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.rooms.screening.decisions import DecisionBar
 from vividverse_desktop.gui.rooms.screening.thread import ThreadPanel
@@ -69,6 +71,7 @@ class NotesPanel(QWidget):
     markers_changed = Signal(object)  # tuple[Marker, ...]
     movie_changed = Signal(str)  # the movie the notes belong to ("" for none)
     done_typing = Signal()  # Escape in the field
+    note_added = Signal(str, int)  # a note was saved here: its id and frame
 
     def __init__(self, runner: TaskRunner, hub: ChangeHub, parent: QWidget | None = None):
         super().__init__(parent)
@@ -82,6 +85,7 @@ class NotesPanel(QWidget):
         self.frame_end: int | None = None
         self.rate = FrameRate.of(24)
         self._movies: tuple[review.MovieView, ...] = ()
+        self.draft: Callable[[], Drawing | None] = lambda: None  # the drawing for a new note
         self._unsubscribe = [
             hub.subscribe(Subject.REVIEW_NOTES, lambda _ids: self.refresh_notes()),
             hub.subscribe(Subject.NOTE_REPLIES, lambda _ids: self.refresh_notes()),
@@ -252,6 +256,7 @@ class NotesPanel(QWidget):
             self._say("Write the note first." if movie_id else self._why_no_notes())
             return
         self.add_button.setEnabled(False)
+        frame = self.frame
         self.runner.run_db(
             review.add_note,
             store=session.store,
@@ -261,16 +266,22 @@ class NotesPanel(QWidget):
             frame_end=self.frame_end,
             rate=self.rate,
             text=text,
-            on_done=self._added,
+            drawing=self.draft(),
+            on_done=lambda saved: self._added(saved, frame),
             on_error=self._failed,
             owner=self,
         )
 
-    def _added(self, saved: review.SavedNote) -> None:
+    def _added(self, saved: review.SavedNote, frame: int) -> None:
         self.field.clear()
         self._say("")
         self._show_state()
+        self.note_added.emit(saved.note_id, frame)
         self.hub.publish(saved.changes)
+
+    def show_where(self) -> None:
+        """Say again where (and with what) a new note goes."""
+        self._show_state()
 
     def toggle_resolved(self) -> None:
         """Resolve the chosen note, or reopen it when it is resolved."""
@@ -387,7 +398,8 @@ class NotesPanel(QWidget):
         where = self.rate.timecode(self.frame)
         if self.frame_end is not None and self.frame_end != self.frame:
             where += f" – {self.rate.timecode(self.frame_end)}"
-        self.add_button.setText(f"Add note at {where}")
+        drawn = " with the drawing" if self.draft() is not None else ""
+        self.add_button.setText(f"Add note at {where}{drawn}")
         self.add_button.setToolTip(
             "Pin the note to the frame shown, or to the in-out range (Ctrl+Enter)"
         )

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.rooms import RoomInfo
+from vividverse_desktop.gui.rooms.screening.draw_bar import DrawBar
+from vividverse_desktop.gui.rooms.screening.drawing import DrawingOverlay
 from vividverse_desktop.gui.rooms.screening.notes import NotesPanel
 from vividverse_desktop.gui.rooms.screening.player import Player
 from vividverse_desktop.gui.rooms.screening.timeline import Timeline
@@ -104,6 +106,9 @@ class ScreeningRoom(QWidget):
         self.player = Player(self.stage)
         self.player.message = EMPTY
         stage.addWidget(self.player, 1)
+        self.overlay = DrawingOverlay(self.player)
+        self.draw_bar = DrawBar(self.overlay, self.stage)
+        stage.addWidget(self.draw_bar)
         self.transport = Transport(self.player, self.stage)
         stage.addWidget(self.transport)
         self.timeline = Timeline(self.stage)
@@ -142,6 +147,10 @@ class ScreeningRoom(QWidget):
         self.timeline.seek_requested.connect(self._timeline_seek)
         self.notes.note_chosen.connect(self._note_chosen)
         self.notes.markers_changed.connect(self.timeline.set_markers)
+        self.notes.markers_changed.connect(lambda _markers: self._show_drawings())
+        self.notes.draft = self.overlay.draft_drawing
+        self.notes.note_added.connect(self._note_added)
+        self.overlay.draft_changed.connect(self.notes.show_where)
         self.notes.done_typing.connect(self.focus_player)
         self._show_scenes()
 
@@ -226,8 +235,27 @@ class ScreeningRoom(QWidget):
         self.timeline.set_playhead(frame)
         self._where_changed()
         self._highlight_scene(frame)
+        self._show_drawings()
+
+    def _show_drawings(self) -> None:
+        """The drawings of the notes on the frame shown, while paused."""
+        frame = self.player.frame
+        drawings = []
+        if self.player.speed == 0 and frame >= 0:
+            for view in self.notes.views:
+                note = view.note
+                last = note.frame if note.frame_end is None else note.frame_end
+                if view.drawing is not None and note.frame <= frame <= last:
+                    drawings.append(view.drawing)
+        self.overlay.set_shown(drawings)
+
+    def _note_added(self, note_id: str, frame: int) -> None:
+        """The draft went with the note: forget it and leave drawing mode."""
+        self.overlay.clear_draft()
+        self.draw_bar.stop()
 
     def _player_changed(self) -> None:
+        self._show_drawings()
         if self.facts is None and self.player.frames != self.timeline.frames:
             self.timeline.set_film(self.player.frames, ())
         self.timeline.set_range(self.player.in_frame, self.player.out_frame)

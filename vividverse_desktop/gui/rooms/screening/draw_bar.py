@@ -1,0 +1,105 @@
+"""The drawing tools under the picture: Draw (pauses the film), pen, arrow, box, text,
+undo and clear. What is drawn goes with the next note added."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QWidget
+
+from vividverse_desktop.core.wire.drawing import ShapeKind
+from vividverse_desktop.gui.rooms.screening.drawing import DrawingOverlay
+from vividverse_desktop.gui.theme import UNIT
+
+TOOLS = (
+    (ShapeKind.PEN, "Pen", "Draw freehand"),
+    (ShapeKind.ARROW, "Arrow", "Drag from the tail to the head of an arrow"),
+    (ShapeKind.BOX, "Box", "Drag a box around something"),
+    (ShapeKind.TEXT, "Text", "Click where the text goes, type it, press Enter"),
+)
+
+
+class DrawBar(QWidget):
+    """Buttons that drive a :class:`DrawingOverlay`."""
+
+    def __init__(self, overlay: DrawingOverlay, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("screeningDrawTools")
+        self.overlay = overlay
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(UNIT)
+        self.draw_button = QToolButton(self)
+        self.draw_button.setObjectName("screeningDraw")
+        self.draw_button.setText("Draw")
+        self.draw_button.setCheckable(True)
+        self.draw_button.setAccessibleName("Draw on the frame")
+        self.draw_button.setToolTip("Draw on the paused frame; the drawing goes with the next note")
+        self.draw_button.toggled.connect(self._toggled)
+        row.addWidget(self.draw_button)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.tool_buttons: dict[ShapeKind, QToolButton] = {}
+        for kind, text, tip in TOOLS:
+            button = QToolButton(self)
+            button.setObjectName(f"screeningDraw{text}")
+            button.setText(text)
+            button.setCheckable(True)
+            button.setAccessibleName(f"{text} tool")
+            button.setToolTip(tip)
+            self.group.addButton(button)
+            self.tool_buttons[kind] = button
+            row.addWidget(button)
+        self.tool_buttons[ShapeKind.BOX].setChecked(True)
+        self.group.buttonToggled.connect(lambda *_: self._apply())
+        self.undo_button = QToolButton(self)
+        self.undo_button.setObjectName("screeningDrawUndo")
+        self.undo_button.setText("Undo")
+        self.undo_button.setToolTip("Take back the last shape")
+        self.undo_button.clicked.connect(overlay.undo)
+        row.addWidget(self.undo_button)
+        self.clear_button = QToolButton(self)
+        self.clear_button.setObjectName("screeningDrawClear")
+        self.clear_button.setText("Clear")
+        self.clear_button.setToolTip("Remove the drawing not yet added to a note")
+        self.clear_button.clicked.connect(overlay.clear_draft)
+        row.addWidget(self.clear_button)
+        self.state = QLabel(self)
+        self.state.setObjectName("screeningDrawState")
+        self.state.setProperty("role", "muted")
+        row.addWidget(self.state, 1)
+        overlay.draft_changed.connect(self._show)
+        self._show()
+
+    @property
+    def tool(self) -> ShapeKind:
+        """The tool chosen."""
+        return next(k for k, b in self.tool_buttons.items() if b.isChecked())
+
+    def choose(self, tool: ShapeKind) -> None:
+        """Draw with ``tool`` (turning drawing mode on)."""
+        self.tool_buttons[tool].setChecked(True)
+        self.draw_button.setChecked(True)
+
+    def stop(self) -> None:
+        """Leave drawing mode."""
+        self.draw_button.setChecked(False)
+
+    def _toggled(self, on: bool) -> None:
+        if on:
+            self.overlay.player.pause()
+        self._apply()
+
+    def _apply(self) -> None:
+        self.overlay.set_tool(self.tool if self.draw_button.isChecked() else None)
+        self._show()
+
+    def _show(self) -> None:
+        count = len(self.overlay.draft)
+        self.undo_button.setEnabled(count > 0)
+        self.clear_button.setEnabled(count > 0)
+        if count:
+            shapes = f"{count} shape{'s' if count != 1 else ''}"
+            self.state.setText(f"{shapes} drawn: added with the next note")
+        elif self.draw_button.isChecked():
+            self.state.setText("Drag on the picture to draw")
+        else:
+            self.state.setText("")
