@@ -93,12 +93,14 @@ def test_a_drawing_is_saved_in_fractions_and_survives_a_resize(
     assert room.notes.add_button.text().endswith("with the drawing")
     write_note(qtbot, room, "Keep the kettle in the box.")
     assert wait_until(lambda: room.notes.list.count() == 1)
-    assert room.overlay.draft == [] and room.overlay.tool is None
+    assert room.overlay.draft == []
+    assert room.overlay.tool is None
 
     (view,) = review.notes(store=session.store, movie_id=movie_id, viewer_id=session.user_id)
     assert view.drawing is not None
     box, arrow = view.drawing.shapes
-    assert isinstance(box, Box) and isinstance(arrow, Arrow)
+    assert isinstance(box, Box)
+    assert isinstance(arrow, Arrow)
     rect = room.overlay.frame_rect()
     tolerance = 1.5 / rect.height()  # a pixel of the displayed picture, and rounding
     for got, want in zip((*box.start, *box.end), (0.25, 0.25, 0.75, 0.75), strict=True):
@@ -128,8 +130,10 @@ def test_a_drawing_is_saved_in_fractions_and_survives_a_resize(
     left, top, right, bottom = red_bounds(image)
     want = QRectF(at(room, 0.1, 0.25), at(room, 0.75, 0.9))
     slack = 6
-    assert abs(left - want.left()) <= slack and abs(right - want.right()) <= slack
-    assert abs(top - want.top()) <= slack and abs(bottom - want.bottom()) <= slack
+    assert abs(left - want.left()) <= slack
+    assert abs(right - want.right()) <= slack
+    assert abs(top - want.top()) <= slack
+    assert abs(bottom - want.bottom()) <= slack
     room.close()
     session.store.close()
 
@@ -151,7 +155,8 @@ def test_text_and_pen_shapes_are_drawn_in_drawing_mode(
     qtbot.keyClicks(field, "too bright")
     qtbot.keyClick(field, Qt.Key.Key_Return)
     (label,) = room.overlay.draft
-    assert label.kind is ShapeKind.TEXT and label.text == "too bright"
+    assert label.kind is ShapeKind.TEXT
+    assert label.text == "too bright"
     assert not field.isVisible()
     room.draw_bar.choose(ShapeKind.PEN)
     drag(qtbot, room, (0.5, 0.5), (0.9, 0.6))
