@@ -9,18 +9,22 @@ Notes belong to a movie record: a film opened from disk is tied to one by choosi
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QKeyEvent, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,13 +38,20 @@ from vividverse_desktop.gui.rooms.screening.thread import ThreadPanel
 from vividverse_desktop.gui.rooms.screening.timeline import Marker
 from vividverse_desktop.gui.tasks import TaskRunner
 from vividverse_desktop.gui.theme import UNIT
-from vividverse_desktop.studio import review
+from vividverse_desktop.studio import review, review_export
 from vividverse_desktop.studio.errors import StudioError
+from vividverse_desktop.studio.screening import FilmFacts
 
 if TYPE_CHECKING:
     from vividverse_desktop.studio.session import Session
 
 NOTE_ROLE = Qt.ItemDataRole.UserRole
+EXPORT_LABELS = {
+    "csv": "Spreadsheet (CSV)…",
+    "pdf": "PDF with pictures…",
+    "edl": "EDL markers for an editor…",
+}
+FILTERS = {"csv": "CSV (*.csv)", "pdf": "PDF (*.pdf)", "edl": "EDL (*.edl)"}
 
 
 def _replies(view: review.NoteView) -> str:
@@ -70,6 +81,7 @@ class NotesPanel(QWidget):
     note_chosen = Signal(int, object)  # a note was clicked: its frame and last frame (or None)
     markers_changed = Signal(object)  # tuple[Marker, ...]
     movie_changed = Signal(str)  # the movie the notes belong to ("" for none)
+    exported = Signal(object)  # the Path written
     done_typing = Signal()  # Escape in the field
     note_added = Signal(str, int)  # a note was saved here: its id and frame
 
@@ -86,6 +98,8 @@ class NotesPanel(QWidget):
         self.rate = FrameRate.of(24)
         self._movies: tuple[review.MovieView, ...] = ()
         self.draft: Callable[[], Drawing | None] = lambda: None  # the drawing for a new note
+        self.facts: FilmFacts | None = None
+        self.thumbs: dict[int, QPixmap] = {}  # by frame
         self._unsubscribe = [
             hub.subscribe(Subject.REVIEW_NOTES, lambda _ids: self.refresh_notes()),
             hub.subscribe(Subject.NOTE_REPLIES, lambda _ids: self.refresh_notes()),
@@ -120,6 +134,7 @@ class NotesPanel(QWidget):
         self.list.setAccessibleName("Notes on this film")
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
+        self.list.setIconSize(QSize(24 * UNIT, 18 * UNIT))
         self.list.itemClicked.connect(self._note_clicked)
         self.list.itemActivated.connect(self._note_clicked)
         self.list.currentItemChanged.connect(lambda *_: self._selection_changed())
@@ -131,6 +146,19 @@ class NotesPanel(QWidget):
         column.addWidget(self.empty)
 
         actions = QHBoxLayout()
+        self.export_button = QToolButton(self)
+        self.export_button.setObjectName("screeningExportNotes")
+        self.export_button.setText("Export notes")
+        self.export_button.setAccessibleName("Export the film's notes")
+        self.export_button.setToolTip("Save the notes as CSV, a PDF with pictures, or an EDL")
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.export_button)
+        for kind, label in EXPORT_LABELS.items():
+            action = menu.addAction(label)
+            action.setObjectName(f"actionExportNotes{kind.upper()}")
+            action.triggered.connect(lambda _checked=False, k=kind: self.ask_export(k))
+        self.export_button.setMenu(menu)
+        actions.addWidget(self.export_button)
         actions.addStretch(1)
         self.resolve_button = QPushButton("Resolve", self)
         self.resolve_button.setObjectName("screeningResolve")
@@ -245,6 +273,97 @@ class NotesPanel(QWidget):
         if session is self.session and movie_id == self.movie_id:
             self.views = views
             self._fill_notes()
+            self.refresh_thumbnails()
+
+    # -- film facts, thumbnails, exports --------------------------------------------------
+
+    def set_facts(self, facts: FilmFacts | None) -> None:
+        """The film's rate, length, size and scenes (each note shows its scene)."""
+        self.facts = facts
+        self._fill_notes()
+
+    def refresh_thumbnails(self) -> None:
+        """Read the thumbnails kept for the notes' frames."""
+        session, movie_id = self.session, self.movie_id
+        if session is None or not movie_id:
+            return
+        self.runner.run_work(
+            review_export.thumbnails,
+            root=session.root,
+            movie_id=movie_id,
+            frames=[v.note.frame for v in self.views],
+            on_done=lambda found: self._thumbnails_read(session, movie_id, found),
+            owner=self,
+        )
+
+    def _thumbnails_read(self, session: Session, movie_id: str, found: dict[int, bytes]) -> None:
+        if session is not self.session or movie_id != self.movie_id:
+            return
+        self.thumbs = {}
+        for frame, png in found.items():
+            pixmap = QPixmap()
+            if pixmap.loadFromData(png, "PNG"):
+                self.thumbs[frame] = pixmap
+        self._fill_notes()
+
+    def keep_thumbnail(self, frame: int, png: bytes) -> None:
+        """Keep ``png`` as the thumbnail of ``frame`` of the chosen film."""
+        session, movie_id = self.session, self.movie_id
+        if session is None or not movie_id:
+            return
+        pixmap = QPixmap()
+        pixmap.loadFromData(png, "PNG")
+        self.thumbs[frame] = pixmap
+        self.runner.run_work(
+            review_export.keep_thumbnail,
+            root=session.root,
+            movie_id=movie_id,
+            frame=frame,
+            png=png,
+            on_done=lambda _path: self._fill_notes(),
+            on_error=self._failed,
+            owner=self,
+        )
+
+    def ask_export(self, kind: str) -> None:
+        """Ask where to save the notes as ``kind``, then save them there."""
+        if self.session is None or not self.movie_id:
+            self._say(self._why_no_notes())
+            return
+        movie = self.current_movie()
+        name = (movie.title if movie is not None else "film").replace("/", "-")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export notes", f"{name} notes.{kind}", FILTERS[kind]
+        )
+        if path:
+            self.export_to(kind, Path(path))
+
+    def export_to(self, kind: str, path: Path) -> None:
+        """Write the chosen film's notes to ``path`` as ``kind`` (csv, pdf, edl)."""
+        session, movie_id, facts = self.session, self.movie_id, self.facts
+        if session is None or not movie_id:
+            return
+        aspect = facts.width / facts.height if facts is not None and facts.height else 16 / 9
+        self.runner.run_db(
+            review_export.export_notes,
+            store=session.store,
+            movie_id=movie_id,
+            viewer_id=session.user_id,
+            kind=kind,
+            path=path,
+            chapters=facts.chapters if facts is not None else (),
+            root=session.root,
+            rate=facts.rate if facts is not None else None,
+            frames=facts.frames if facts is not None else 0,
+            aspect=aspect,
+            on_done=self._exported,
+            on_error=self._failed,
+            owner=self,
+        )
+
+    def _exported(self, path: Path) -> None:
+        self._say(f"Notes saved to {path.name}.")
+        self.exported.emit(path)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -355,9 +474,16 @@ class NotesPanel(QWidget):
             frames = f"frame {note.frame}" + (
                 f"–{note.frame_end}" if note.frame_end is not None else ""
             )
+            chapters = self.facts.chapters if self.facts is not None else ()
+            scene = review_export.scene_of(note.frame, chapters)
+            scene_line = f"{scene}\n" if scene else ""
             item = QListWidgetItem(
-                f"{where}  ·  {frames}  ·  {state}\n{note.text}\n— {view.author}{_replies(view)}"
+                f"{where}  ·  {frames}  ·  {state}\n{scene_line}{note.text}"
+                f"\n— {view.author}{_replies(view)}"
             )
+            thumb = self.thumbs.get(note.frame)
+            if thumb is not None and not thumb.isNull():
+                item.setIcon(QIcon(thumb))
             item.setData(NOTE_ROLE, note.id)
             item.setToolTip(note.text)
             self.list.addItem(item)
@@ -415,4 +541,5 @@ class NotesPanel(QWidget):
         elif not self.views:
             self.empty.setText("No notes on this film yet. Pause on a frame and write one below.")
         self.empty.setVisible(not able or not self.views)
+        self.export_button.setEnabled(able)
         self._selection_changed()

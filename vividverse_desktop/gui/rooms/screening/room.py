@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QBuffer, QIODevice, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -41,6 +41,7 @@ from vividverse_desktop.studio.errors import StudioError
 if TYPE_CHECKING:
     from vividverse_desktop.studio.session import Session
 
+THUMBNAIL_WIDTH = 240
 EMPTY = (
     "No film open yet. Open a film (Ctrl+O) or drop one here to watch it, step through it "
     "frame by frame and pin notes to its frames."
@@ -161,6 +162,7 @@ class ScreeningRoom(QWidget):
         path = Path(path)
         self.opened = path
         self.facts = None
+        self.notes.set_facts(None)
         self.film_label.setText(path.name)
         self.film_label.setToolTip(str(path))
         self.player.open(path)
@@ -216,6 +218,7 @@ class ScreeningRoom(QWidget):
         if path != self.opened:
             return
         self.facts = facts
+        self.notes.set_facts(facts)
         self.player.set_facts(facts.rate, facts.frames)
         self.timeline.set_film(facts.frames, facts.chapters)
         self._show_scenes()
@@ -236,6 +239,7 @@ class ScreeningRoom(QWidget):
         self._where_changed()
         self._highlight_scene(frame)
         self._show_drawings()
+        self._thumbnail_missing(frame)
 
     def _show_drawings(self) -> None:
         """The drawings of the notes on the frame shown, while paused."""
@@ -250,9 +254,32 @@ class ScreeningRoom(QWidget):
         self.overlay.set_shown(drawings)
 
     def _note_added(self, note_id: str, frame: int) -> None:
-        """The draft went with the note: forget it and leave drawing mode."""
+        """The draft went with the note: forget it and leave drawing mode; keep a
+        thumbnail of the frame."""
         self.overlay.clear_draft()
         self.draw_bar.stop()
+        self._keep_thumbnail(frame)
+
+    def _keep_thumbnail(self, frame: int) -> None:
+        """A small PNG of the decoded frame (a grab of the video would be blank)."""
+        image = self.player.image
+        if self.player.frame != frame or image.isNull():
+            return
+        small = image.scaledToWidth(
+            min(THUMBNAIL_WIDTH, max(image.width(), 1)),
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        small.save(buffer, "PNG")
+        self.notes.keep_thumbnail(frame, bytes(buffer.data().data()))
+
+    def _thumbnail_missing(self, frame: int) -> None:
+        """Paused on a note's frame that has no thumbnail yet (a colleague's note)."""
+        if self.player.speed != 0 or frame in self.notes.thumbs:
+            return
+        if any(v.note.frame == frame for v in self.notes.views):
+            self._keep_thumbnail(frame)
 
     def _player_changed(self) -> None:
         self._show_drawings()
