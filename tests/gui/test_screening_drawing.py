@@ -164,7 +164,13 @@ def test_text_and_pen_shapes_are_drawn_in_drawing_mode(
     assert len(room.overlay.draft[-1].points) >= 4
     qtbot.mouseClick(room.draw_bar.undo_button, Qt.MouseButton.LeftButton)
     assert [s.kind for s in room.overlay.draft] == [ShapeKind.TEXT]
-    room.draw_bar.stop()
+    qtbot.keyClick(room.player, Qt.Key.Key_Escape)
+    assert room.overlay.tool is None
     assert room.overlay.testAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    room.player.seek(30)
+    assert wait_shown(room.player, 30)
+    qtbot.keyClick(room.player, Qt.Key.Key_D)
+    assert room.overlay.tool is ShapeKind.PEN
+    assert room.player.frame == 30
     room.close()
     session.store.close()

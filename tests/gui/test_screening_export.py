@@ -47,8 +47,8 @@ def test_a_note_keeps_a_thumbnail_and_the_notes_export(
     assert "2. EXT. ROOF - NIGHT" in notes.item(0).text()
     assert overlay.draft == []
 
-    with qtbot.waitSignal(room.notes.exported, timeout=10_000):
-        room.notes.export_to("csv", tmp_path / "notes.csv")
+    with qtbot.waitSignal(room.notes.export_button.exported, timeout=10_000):
+        room.notes.export_button.export_to("csv", tmp_path / "notes.csv")
     with (tmp_path / "notes.csv").open(newline="", encoding="utf-8") as f:
         (row,) = list(csv.DictReader(f))
     assert (row["frame"], row["timecode"], row["scene"]) == (
@@ -57,8 +57,8 @@ def test_a_note_keeps_a_thumbnail_and_the_notes_export(
         "2. EXT. ROOF - NIGHT",
     )
     assert row["text"] == "The roof light flickers."
-    with qtbot.waitSignal(room.notes.exported, timeout=10_000):
-        room.notes.export_to("pdf", tmp_path / "notes.pdf")
+    with qtbot.waitSignal(room.notes.export_button.exported, timeout=10_000):
+        room.notes.export_button.export_to("pdf", tmp_path / "notes.pdf")
     page = PdfReader(tmp_path / "notes.pdf").pages[0]
     assert "The roof light flickers." in page.extract_text()
     assert len(page.images) == 1

@@ -93,7 +93,27 @@ def _screen_a_film(window: MainWindow, folder: Path) -> None:
     room.player.set_out(52)
     room.player.seek(41)
     wait_for(lambda: room.player.frame == 41)
+    _draw_on(room)
     window.show_room("write")
+
+
+def _draw_on(room: QWidget) -> None:
+    """A drawing being made on the paused frame: a box, an arrow and a word."""
+    from vividverse_desktop.core.wire import Arrow, Box, Label
+    from vividverse_desktop.core.wire.drawing import ShapeKind
+    from vividverse_desktop.gui.rooms.screening import ScreeningRoom
+
+    assert isinstance(room, ScreeningRoom)
+    room.draw_bar.choose(ShapeKind.ARROW)
+    room.overlay.draft.extend(
+        (
+            Box((0.56, 0.18), (0.9, 0.62)),
+            Arrow((0.3, 0.85), (0.54, 0.6)),
+            Label((0.08, 0.7), "too bright"),
+        )
+    )
+    room.overlay.draft_changed.emit()
+    room.overlay.update()
 
 
 def _open_sample(write: QWidget) -> None:

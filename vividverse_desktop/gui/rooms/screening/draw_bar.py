@@ -1,13 +1,15 @@
-"""The drawing tools under the picture: Draw (pauses the film), pen, arrow, box, text,
-undo and clear. What is drawn goes with the next note added."""
+"""The drawing tools under the picture: Draw (D; pauses the film), pen, arrow, box, text,
+undo and clear; Escape leaves drawing mode. What is drawn goes with the next note added."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from vividverse_desktop.core.wire.drawing import ShapeKind
 from vividverse_desktop.gui.rooms.screening.drawing import DrawingOverlay
-from vividverse_desktop.gui.theme import UNIT
+from vividverse_desktop.gui.theme import LIGHT, UNIT, Colours
 
 TOOLS = (
     (ShapeKind.PEN, "Pen", "Draw freehand"),
@@ -32,7 +34,9 @@ class DrawBar(QWidget):
         self.draw_button.setText("Draw")
         self.draw_button.setCheckable(True)
         self.draw_button.setAccessibleName("Draw on the frame")
-        self.draw_button.setToolTip("Draw on the paused frame; the drawing goes with the next note")
+        self.draw_button.setToolTip(
+            "Draw on the paused frame (D); the drawing goes with the next note (Esc stops)"
+        )
         self.draw_button.toggled.connect(self._toggled)
         row.addWidget(self.draw_button)
         self.group = QButtonGroup(self)
@@ -67,7 +71,28 @@ class DrawBar(QWidget):
         self.state.setProperty("role", "muted")
         row.addWidget(self.state, 1)
         overlay.draft_changed.connect(self._show)
+        overlay.player.installEventFilter(self)
+        self.apply_colours(LIGHT)
         self._show()
+
+    def apply_colours(self, colours: Colours) -> None:
+        """Checked tools in the accent colour, so the tool in use shows in both schemes."""
+        self.setStyleSheet(
+            f"QToolButton:checked {{ background: {colours.accent}; color: {colours.on_accent};"
+            f" border: 1px solid {colours.accent}; border-radius: 3px; }}"
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.overlay.player and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if plain and event.key() == Qt.Key.Key_D:
+                self.draw_button.toggle()
+                return True
+            if event.key() == Qt.Key.Key_Escape and self.draw_button.isChecked():
+                self.stop()
+                return True
+        return False
 
     @property
     def tool(self) -> ShapeKind:

@@ -9,22 +9,18 @@ Notes belong to a movie record: a film opened from disk is tied to one by choosi
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QKeyEvent, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMenu,
     QPlainTextEdit,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +30,7 @@ from vividverse_desktop.core.timecode import FrameRate
 from vividverse_desktop.core.wire import Drawing
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.rooms.screening.decisions import DecisionBar
+from vividverse_desktop.gui.rooms.screening.exports import ExportButton
 from vividverse_desktop.gui.rooms.screening.thread import ThreadPanel
 from vividverse_desktop.gui.rooms.screening.timeline import Marker
 from vividverse_desktop.gui.tasks import TaskRunner
@@ -46,12 +43,6 @@ if TYPE_CHECKING:
     from vividverse_desktop.studio.session import Session
 
 NOTE_ROLE = Qt.ItemDataRole.UserRole
-EXPORT_LABELS = {
-    "csv": "Spreadsheet (CSV)…",
-    "pdf": "PDF with pictures…",
-    "edl": "EDL markers for an editor…",
-}
-FILTERS = {"csv": "CSV (*.csv)", "pdf": "PDF (*.pdf)", "edl": "EDL (*.edl)"}
 
 
 def _replies(view: review.NoteView) -> str:
@@ -81,7 +72,6 @@ class NotesPanel(QWidget):
     note_chosen = Signal(int, object)  # a note was clicked: its frame and last frame (or None)
     markers_changed = Signal(object)  # tuple[Marker, ...]
     movie_changed = Signal(str)  # the movie the notes belong to ("" for none)
-    exported = Signal(object)  # the Path written
     done_typing = Signal()  # Escape in the field
     note_added = Signal(str, int)  # a note was saved here: its id and frame
 
@@ -146,18 +136,7 @@ class NotesPanel(QWidget):
         column.addWidget(self.empty)
 
         actions = QHBoxLayout()
-        self.export_button = QToolButton(self)
-        self.export_button.setObjectName("screeningExportNotes")
-        self.export_button.setText("Export notes")
-        self.export_button.setAccessibleName("Export the film's notes")
-        self.export_button.setToolTip("Save the notes as CSV, a PDF with pictures, or an EDL")
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.export_button)
-        for kind, label in EXPORT_LABELS.items():
-            action = menu.addAction(label)
-            action.setObjectName(f"actionExportNotes{kind.upper()}")
-            action.triggered.connect(lambda _checked=False, k=kind: self.ask_export(k))
-        self.export_button.setMenu(menu)
+        self.export_button = ExportButton(self)
         actions.addWidget(self.export_button)
         actions.addStretch(1)
         self.resolve_button = QPushButton("Resolve", self)
@@ -263,7 +242,7 @@ class NotesPanel(QWidget):
             movie_id=movie_id,
             viewer_id=session.user_id,
             on_done=lambda views: self._notes_read(session, movie_id, views),
-            on_error=self._failed,
+            on_error=self.failed,
             owner=self,
         )
 
@@ -321,49 +300,9 @@ class NotesPanel(QWidget):
             frame=frame,
             png=png,
             on_done=lambda _path: self._fill_notes(),
-            on_error=self._failed,
+            on_error=self.failed,
             owner=self,
         )
-
-    def ask_export(self, kind: str) -> None:
-        """Ask where to save the notes as ``kind``, then save them there."""
-        if self.session is None or not self.movie_id:
-            self._say(self._why_no_notes())
-            return
-        movie = self.current_movie()
-        name = (movie.title if movie is not None else "film").replace("/", "-")
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export notes", f"{name} notes.{kind}", FILTERS[kind]
-        )
-        if path:
-            self.export_to(kind, Path(path))
-
-    def export_to(self, kind: str, path: Path) -> None:
-        """Write the chosen film's notes to ``path`` as ``kind`` (csv, pdf, edl)."""
-        session, movie_id, facts = self.session, self.movie_id, self.facts
-        if session is None or not movie_id:
-            return
-        aspect = facts.width / facts.height if facts is not None and facts.height else 16 / 9
-        self.runner.run_db(
-            review_export.export_notes,
-            store=session.store,
-            movie_id=movie_id,
-            viewer_id=session.user_id,
-            kind=kind,
-            path=path,
-            chapters=facts.chapters if facts is not None else (),
-            root=session.root,
-            rate=facts.rate if facts is not None else None,
-            frames=facts.frames if facts is not None else 0,
-            aspect=aspect,
-            on_done=self._exported,
-            on_error=self._failed,
-            owner=self,
-        )
-
-    def _exported(self, path: Path) -> None:
-        self._say(f"Notes saved to {path.name}.")
-        self.exported.emit(path)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -372,7 +311,7 @@ class NotesPanel(QWidget):
         session, movie_id = self.session, self.movie_id
         text = self.field.toPlainText().strip()
         if session is None or not movie_id or not text:
-            self._say("Write the note first." if movie_id else self._why_no_notes())
+            self.say("Write the note first." if movie_id else self.why_no_notes())
             return
         self.add_button.setEnabled(False)
         frame = self.frame
@@ -387,13 +326,13 @@ class NotesPanel(QWidget):
             text=text,
             drawing=self.draft(),
             on_done=lambda saved: self._added(saved, frame),
-            on_error=self._failed,
+            on_error=self.failed,
             owner=self,
         )
 
     def _added(self, saved: review.SavedNote, frame: int) -> None:
         self.field.clear()
-        self._say("")
+        self.say("")
         self._show_state()
         self.note_added.emit(saved.note_id, frame)
         self.hub.publish(saved.changes)
@@ -417,18 +356,20 @@ class NotesPanel(QWidget):
             note_id=view.note.id,
             status=status,
             on_done=lambda saved: self.hub.publish(saved.changes),
-            on_error=self._failed,
+            on_error=self.failed,
             owner=self,
         )
 
-    def _failed(self, error: BaseException) -> None:
+    def failed(self, error: BaseException) -> None:
+        """Say why something did not work."""
         self._show_state()
         if isinstance(error, StudioError):
-            self._say(error.message)
+            self.say(error.message)
         else:
-            self._say(f"Something went wrong: {error}")
+            self.say(f"Something went wrong: {error}")
 
-    def _say(self, text: str) -> None:
+    def say(self, text: str) -> None:
+        """Show ``text`` under the notes (empty: nothing)."""
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
@@ -514,7 +455,7 @@ class NotesPanel(QWidget):
         self.resolve_button.setText("Reopen" if view is not None and view.resolved else "Resolve")
         self.thread.show_note(self.session, view)
 
-    def _why_no_notes(self) -> str:
+    def why_no_notes(self) -> str:
         if self.session is None:
             return "Sign in to keep notes: notes belong to published films."
         return "Notes belong to a published film: choose above which film this is."
@@ -534,10 +475,10 @@ class NotesPanel(QWidget):
         self.field.setPlaceholderText(
             f"A note on {where}… (Ctrl+Enter adds it, Esc goes back to the film)"
             if able
-            else self._why_no_notes()
+            else self.why_no_notes()
         )
         if not able:
-            self.empty.setText(self._why_no_notes())
+            self.empty.setText(self.why_no_notes())
         elif not self.views:
             self.empty.setText("No notes on this film yet. Pause on a frame and write one below.")
         self.empty.setVisible(not able or not self.views)

@@ -191,6 +191,7 @@ class ScreeningRoom(QWidget):
         self.transport.apply_colours(colours)
         self.timeline.apply_colours(colours)
         self.notes.decisions.apply_colours(colours)
+        self.draw_bar.apply_colours(colours)
 
     def focus_player(self) -> None:
         """Give the keyboard to the player."""
