@@ -134,6 +134,17 @@ def test_a_drawing_is_saved_in_fractions_and_survives_a_resize(
     assert abs(right - want.right()) <= slack
     assert abs(top - want.top()) <= slack
     assert abs(bottom - want.bottom()) <= slack
+
+    # More drawn later on one's own chosen note joins its drawing.
+    room.notes.list.setCurrentRow(0)
+    assert room.notes.draw_on_button.isHidden()  # nothing drawn yet
+    room.draw_bar.choose(ShapeKind.BOX)
+    drag(qtbot, room, (0.05, 0.05), (0.15, 0.15))
+    assert not room.notes.draw_on_button.isHidden()
+    qtbot.mouseClick(room.notes.draw_on_button, Qt.MouseButton.LeftButton)
+    assert wait_until(lambda: len(room.notes.views[0].drawing.shapes) == 3)
+    assert room.overlay.draft == []
+    assert len(room.overlay.shown[0].shapes) == 3
     room.close()
     session.store.close()
 

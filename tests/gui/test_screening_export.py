@@ -17,7 +17,7 @@ from tests.gui.test_screening_drawing import drag
 from tests.gui.test_screening_notes import choose_film, screening_room, write_note
 from vividverse_desktop.core.wire.drawing import ShapeKind
 from vividverse_desktop.gui.tasks import TaskRunner
-from vividverse_desktop.studio import review_export
+from vividverse_desktop.studio import review, review_export
 
 
 def test_a_note_keeps_a_thumbnail_and_the_notes_export(
@@ -63,5 +63,21 @@ def test_a_note_keeps_a_thumbnail_and_the_notes_export(
     assert "The roof light flickers." in page.extract_text()
     assert len(page.images) == 1
     assert "Notes saved to notes.pdf" in room.notes.message.text()
+
+    # A colleague's note (as a sync brings it) gets its thumbnail once paused on its frame.
+    theirs = review.add_note(
+        store=session.store, user_id="u-otto", movie_id=movie_id, frame=60,
+        rate=room.player.rate, text="Car scene: hold longer.",
+    )  # fmt: skip
+    room.notes.hub.publish(theirs.changes)
+    assert wait_until(lambda: notes.count() == 2)
+    later = review_export.thumbnail_path(root=session.root, movie_id=movie_id, frame=60)
+    assert not later.exists()
+    room.player.seek(60)
+    assert wait_shown(room.player, 60)
+    assert wait_until(later.is_file)
+    assert number_in(QImage(str(later))) == 60
+    assert wait_until(lambda: not notes.item(1).icon().isNull())
+    assert "3. INT. CAR - LATER" in notes.item(1).text()
     room.close()
     session.store.close()
