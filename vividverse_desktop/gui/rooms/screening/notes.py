@@ -160,7 +160,7 @@ class NotesPanel(QWidget):
         self.field.setObjectName("screeningNoteText")
         self.field.setAccessibleName("New note")
         self.field.setTabChangesFocus(True)
-        self.field.setFixedHeight(18 * UNIT)
+        self.field.setFixedHeight(15 * UNIT)
         self.field.left.connect(self.done_typing)
         column.addWidget(self.field)
         submit = QShortcut(QKeySequence("Ctrl+Return"), self.field)

@@ -135,7 +135,7 @@ class ScreeningRoom(QWidget):
         self.notes = NotesPanel(runner, hub, side)
         side.addWidget(scenes_box)
         side.addWidget(self.notes)
-        side.setSizes([200, 500])
+        side.setSizes([150, 600])
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)

@@ -67,7 +67,7 @@ class ThreadPanel(QWidget):
         self.list.setObjectName("screeningReplies")
         self.list.setAccessibleName("Replies to the chosen note")
         self.list.setWordWrap(True)
-        self.list.setMaximumHeight(24 * UNIT)
+        self.list.setMaximumHeight(16 * UNIT)
         self.list.currentItemChanged.connect(lambda *_: self._show_buttons())
         self.list.itemDoubleClicked.connect(lambda _item: self.start_edit())
         column.addWidget(self.list)
@@ -212,5 +212,5 @@ class ThreadPanel(QWidget):
         self.field.setPlaceholderText(
             "Change your reply… (Enter saves, Esc cancels)"
             if self.editing
-            else "Reply to this note… (Enter sends)"
+            else "Reply… (Enter sends)"
         )
