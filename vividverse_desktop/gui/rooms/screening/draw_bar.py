@@ -4,19 +4,41 @@ undo and clear; Escape leaves drawing mode. What is drawn goes with the next not
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtGui import QIcon, QKeyEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
 from vividverse_desktop.core.wire.drawing import ShapeKind
+from vividverse_desktop.gui.icons import icon
 from vividverse_desktop.gui.rooms.screening.drawing import DrawingOverlay
 from vividverse_desktop.gui.theme import LIGHT, UNIT, Colours
 
 TOOLS = (
-    (ShapeKind.PEN, "Pen", "Draw freehand"),
-    (ShapeKind.ARROW, "Arrow", "Drag from the tail to the head of an arrow"),
-    (ShapeKind.BOX, "Box", "Drag a box around something"),
-    (ShapeKind.TEXT, "Text", "Click where the text goes, type it, press Enter"),
+    (ShapeKind.PEN, "Pen", "mdi6.pencil", "Pen: draw freehand"),
+    (ShapeKind.ARROW, "Arrow", "mdi6.arrow-top-right", "Arrow: drag from its tail to its head"),
+    (ShapeKind.BOX, "Box", "mdi6.rectangle-outline", "Box: drag around something"),
+    (ShapeKind.TEXT, "Text", "mdi6.format-text", "Text: click where it goes, type, press Enter"),
 )
+
+
+def _checkable_icon(glyph: str, colours: Colours) -> QIcon:
+    """A glyph in the text colour, and in the accent's text colour when checked."""
+    import qtawesome
+
+    return qtawesome.icon(
+        glyph,
+        color=colours.text,
+        color_active=colours.text,
+        color_disabled=colours.muted,
+        color_on=colours.on_accent,
+        color_on_active=colours.on_accent,
+    )
 
 
 class DrawBar(QWidget):
@@ -33,6 +55,8 @@ class DrawBar(QWidget):
         self.draw_button.setObjectName("screeningDraw")
         self.draw_button.setText("Draw")
         self.draw_button.setCheckable(True)
+        self.draw_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self._draw_glyph = "mdi6.draw"
         self.draw_button.setAccessibleName("Draw on the frame")
         self.draw_button.setToolTip(
             "Draw on the paused frame (D); the drawing goes with the next note (Esc stops)"
@@ -42,8 +66,11 @@ class DrawBar(QWidget):
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.tool_buttons: dict[ShapeKind, QToolButton] = {}
-        for kind, text, tip in TOOLS:
+        self._glyphs: list[tuple[QToolButton, str]] = []
+        for kind, text, glyph, tip in TOOLS:
             button = QToolButton(self)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+            self._glyphs.append((button, glyph))
             button.setObjectName(f"screeningDraw{text}")
             button.setText(text)
             button.setCheckable(True)
@@ -57,18 +84,25 @@ class DrawBar(QWidget):
         self.undo_button = QToolButton(self)
         self.undo_button.setObjectName("screeningDrawUndo")
         self.undo_button.setText("Undo")
+        self._glyphs.append((self.undo_button, "mdi6.undo"))
         self.undo_button.setToolTip("Take back the last shape")
+        self.undo_button.setAccessibleName("Take back the last shape drawn")
         self.undo_button.clicked.connect(overlay.undo)
         row.addWidget(self.undo_button)
         self.clear_button = QToolButton(self)
         self.clear_button.setObjectName("screeningDrawClear")
         self.clear_button.setText("Clear")
+        self._glyphs.append((self.clear_button, "mdi6.eraser"))
         self.clear_button.setToolTip("Remove the drawing not yet added to a note")
+        self.clear_button.setAccessibleName("Remove the drawing not yet added to a note")
         self.clear_button.clicked.connect(overlay.clear_draft)
         row.addWidget(self.clear_button)
         self.state = QLabel(self)
         self.state.setObjectName("screeningDrawState")
         self.state.setProperty("role", "muted")
+        # The window may be narrow: the state gives way rather than widen the stage.
+        self.state.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.state.setMinimumWidth(0)
         row.addWidget(self.state, 1)
         overlay.draft_changed.connect(self._show)
         overlay.player.installEventFilter(self)
@@ -76,7 +110,12 @@ class DrawBar(QWidget):
         self._show()
 
     def apply_colours(self, colours: Colours) -> None:
-        """Checked tools in the accent colour, so the tool in use shows in both schemes."""
+        """Glyphs in the scheme's colours; checked tools in the accent colour, so the tool
+        in use shows in both schemes."""
+        self.draw_button.setIcon(_checkable_icon(self._draw_glyph, colours))
+        for button, glyph in self._glyphs:
+            checkable = button.isCheckable()
+            button.setIcon(_checkable_icon(glyph, colours) if checkable else icon(glyph, colours))
         self.setStyleSheet(
             f"QToolButton:checked {{ background: {colours.accent}; color: {colours.on_accent};"
             f" border: 1px solid {colours.accent}; border-radius: 3px; }}"
