@@ -24,6 +24,7 @@ from vividverse_desktop.core.screenplay.model import ElementKind, Screenplay, St
 from vividverse_desktop.core.screenplay.pagination import Pagination, Paper, paginate
 from vividverse_desktop.core.screenplay.source_map import SourceMap, source_map
 from vividverse_desktop.core.screenplay.stats import ScriptStats, compute
+from vividverse_desktop.studio.drafts import Fingerprint, fingerprint, save_script
 from vividverse_desktop.studio.errors import StudioError
 from vividverse_desktop.studio.scripts import Exported, SceneNumbers, Submitted
 
@@ -265,12 +266,16 @@ def _recent_speakers(analysis: DraftAnalysis, line: int) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class OpenedDraft:
-    """A file read for editing: its Fountain text, where it came from, what to know."""
+    """A file read for editing: its Fountain text, where it came from, what to know.
+
+    ``known`` is the file's fingerprint as read (to notice another program's change).
+    """
 
     path: Path
     text: str
     source_format: str
     warnings: tuple[str, ...]
+    known: Fingerprint | None = None
 
     @property
     def editable_in_place(self) -> bool:
@@ -288,16 +293,27 @@ def open_draft(*, path: Path, cancel: CancelToken | None = None) -> OpenedDraft:
     """
     from vividverse_desktop.studio.scripts import load_script
 
-    try:
-        empty = path.is_file() and path.stat().st_size == 0
-    except OSError:
-        empty = False
-    if empty:
-        return OpenedDraft(path, "", "fountain", ())
+    known = fingerprint(path) if path.is_file() else None
+    if known is not None and known.size == 0:
+        return OpenedDraft(path, "", "fountain", (), known)
     loaded = load_script(path=path, cancel=cancel)
     text = loaded.fountain_text.removeprefix("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return OpenedDraft(path, text, loaded.source_format.value, loaded.warnings)
+    return OpenedDraft(path, text, loaded.source_format.value, loaded.warnings, known)
+
+
+def save_text(
+    *, path: Path, text: str, expected: Fingerprint | None, overwrite: bool = False
+) -> Fingerprint:
+    """Save the editor's text to ``path`` atomically; the new fingerprint.
+
+    ``expected`` is the file as the editor read it; with ``overwrite`` whatever is there
+    now is replaced (the person chose to). Raises ``ChangedOnDisk`` when another program
+    changed the file since, and :class:`StudioError` for a failed write.
+    """
+    if overwrite:
+        expected = fingerprint(path)
+    return save_script(path=path, text=text, expected=expected)
 
 
 def heading_parts(text: str) -> tuple[str, str, str]:

@@ -22,6 +22,8 @@ def build_page(room: RoomInfo, window: MainWindow) -> QWidget:
     """The page of ``room`` in ``window``'s stack."""
     if room.key == "write":
         from vividverse_desktop.gui.rooms.write.room import WriteRoom
+        from vividverse_desktop.studio.drafts import drafts_dir
+        from vividverse_desktop.studio.session import default_root
 
         page = WriteRoom(
             window.runner,
@@ -30,6 +32,7 @@ def build_page(room: RoomInfo, window: MainWindow) -> QWidget:
             window.stack,
             hub=window.hub,
             restore=True,
+            drafts=drafts_dir(default_root()),
         )
         page.focus_mode_changed.connect(lambda on: window.sidebar.setVisible(not on))
         _add_menu(window, ROOM_MENUS[room.key], page.room_actions())

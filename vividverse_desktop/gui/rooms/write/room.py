@@ -8,6 +8,8 @@ that reading: colours, navigator, pages, statistics, autocomplete.
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +42,14 @@ from vividverse_desktop.gui.rooms.write.scene_player import ScenePlayer
 from vividverse_desktop.gui.rooms.write.stats_panel import StatsPanel
 from vividverse_desktop.gui.tasks import Task, TaskRunner
 from vividverse_desktop.gui.theme import UNIT, Colours
-from vividverse_desktop.studio import writing
+from vividverse_desktop.gui.widgets.banner import Banner
+from vividverse_desktop.studio import drafts, writing
+from vividverse_desktop.studio.drafts import Fingerprint
 from vividverse_desktop.studio.errors import StudioError
 
 PAUSE_MS = 120
+AUTOSAVE_MS = 2000  # unsaved text reaches the drafts folder within this of a change
+WATCH_MS = 2000  # how often the file is checked for another program's change
 KIND_NAMES = {
     "": "—",
     "title_page": "Title page",
@@ -94,6 +100,7 @@ class WriteRoom(QWidget):
         hub: ChangeHub | None = None,
         scene_cache: Path | None = None,
         restore: bool = False,
+        drafts: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("room_write")
@@ -108,6 +115,10 @@ class WriteRoom(QWidget):
         self._saved_revision = 0
         self.focus_mode = False
         self.display_name = ""  # a name other than the file's (a submitted script's title)
+        self.drafts = drafts  # where unsaved text is kept (None: no autosave)
+        self.document_key = uuid.uuid4().hex  # names this document's draft
+        self.known: Fingerprint | None = None  # the file as last read or written
+        self._checking = False
         self.session: Any = None  # studio.session.Session once signed in
         self.script_id = ""  # the submitted script this text is a version of
         self.hub = hub
@@ -190,6 +201,8 @@ class WriteRoom(QWidget):
         sample_row.setContentsMargins(6 * UNIT, 2 * UNIT, 6 * UNIT, 2 * UNIT)
         sample_row.addWidget(self.sample_button)
         sample_row.addStretch(1)
+        self.banner = Banner("writeBanner", centre)
+        column.addWidget(self.banner)
         column.addLayout(sample_row)
         column.addWidget(self.editor, 1)
         column.addWidget(self.find_bar)
@@ -219,6 +232,14 @@ class WriteRoom(QWidget):
         self._pause.setSingleShot(True)
         self._pause.setInterval(PAUSE_MS)
         self._pause.timeout.connect(self.read_now)
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.autosave)
+        self._watch = QTimer(self)
+        self._watch.setInterval(WATCH_MS)
+        self._watch.timeout.connect(self._check_disk)
+        self._watch.start()
         self.editor.document().contentsChanged.connect(self._typed)
         self.editor.document().modificationChanged.connect(self._show_title)
         self.editor.cursorPositionChanged.connect(self._follow_cursor)
@@ -244,7 +265,129 @@ class WriteRoom(QWidget):
             self.restore()
 
     def restore(self) -> None:
-        """Reopen the script open last time, or the sample on a first start."""
+        """Offer unsaved text a crash left behind; else reopen the script open last time,
+        or the sample on a first start."""
+        if self.drafts is None:
+            self._reopen()
+            return
+        self.runner.run_work(
+            drafts.pending_drafts,
+            drafts_dir=self.drafts,
+            owner=self,
+            on_done=self._offer_recovery,
+            on_error=lambda _error: self._reopen(),
+        )
+
+    def _offer_recovery(self, found: tuple[drafts.Draft, ...]) -> None:
+        if not found:
+            self._reopen()
+            return
+        draft = found[0]
+        name = draft.source_path.name if draft.source_path else "an untitled script"
+        when = draft.saved_at.astimezone().strftime("%d %b %H:%M")
+        more = f" ({len(found) - 1} more after it)" if len(found) > 1 else ""
+        self._reopen()
+        self.banner.ask(
+            f"Unsaved text of {name} from {when} was kept when Vividverse last closed{more}.",
+            ("Restore it", lambda: self._recover(draft)),
+            ("Discard it", lambda: self._discard(draft)),
+            sticky=True,
+        )
+
+    def _recover(self, draft: drafts.Draft) -> None:
+        self.load_text(draft.text, path=draft.source_path)
+        self.document_key = draft.document_key
+        self.editor.document().setModified(True)
+        self.state.setText("Recovered: save it to keep it.")
+        self._show_title()
+        if draft.source_path is not None:
+            self.runner.run_work(
+                drafts.fingerprint,
+                draft.source_path,
+                owner=self,
+                on_done=self._set_known,
+            )
+
+    def _set_known(self, known: Fingerprint | None) -> None:
+        self.known = known
+
+    def _discard(self, draft: drafts.Draft) -> None:
+        assert self.drafts is not None
+        self.runner.run_work(
+            drafts.discard_draft,
+            drafts_dir=self.drafts,
+            document_key=draft.document_key,
+            owner=self,
+            on_done=lambda _gone: self.restore(),
+        )
+
+    def autosave(self) -> None:
+        """Keep the unsaved text in the drafts folder (a crash or kill loses nothing)."""
+        if self.drafts is None or self.runner.closed or not self.has_changes():
+            return
+        self.runner.run_work(
+            drafts.save_draft,
+            drafts_dir=self.drafts,
+            document_key=self.document_key,
+            text=self.editor.toPlainText(),
+            source_path=self.path,
+            owner=self,
+            on_error=lambda error: self.state.setText(f"Autosave failed: {error}"),
+        )
+
+    def _forget_draft(self) -> None:
+        if self.drafts is not None and not self.runner.closed:
+            self.runner.run_work(
+                drafts.discard_draft,
+                drafts_dir=self.drafts,
+                document_key=self.document_key,
+                owner=self,
+            )
+
+    def _check_disk(self) -> None:
+        """Has another program changed the file? (polled on a worker)"""
+        path, known = self.path, self.known
+        if path is None or known is None or self._checking or self.runner.closed:
+            return
+        self._checking = True
+
+        def checked(changed: bool) -> None:
+            self._checking = False
+            if changed and path == self.path and known == self.known:
+                self._changed_on_disk(path)
+
+        def failed(_error: BaseException) -> None:
+            self._checking = False
+
+        self.runner.run_work(
+            drafts.changed_on_disk,
+            path=path,
+            known=known,
+            owner=self,
+            on_done=checked,
+            on_error=failed,
+        )
+
+    def _changed_on_disk(self, path: Path) -> None:
+        if not self.has_changes():
+            self.open_file(path, note=f"Reloaded {path.name}: another program changed it.")
+            return
+        self.known = None  # ask once
+        self.banner.ask(
+            f"{path.name} was changed by another program while you have unsaved changes.",
+            ("Keep mine", lambda: self._keep_mine(path)),
+            ("Load theirs", lambda: self._load_theirs(path)),
+        )
+
+    def _keep_mine(self, path: Path) -> None:
+        self.runner.run_work(drafts.fingerprint, path, owner=self, on_done=self._set_known)
+        self.state.setText("Your text is kept; saving replaces the other program's version.")
+
+    def _load_theirs(self, path: Path) -> None:
+        self.editor.document().setModified(False)
+        self.open_file(path)
+
+    def _reopen(self) -> None:
         last = self.preferences.get("write/last_file")
         if last and Path(str(last)).is_file():
             self.open_file(Path(str(last)))
@@ -428,6 +571,8 @@ class WriteRoom(QWidget):
 
     def _typed(self) -> None:
         self._pause.start()
+        if self.drafts is not None and not self._autosave.isActive():
+            self._autosave.start()
         self._show_title()
 
     def read_now(self) -> None:
@@ -581,8 +726,9 @@ class WriteRoom(QWidget):
         """Whether the text differs from what was last saved or opened."""
         return self.editor.document().isModified()
 
-    def open_file(self, path: Path) -> None:
-        """Open a script file (Fountain, text, Final Draft, PDF) off the GUI thread."""
+    def open_file(self, path: Path, *, note: str = "") -> None:
+        """Open a script file (Fountain, text, Final Draft, PDF) off the GUI thread;
+        ``note`` is said once it is open."""
         if not self._may_discard():
             return
         self.state.setText(f"Opening {path.name}…")
@@ -592,7 +738,7 @@ class WriteRoom(QWidget):
             writing.open_draft,
             path=Path(path),
             owner=self,
-            on_done=lambda draft: self._opened(draft) if asked == self._opening else None,
+            on_done=lambda draft: self._opened(draft, note) if asked == self._opening else None,
             on_error=lambda error: self._open_failed(error) if asked == self._opening else None,
         )
 
@@ -605,13 +751,14 @@ class WriteRoom(QWidget):
             str(error) if isinstance(error, StudioError) else f"Could not open: {error}"
         )
 
-    def _opened(self, draft: writing.OpenedDraft) -> None:
+    def _opened(self, draft: writing.OpenedDraft, note: str = "") -> None:
         sample = draft.path == resource_path(*SAMPLE)
         self.load_text(
             draft.text, path=None if sample or not draft.editable_in_place else draft.path
         )
         self.source_format = draft.source_format
-        notes = []
+        self.known = draft.known if self.path is not None else None
+        notes = [note] if note else []
         if sample:
             notes.append("A sample: Save as… keeps your own copy")
         elif not draft.editable_in_place:
@@ -625,7 +772,14 @@ class WriteRoom(QWidget):
     def load_text(self, text: str, *, path: Path | None) -> None:
         """Put ``text`` in the editor as a freshly opened document."""
         self._opening += 1  # text put in by hand wins over an open still on its way
+        self.banner.dismiss()
         self.path = path
+        self.known = None
+        self.document_key = (
+            hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
+            if path is not None
+            else uuid.uuid4().hex
+        )
         self.display_name = ""
         self.script_id = ""
         self._show_submit_label()
@@ -636,7 +790,8 @@ class WriteRoom(QWidget):
         self.analysis = None
         self._show_title()
         self.read_now()
-        self.editor.setFocus()
+        if self.isVisible():
+            self.editor.setFocus()
 
     def new_draft(self) -> None:
         """Start an empty, untitled script."""
@@ -687,14 +842,18 @@ class WriteRoom(QWidget):
         title = self.analysis.screenplay.title if self.analysis else ""
         return (title or "Untitled") + suffix
 
-    def save_to(self, path: Path) -> None:
-        """Write the text to ``path`` atomically, on a worker."""
-        from vividverse_desktop.studio.scripts import write_atomically
-
+    def save_to(self, path: Path, *, overwrite: bool = False) -> None:
+        """Write the text to ``path`` atomically, on a worker; a file another program
+        changed meanwhile is not overwritten unless the writer says so."""
         revision = self.editor.document().revision()
         self.state.setText(f"Saving {path.name}…")
+        same = self.path is not None and path.resolve() == self.path.resolve()
 
-        def saved(_result: object) -> None:
+        def saved(known: Fingerprint) -> None:
+            self.known = known
+            self._forget_draft()
+            if not same:
+                self.document_key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
             self.path = path
             self.display_name = ""
             self.preferences.set("write/last_file", str(path))
@@ -703,13 +862,26 @@ class WriteRoom(QWidget):
             self.state.setText(f"Saved {path.name}")
             self._show_title()
 
+        def failed(error: BaseException) -> None:
+            if isinstance(error, drafts.ChangedOnDisk):
+                self.banner.ask(
+                    str(error),
+                    ("Save anyway", lambda: self.save_to(path, overwrite=True)),
+                    ("Save as…", self.save_as),
+                )
+                self.state.setText("Not saved.")
+            else:
+                self.state.setText(str(error))
+
         self.runner.run_work(
-            write_atomically,
-            path,
-            self.editor.toPlainText().encode("utf-8"),
+            writing.save_text,
+            path=path,
+            text=self.editor.toPlainText(),
+            expected=self.known if same else None,
+            overwrite=overwrite or not same,
             owner=self,
             on_done=saved,
-            on_error=lambda error: self.state.setText(str(error)),
+            on_error=failed,
         )
 
     def export(self) -> None:
