@@ -369,23 +369,32 @@ def export_text(
     scene_numbers: SceneNumbers = "none",
     title_page: bool = True,
     watermark: str = "",
+    revised_from: str | None = None,
 ) -> Exported:
-    """Export the editor's ``text`` to ``output`` as PDF or Fountain, by its suffix.
+    """Export the editor's ``text`` to ``output`` as PDF, Final Draft or Fountain, by its
+    suffix. ``revised_from`` (the previous version's text) stars changed lines in a PDF.
 
     Raises :class:`StudioError` for a suffix it does not write, a script the parser
     refuses, or a failed write (the file already there is then left as it was).
     """
     from vividverse_desktop.core.screenplay.fountain import parse
-    from vividverse_desktop.studio.scripts import EXPORT_SUFFIXES, export_pdf, write_atomically
+    from vividverse_desktop.studio.scripts import (
+        EXPORT_SUFFIXES,
+        export_fdx,
+        export_pdf,
+        write_atomically,
+    )
 
     kind = EXPORT_SUFFIXES.get(output.suffix.lower())
     if kind is None:
-        raise StudioError(f"{output.name}: export writes .pdf or .fountain files")
+        raise StudioError(f"{output.name}: export writes .pdf, .fdx or .fountain files")
     try:
         screenplay = parse(text)
+        previous = parse(revised_from) if revised_from is not None else None
     except ScreenplayError as exc:
         raise StudioError(f"the script cannot be exported: {exc}") from exc
     pages = 0
+    warnings: tuple[str, ...] = ()
     if kind == "pdf":
         export_pdf(
             screenplay=screenplay,
@@ -394,11 +403,14 @@ def export_text(
             scene_numbers=scene_numbers,
             title_page=title_page,
             watermark=watermark,
+            revised_from=previous,
         )
         pages = paginate(screenplay, paper).page_count
+    elif kind == "fdx":
+        warnings = export_fdx(screenplay=screenplay, path=output)
     else:
         write_atomically(output, text.encode("utf-8"))
-    return Exported(output, kind, pages, len(screenplay.scenes()), ())
+    return Exported(output, kind, pages, len(screenplay.scenes()), warnings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -560,3 +572,11 @@ def watch_scene(
         result.seconds,
         sum(result.made.values()),
     )
+
+
+def latest_text(*, store: LocalStore, script_id: str) -> str:
+    """The text of a script's newest version held here (to mark what changed since)."""
+    found = store.latest_version(script_id)
+    if found is None:
+        raise StudioError("no version of this script is on this computer; sync first")
+    return found.fountain_text

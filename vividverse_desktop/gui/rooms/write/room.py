@@ -34,6 +34,7 @@ from vividverse_desktop.core.resources import resource_path
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.preferences import Preferences
 from vividverse_desktop.gui.rooms.write.editor import ScriptEditor
+from vividverse_desktop.gui.rooms.write.export_dialog import ExportDialog
 from vividverse_desktop.gui.rooms.write.find_bar import FindBar
 from vividverse_desktop.gui.rooms.write.my_scripts import MyScripts
 from vividverse_desktop.gui.rooms.write.navigator import Navigator
@@ -68,7 +69,6 @@ KIND_NAMES = {
     "note": "Note",
 }
 SAVE_FILTER = "Fountain (*.fountain)"
-EXPORT_FILTER = "PDF (*.pdf);;Fountain (*.fountain)"
 SAMPLE = ("samples", "night_market.fountain")
 PLACEHOLDER = (
     "Start writing. A scene heading opens with INT. or EXT.; Tab on an empty line makes a "
@@ -884,13 +884,32 @@ class WriteRoom(QWidget):
             on_error=failed,
         )
 
-    def export(self) -> None:
-        """Export the script as PDF or Fountain."""
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Export the script", self._suggested(".pdf"), EXPORT_FILTER
+    def export(self) -> ExportDialog:
+        """Ask for the format, options and file, then export on a worker."""
+        dialog = ExportDialog(
+            Path(self._suggested(".pdf")),
+            self.preferences,
+            has_previous=bool(self.script_id and self.session is not None),
+            parent=self,
         )
-        if chosen:
-            self.export_to(Path(chosen))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._export_chosen(dialog))
+        dialog.open()
+        return dialog
+
+    def _export_chosen(self, dialog: ExportDialog) -> None:
+        path, options = dialog.path(), dialog.options()
+        if not dialog.wants_revision_marks():
+            self.export_to(path, **options)
+            return
+        self.runner.run_db(
+            writing.latest_text,
+            store=self.session.store,
+            script_id=self.script_id,
+            owner=self,
+            on_done=lambda previous: self.export_to(path, revised_from=previous, **options),
+            on_error=lambda error: self.state.setText(str(error)),
+        )
 
     def export_to(self, path: Path, **options: Any) -> None:
         """Export the current text to ``path`` (by its suffix), on a worker."""
