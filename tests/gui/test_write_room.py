@@ -352,4 +352,4 @@ def test_the_export_dialog_writes_pdf_with_its_options_and_fdx(
     assert not again.paper.isEnabled()
     again.file.setText(str(tmp_path / "night.fdx"))
     again.accept()
-    assert wait_until(lambda: (tmp_path / "night.fdx").exists())
+    assert wait_until((tmp_path / "night.fdx").exists)
