@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     from vividverse_desktop.gui.theme import LIGHT
     from vividverse_desktop.studio import writing
 
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])
     text = feature_script(args.pages, seed=7)
 
     def turn(ms: int = 0) -> None:
