@@ -143,6 +143,10 @@ def take_all(out: Path) -> list[Path]:
             SyncStatusView(online=True, last_sync=datetime.now().replace(hour=9, minute=41))
         )
         window.show()
+        for _ in range(400):  # the rooms load on a worker after the window shows
+            if all(type(window.pages[key]).__name__ != "LoadingRoom" for key in window.pages):
+                break
+            settle(25)
         _screen_a_film(window, Path(tmp))
         write = window.pages["write"]
         _open_sample(write)
