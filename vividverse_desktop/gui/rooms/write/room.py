@@ -453,6 +453,20 @@ class WriteRoom(QWidget):
         )
         a("actionWriteExport", "&Export…", "Ctrl+E", self.export, "Export as PDF or Fountain")
         a(
+            "actionWriteUndo",
+            "&Undo",
+            QKeySequence.StandardKey.Undo,
+            self.editor.undo,
+            "Undo the last change (moves, replace all and element changes are one step each)",
+        )
+        a(
+            "actionWriteRedo",
+            "&Redo",
+            ["Ctrl+Shift+Z", "Ctrl+Y"],
+            self.editor.redo,
+            "Redo what was undone",
+        )
+        a(
             "actionWriteFind",
             "&Find…",
             QKeySequence.StandardKey.Find,
