@@ -99,7 +99,7 @@ def test_a_save_never_overwrites_a_change_it_did_not_see(
     script.write_text("INT. A - DAY\n\nOne.\n", encoding="utf-8")
     room = WriteRoom(runner, prefs, LIGHT)
     qtbot.addWidget(room)
-    room._watch.stop()  # the change lands between two checks
+    room.safe.watch.stop()  # the change lands between two checks
     room.open_file(script)
     assert wait_until(lambda: room.known is not None)
     script.write_text("INT. A - DAY\n\nTheirs.\n", encoding="utf-8")

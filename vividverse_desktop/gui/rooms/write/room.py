@@ -39,6 +39,7 @@ from vividverse_desktop.gui.rooms.write.find_bar import FindBar
 from vividverse_desktop.gui.rooms.write.my_scripts import MyScripts
 from vividverse_desktop.gui.rooms.write.navigator import Navigator
 from vividverse_desktop.gui.rooms.write.preview import PagePreview
+from vividverse_desktop.gui.rooms.write.safekeeping import Safekeeping
 from vividverse_desktop.gui.rooms.write.scene_player import ScenePlayer
 from vividverse_desktop.gui.rooms.write.stats_panel import StatsPanel
 from vividverse_desktop.gui.tasks import Task, TaskRunner
@@ -49,8 +50,6 @@ from vividverse_desktop.studio.drafts import Fingerprint
 from vividverse_desktop.studio.errors import StudioError
 
 PAUSE_MS = 120
-AUTOSAVE_MS = 2000  # unsaved text reaches the drafts folder within this of a change
-WATCH_MS = 2000  # how often the file is checked for another program's change
 KIND_NAMES = {
     "": "—",
     "title_page": "Title page",
@@ -118,7 +117,6 @@ class WriteRoom(QWidget):
         self.drafts = drafts  # where unsaved text is kept (None: no autosave)
         self.document_key = uuid.uuid4().hex  # names this document's draft
         self.known: Fingerprint | None = None  # the file as last read or written
-        self._checking = False
         self.session: Any = None  # studio.session.Session once signed in
         self.script_id = ""  # the submitted script this text is a version of
         self.hub = hub
@@ -232,14 +230,7 @@ class WriteRoom(QWidget):
         self._pause.setSingleShot(True)
         self._pause.setInterval(PAUSE_MS)
         self._pause.timeout.connect(self.read_now)
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(AUTOSAVE_MS)
-        self._autosave.timeout.connect(self.autosave)
-        self._watch = QTimer(self)
-        self._watch.setInterval(WATCH_MS)
-        self._watch.timeout.connect(self._check_disk)
-        self._watch.start()
+        self.safe = Safekeeping(self)
         self.editor.document().contentsChanged.connect(self._typed)
         self.editor.document().modificationChanged.connect(self._show_title)
         self.editor.cursorPositionChanged.connect(self._follow_cursor)
@@ -265,134 +256,8 @@ class WriteRoom(QWidget):
             self.restore()
 
     def restore(self) -> None:
-        """Offer unsaved text a crash left behind; else reopen the script open last time,
-        or the sample on a first start."""
-        if self.drafts is None:
-            self._reopen()
-            return
-        self.runner.run_work(
-            drafts.pending_drafts,
-            drafts_dir=self.drafts,
-            owner=self,
-            on_done=self._offer_recovery,
-            on_error=lambda _error: self._reopen(),
-        )
-
-    def _offer_recovery(self, found: tuple[drafts.Draft, ...]) -> None:
-        if not found:
-            self._reopen()
-            return
-        draft = found[0]
-        name = draft.source_path.name if draft.source_path else "an untitled script"
-        when = draft.saved_at.astimezone().strftime("%d %b %H:%M")
-        more = f" ({len(found) - 1} more after it)" if len(found) > 1 else ""
-        self._reopen()
-        self.banner.ask(
-            f"Unsaved text of {name} from {when} was kept when Vividverse last closed{more}.",
-            ("Restore it", lambda: self._recover(draft)),
-            ("Discard it", lambda: self._discard(draft)),
-            sticky=True,
-        )
-
-    def _recover(self, draft: drafts.Draft) -> None:
-        self.load_text(draft.text, path=draft.source_path)
-        self.document_key = draft.document_key
-        self.editor.document().setModified(True)
-        self.state.setText("Recovered: save it to keep it.")
-        self._show_title()
-        if draft.source_path is not None:
-            self.runner.run_work(
-                drafts.fingerprint,
-                draft.source_path,
-                owner=self,
-                on_done=self._set_known,
-            )
-
-    def _set_known(self, known: Fingerprint | None) -> None:
-        self.known = known
-
-    def _discard(self, draft: drafts.Draft) -> None:
-        assert self.drafts is not None
-        self.runner.run_work(
-            drafts.discard_draft,
-            drafts_dir=self.drafts,
-            document_key=draft.document_key,
-            owner=self,
-            on_done=lambda _gone: self.restore(),
-        )
-
-    def autosave(self) -> None:
-        """Keep the unsaved text in the drafts folder (a crash or kill loses nothing)."""
-        if self.drafts is None or self.runner.closed or not self.has_changes():
-            return
-        self.runner.run_work(
-            drafts.save_draft,
-            drafts_dir=self.drafts,
-            document_key=self.document_key,
-            text=self.editor.toPlainText(),
-            source_path=self.path,
-            owner=self,
-            on_error=lambda error: self.state.setText(f"Autosave failed: {error}"),
-        )
-
-    def _forget_draft(self) -> None:
-        if self.drafts is not None and not self.runner.closed:
-            self.runner.run_work(
-                drafts.discard_draft,
-                drafts_dir=self.drafts,
-                document_key=self.document_key,
-                owner=self,
-            )
-
-    def _check_disk(self) -> None:
-        """Has another program changed the file? (polled on a worker)"""
-        path, known = self.path, self.known
-        if path is None or known is None or self._checking or self.runner.closed:
-            return
-        self._checking = True
-
-        def checked(changed: bool) -> None:
-            self._checking = False
-            if changed and path == self.path and known == self.known:
-                self._changed_on_disk(path)
-
-        def failed(_error: BaseException) -> None:
-            self._checking = False
-
-        self.runner.run_work(
-            drafts.changed_on_disk,
-            path=path,
-            known=known,
-            owner=self,
-            on_done=checked,
-            on_error=failed,
-        )
-
-    def _changed_on_disk(self, path: Path) -> None:
-        if not self.has_changes():
-            self.open_file(path, note=f"Reloaded {path.name}: another program changed it.")
-            return
-        self.known = None  # ask once
-        self.banner.ask(
-            f"{path.name} was changed by another program while you have unsaved changes.",
-            ("Keep mine", lambda: self._keep_mine(path)),
-            ("Load theirs", lambda: self._load_theirs(path)),
-        )
-
-    def _keep_mine(self, path: Path) -> None:
-        self.runner.run_work(drafts.fingerprint, path, owner=self, on_done=self._set_known)
-        self.state.setText("Your text is kept; saving replaces the other program's version.")
-
-    def _load_theirs(self, path: Path) -> None:
-        self.editor.document().setModified(False)
-        self.open_file(path)
-
-    def _reopen(self) -> None:
-        last = self.preferences.get("write/last_file")
-        if last and Path(str(last)).is_file():
-            self.open_file(Path(str(last)))
-        else:
-            self.open_sample()
+        """Offer unsaved text a crash left behind; else reopen the last script."""
+        self.safe.restore()
 
     # -- actions -------------------------------------------------------------------
 
@@ -585,8 +450,7 @@ class WriteRoom(QWidget):
 
     def _typed(self) -> None:
         self._pause.start()
-        if self.drafts is not None and not self._autosave.isActive():
-            self._autosave.start()
+        self.safe.touched()
         self._show_title()
 
     def read_now(self) -> None:
@@ -865,7 +729,7 @@ class WriteRoom(QWidget):
 
         def saved(known: Fingerprint) -> None:
             self.known = known
-            self._forget_draft()
+            self.safe.forget_draft()
             if not same:
                 self.document_key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
             self.path = path
