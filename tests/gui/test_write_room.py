@@ -353,3 +353,32 @@ def test_the_export_dialog_writes_pdf_with_its_options_and_fdx(
     again.file.setText(str(tmp_path / "night.fdx"))
     again.accept()
     assert wait_until((tmp_path / "night.fdx").exists)
+
+
+def test_rooms_arrive_after_the_window_and_keep_a_file_opened_meanwhile(
+    qtbot: QtBot, qapp: QApplication, prefs: Preferences, tmp_path: Path
+) -> None:
+    from vividverse_desktop.gui.app import build_shell
+
+    script = tmp_path / "early.fountain"
+    script.write_text("INT. EARLY - DAY\n\nFirst.\n", encoding="utf-8")
+    shell = build_shell(qapp, prefs)
+    window = shell.window
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        assert type(window.pages["write"]).__name__ == "LoadingRoom"  # the window came first
+        window.open_file(script)
+        assert wait_until(
+            lambda: (
+                isinstance(window.pages["write"], WriteRoom)
+                and window.pages["write"].path == script
+            ),
+            20_000,
+        )
+        assert window.pages["write"].editor.toPlainText() == "INT. EARLY - DAY\n\nFirst.\n"
+        assert "actionWriteSave" in window.actions  # its menu came with it
+    finally:
+        shell.runner.shutdown()
+        shell.theme.set_choice("light")
+        shell.theme.deleteLater()

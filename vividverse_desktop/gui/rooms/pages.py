@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMenu, QWidget
 
 from vividverse_desktop.gui.rooms import RoomInfo
@@ -41,13 +42,18 @@ def build_page(room: RoomInfo, window: MainWindow, *, lazy: bool = False) -> QWi
     if not lazy:
         return _real_page(room, window) or PlaceholderRoom(room, action, window.stack)
     placeholder = LoadingRoom(room, window.stack)
-    window.runner.run_work(
-        importlib.import_module,
-        module,
-        owner=window,
-        on_done=lambda _module: _swap_in(room, window, placeholder),
-        on_error=lambda error: log.error("the %s room did not load: %s", room.title, error),
-    )
+
+    def load() -> None:
+        window.runner.run_work(
+            importlib.import_module,
+            module,
+            owner=window,
+            on_done=lambda _module: _swap_in(room, window, placeholder),
+            on_error=lambda error: log.error("the %s room did not load: %s", room.title, error),
+        )
+
+    # After the window's first turn of the event loop: the import must not slow the show.
+    QTimer.singleShot(0, placeholder, load)
     return placeholder
 
 

@@ -47,7 +47,7 @@ from vividverse_desktop.gui.theme import UNIT, Colours
 from vividverse_desktop.gui.widgets.banner import Banner
 from vividverse_desktop.studio import drafts, writing
 from vividverse_desktop.studio.drafts import Fingerprint
-from vividverse_desktop.studio.errors import StudioError
+from vividverse_desktop.studio.errors import explain
 
 PAUSE_MS = 120
 KIND_NAMES = {
@@ -625,9 +625,7 @@ class WriteRoom(QWidget):
         self.open_file(resource_path(*SAMPLE))
 
     def _open_failed(self, error: BaseException) -> None:
-        self.state.setText(
-            str(error) if isinstance(error, StudioError) else f"Could not open: {error}"
-        )
+        self.state.setText(explain(error))
 
     def _opened(self, draft: writing.OpenedDraft, note: str = "") -> None:
         sample = draft.path == resource_path(*SAMPLE)
@@ -749,7 +747,7 @@ class WriteRoom(QWidget):
                 )
                 self.state.setText("Not saved.")
             else:
-                self.state.setText(str(error))
+                self.state.setText(explain(error))
 
         self.runner.run_work(
             writing.save_text,
@@ -786,7 +784,7 @@ class WriteRoom(QWidget):
             script_id=self.script_id,
             owner=self,
             on_done=lambda previous: self.export_to(path, revised_from=previous, **options),
-            on_error=lambda error: self.state.setText(str(error)),
+            on_error=lambda error: self.state.setText(explain(error)),
         )
 
     def export_to(self, path: Path, **options: Any) -> None:
@@ -802,7 +800,7 @@ class WriteRoom(QWidget):
                 if done.pages
                 else f"Exported {done.path.name}"
             ),
-            on_error=lambda error: self.state.setText(str(error)),
+            on_error=lambda error: self.state.setText(explain(error)),
             **options,
         )
 
@@ -865,7 +863,7 @@ class WriteRoom(QWidget):
             script_id=revision,
             owner=self,
             on_done=done,
-            on_error=lambda error: self.state.setText(str(error)),
+            on_error=lambda error: self.state.setText(explain(error)),
         )
 
     def _show_submit_label(self) -> None:
@@ -893,7 +891,7 @@ class WriteRoom(QWidget):
             version_id=script.latest_version_id,
             owner=self,
             on_done=opened,
-            on_error=lambda error: self.state.setText(str(error)),
+            on_error=lambda error: self.state.setText(explain(error)),
         )
 
     # -- watching a scene ----------------------------------------------------------
@@ -924,5 +922,5 @@ class WriteRoom(QWidget):
             cache_dir=self.scene_cache,
             owner=self,
             on_done=done,
-            on_error=lambda error: self.scene_player.caption.setText(str(error)),
+            on_error=lambda error: self.scene_player.caption.setText(explain(error)),
         )

@@ -26,6 +26,7 @@ class Safekeeping(QObject):
         super().__init__(room)
         self.room = room
         self._checking = False
+        self._asked_before = 0
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_MS)
@@ -42,7 +43,8 @@ class Safekeeping(QObject):
 
     def restore(self) -> None:
         """Offer unsaved text a crash left behind; else reopen the script open last time,
-        or the sample on a first start."""
+        or the sample on a first start (unless a file was opened meanwhile)."""
+        self._asked_before = self.room._opening
         if self.room.drafts is None:
             self._reopen()
             return
@@ -164,6 +166,8 @@ class Safekeeping(QObject):
         self.room.open_file(path)
 
     def _reopen(self) -> None:
+        if self.room._opening != self._asked_before:
+            return  # something was opened since the start: it wins
         last = self.room.preferences.get("write/last_file")
         if last and Path(str(last)).is_file():
             self.room.open_file(Path(str(last)))
