@@ -124,6 +124,7 @@ class WriteRoom(QWidget):
         self.navigator = Navigator(self)
         self.my_scripts = MyScripts(self)
         self.my_scripts.script_chosen.connect(self.open_submitted)
+        self.my_scripts.compare_chosen.connect(self.compare_versions)
         self.left = QTabWidget(self)
         self.left.setObjectName("writeLeftTabs")
         self.left.setAccessibleName("Scenes and my scripts")
@@ -300,6 +301,13 @@ class WriteRoom(QWidget):
             "Ctrl+Shift+M",
             self.show_my_scripts,
             "List the scripts you submitted",
+        )
+        a(
+            "actionWriteCompare",
+            "&Compare versions…",
+            "Ctrl+Shift+D",
+            self.compare_versions,
+            "Compare two submitted versions of this script, scene by scene",
         )
         a(
             "actionWriteWatchScene",
@@ -755,6 +763,12 @@ class WriteRoom(QWidget):
         self.left.show()
         self.left.setCurrentWidget(self.my_scripts)
         self.my_scripts.list.setFocus()
+
+    def compare_versions(self, script_id: str = "") -> None:
+        """Compare two versions of the script in the editor (or of ``script_id``)."""
+        from vividverse_desktop.gui.rooms.write.compare_dialog import open_compare
+
+        open_compare(self, script_id)
 
     def refresh_my_scripts(self) -> None:
         """Read the writer's scripts from the store (database lane)."""
