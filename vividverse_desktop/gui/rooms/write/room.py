@@ -593,6 +593,9 @@ class WriteRoom(QWidget):
         """Open a script file (Fountain, text, Final Draft, PDF) off the GUI thread."""
         if not self._may_discard():
             return
+        if Path(path).suffix.lower() in (".pdf", ".txt"):
+            self.review_import(Path(path))
+            return
         self.state.setText(f"Opening {path.name}…")
         self._opening += 1
         asked = self._opening
@@ -603,6 +606,12 @@ class WriteRoom(QWidget):
             on_done=lambda draft: self._opened(draft) if asked == self._opening else None,
             on_error=lambda error: self._open_failed(error) if asked == self._opening else None,
         )
+
+    def review_import(self, path: Path) -> None:
+        """Open a PDF or text file through the import review (Accept loads its text)."""
+        from vividverse_desktop.gui.rooms.write.import_review import review_into
+
+        review_into(self, path)
 
     def open_sample(self) -> None:
         """Open the bundled sample script as an unsaved copy."""
