@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTreeWidget,
@@ -186,9 +187,10 @@ class CompareDialog(QDialog):
         self.new_picker = self._picker("compareNew", "Newer version")
         pickers = QHBoxLayout()
         pickers.setSpacing(2 * UNIT)
-        for text, picker in (("&From", self.old_picker), ("&To", self.new_picker)):
+        for text, picker in (("&From:", self.old_picker), ("&To:", self.new_picker)):
             label = QLabel(text, self)
             label.setBuddy(picker)
+            label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
             pickers.addWidget(label)
             pickers.addWidget(picker, 1)
         self.summary = QLabel("", self)
@@ -364,8 +366,7 @@ class CompareDialog(QDialog):
         colour = QColor(change_colour(change, self.colours))
         swatch = QPixmap(3 * UNIT, 3 * UNIT)
         swatch.fill(colour)
-        item.setIcon(0, QIcon(swatch))
-        item.setForeground(0, QBrush(colour))
+        item.setIcon(0, QIcon(swatch))  # the colour beside the word (legible when selected)
         bold = item.font(0)
         bold.setWeight(bold.Weight.DemiBold)
         item.setFont(0, bold)

@@ -537,6 +537,8 @@ class ImportReviewDialog(QDialog):
             self.corrections.pop(element.index, None)
         else:
             self.corrections[element.index] = kind
+        with QSignalBlocker(self.picker):
+            self.picker.setCurrentIndex(KINDS.index(kind))
         self._show_kind(self.table.currentRow())
         self._summarise()
 
