@@ -162,3 +162,32 @@ def test_a_laid_out_text_file_is_reviewed_and_a_fountain_one_opens_as_it_is(
     room.open_file(fountain)
     assert wait_until(lambda: room.editor.toPlainText() == BEFORE)
     assert room.import_review is None
+
+
+def test_enter_on_a_row_opens_the_kind_list_and_does_not_accept(
+    qtbot: QtBot, room: WriteRoom, pdf: Path
+) -> None:
+    """Enter on the elements picks a kind; the dialog stays open and the editor unchanged."""
+    dialog = _reviewing(qtbot, room, pdf)
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
+    assert wait_until(lambda: dialog.picker.view().isVisible())
+    dialog.picker.hidePopup()
+    assert dialog.isVisible()
+    assert room.editor.toPlainText() == BEFORE
+
+
+def test_a_pdf_that_cannot_be_read_says_so_in_the_dialog(
+    qtbot: QtBot, room: WriteRoom, tmp_path: Path
+) -> None:
+    """A broken PDF: the reason is shown where the review would be, nothing can be accepted."""
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\nnot really a pdf\n")
+    room.open_file(broken)
+    assert wait_until(lambda: isinstance(getattr(room, "import_review", None), ImportReviewDialog))
+    dialog = room.import_review
+    assert wait_until(lambda: "Could not read broken.pdf" in dialog.heading.text(), 20_000)
+    assert dialog.heading.property("role") == "error"
+    assert not dialog.accept_button.isEnabled()
+    dialog.reject()
+    assert room.editor.toPlainText() == BEFORE

@@ -12,11 +12,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, QSize, QSizeF, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QObject,
+    QPointF,
+    QRectF,
+    QSignalBlocker,
+    QSize,
+    QSizeF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QImage,
+    QKeyEvent,
     QKeySequence,
     QMouseEvent,
     QPainter,
@@ -63,7 +75,6 @@ from vividverse_desktop.studio.import_review import (
     review_import,
 )
 
-REVIEWED_SUFFIXES = (".pdf", ".txt")
 KINDS = tuple(kind for kind in ElementKind if kind is not ElementKind.PAGE_BREAK)
 LINE_PT = 12.0  # one line of 12 pt Courier: the mark covers the element's first line
 
@@ -295,7 +306,8 @@ class ImportReviewDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.currentCellChanged.connect(lambda *_: self._element_chosen())
-        self.table.itemActivated.connect(lambda _item: self._pick_kind())
+        self.table.itemDoubleClicked.connect(lambda _item: self._pick_kind())
+        self.table.installEventFilter(self)
 
         self.picker = QComboBox(self)
         self.picker.setObjectName("importReviewKind")
@@ -304,6 +316,7 @@ class ImportReviewDialog(QDialog):
         for kind in KINDS:
             self.picker.addItem(kind_name(kind))
         self.picker.setEnabled(False)
+        self.picker.installEventFilter(self)
         self.picker.currentIndexChanged.connect(lambda _i: self._kind_picked())
         picker_label = QLabel("&Kind of the selected element:", self)
         picker_label.setBuddy(self.picker)
@@ -331,10 +344,10 @@ class ImportReviewDialog(QDialog):
 
         self.buttons = QDialogButtonBox(self)
         self.accept_button = self.buttons.addButton(
-            "Use this text", QDialogButtonBox.ButtonRole.AcceptRole
+            "&Use this text", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.accept_button.setObjectName("importReviewAccept")
-        self.accept_button.setToolTip("Put the text, with your corrections, in the editor")
+        self.accept_button.setToolTip("Put the text, with your corrections, in the editor (Alt+U)")
         self.accept_button.setEnabled(False)
         self.accept_button.setDefault(True)
         cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
@@ -518,6 +531,20 @@ class ImportReviewDialog(QDialog):
         self.source.setExtraSelections([mark])
         self.source.setTextCursor(QTextCursor(first))
         self.source.centerCursor()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter on a row or on the closed picker opens the kind list (it never accepts
+        the whole dialog by surprise)."""
+        if (
+            watched in (self.table, self.picker)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers()
+        ):
+            self._pick_kind()
+            return True
+        return super().eventFilter(watched, event)
 
     def _pick_kind(self) -> None:
         if self.picker.isEnabled():
