@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -15,7 +16,7 @@ from vividverse_desktop.gui.preferences import Preferences
 from vividverse_desktop.gui.rooms.write.compare_dialog import CompareDialog, open_compare
 from vividverse_desktop.gui.rooms.write.room import WriteRoom
 from vividverse_desktop.gui.tasks import TaskRunner
-from vividverse_desktop.gui.theme import LIGHT
+from vividverse_desktop.gui.theme import DARK, LIGHT, palette
 from vividverse_desktop.store import LocalStore
 from vividverse_desktop.studio import writing
 
@@ -172,3 +173,18 @@ def test_my_scripts_offers_compare_for_a_script_with_two_versions(
     assert isinstance(dialog, CompareDialog)
     assert dialog.script_id == script_id
     assert wait_until(lambda: dialog.scenes.topLevelItemCount() == 2, 10_000)
+
+
+def test_the_dialog_follows_a_change_of_scheme(
+    qtbot: QtBot, runner: TaskRunner, store: LocalStore, qapp: QApplication
+) -> None:
+    """Switching to dark re-tints the changed lines in the dark scheme's colours."""
+    dialog = _shown(qtbot, runner, store)
+    before = qapp.palette()
+    try:
+        qapp.setPalette(palette(DARK))
+        assert wait_until(lambda: dialog.colours == DARK)
+        assert dialog.model.colours == DARK
+    finally:
+        qapp.setPalette(before)
+    assert wait_until(lambda: dialog.colours == LIGHT)

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -408,6 +415,13 @@ class CompareDialog(QDialog):
             self.lines.scrollTo(
                 self.model.index(changed, 1), QAbstractItemView.ScrollHint.PositionAtCenter
             )
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            colours = colours_in_use(self)
+            if colours != self.colours:
+                self.set_colours(colours)
 
     def set_colours(self, colours: Colours) -> None:
         """Redraw in the scheme's colours."""

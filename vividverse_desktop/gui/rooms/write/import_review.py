@@ -372,6 +372,16 @@ class ImportReviewDialog(QDialog):
             on_error=self._failed,
         )
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            colours = colours_in_use(self)
+            if colours != self.colours:
+                self.colours = self.page_area.view.colours = colours
+                for row in range(len(self.shown)):
+                    self._show_kind(row)
+                self.page_area.view.update()
+
     # -- reading -------------------------------------------------------------------
 
     def _failed(self, error: BaseException) -> None:
