@@ -7,7 +7,17 @@ import platform
 import sys
 import time
 
-BENCHMARKS = ("parse", "pdf_import", "render", "stitch", "sync", "server", "ui", "player")
+BENCHMARKS = (
+    "parse",
+    "pdf_import",
+    "render",
+    "stitch",
+    "sync",
+    "server",
+    "ui",
+    "player",
+    "write",
+)
 
 
 def main(argv: list[str]) -> int:
