@@ -31,7 +31,7 @@ def test_screenshots_of_every_room_and_dialog(tmp_path: Path) -> None:
             for width, height in SIZES:
                 image = QImage(str(tmp_path / f"{room.key}-{scheme}-{width}x{height}.png"))
                 assert (image.width(), image.height()) == (width, height)
-    for dialog in ("about", "settings", "shortcuts", "palette"):
+    for dialog in ("about", "settings", "shortcuts", "palette", "compare", "import-review"):
         for scheme in SCHEMES:
             assert not QImage(str(tmp_path / f"dialog-{dialog}-{scheme}.png")).isNull()
     light = QImage(str(tmp_path / "write-light-1366x768.png"))

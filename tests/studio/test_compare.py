@@ -3,10 +3,12 @@ removed scenes, and the rows of a whole diff."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bench.scriptgen import feature_script
 from vividverse_desktop.core.resources import resource_path
 from vividverse_desktop.core.screenplay import ElementKind, parse
-from vividverse_desktop.studio import compare
+from vividverse_desktop.studio import compare, scripts
 from vividverse_desktop.studio.compare import DiffRow
 
 BRICK = resource_path("samples", "real", "brick_and_steel.fountain").read_text("utf-8")
@@ -117,3 +119,19 @@ def test_a_feature_with_one_edit_reports_one_scene() -> None:
     changes = compare.diff_texts(text, new).scenes
     assert [c.change for c in changes] == ["edited"]
     assert sum(row.tag != "equal" for row in changes[0].rows) == 1
+
+
+def test_scratch_versions_holds_one_script_with_each_text_as_a_version(tmp_path: Path) -> None:
+    """The demonstration store has the texts as versions 1..n, which diff_versions compares."""
+    old = "Title: A\n\nINT. A - DAY\n\nOne.\n"
+    new = old.replace("One.", "Two.")
+    store, script_id = compare.scratch_versions(folder=tmp_path, texts=(old, new))
+    try:
+        versions = scripts.versions(store=store, script_id=script_id)
+        assert [v.fountain_text for v in versions] == [old, new]
+        diff = compare.diff_versions(
+            store=store, old_version_id=versions[0].id, new_version_id=versions[1].id
+        )
+        assert [(c.change, c.heading) for c in diff.scenes] == [("edited", "INT. A - DAY")]
+    finally:
+        store.close()

@@ -149,6 +149,64 @@ def _write_views(window: QWidget, write: QWidget, out: Path, scheme: str) -> lis
     return shots
 
 
+def _revised(text: str) -> str:
+    """The sample revised: a line of scene 2 changed, the flashback moved after scene 6,
+    and a scene added at the end (what Compare versions shows)."""
+    start = text.index("EXT. CANAL BRIDGE - DAY (FLASHBACK)")
+    end = text.index("INT. DEV'S STALL - NIGHT")
+    flashback, text = text[start:end], text[:start] + text[end:]
+    later = text.index("EXT. ROOFTOP CAR PARK - NIGHT")
+    text = text[:later] + flashback + text[later:]
+    text = text.replace("Needs salt.", "Needs more salt. And chilli.", 1)
+    return text.rstrip("\n") + "\n\nINT. GRAN'S FLAT - DAY\n\nA kettle, a radio, an empty chair.\n"
+
+
+def _write_dialogs(window: MainWindow, folder: Path, out: Path, scheme: str) -> list[Path]:
+    """Compare versions (two versions of the sample in a scratch store) and the import
+    review (the sample exported to PDF, one element corrected)."""
+    from vividverse_desktop.core.resources import resource_path
+    from vividverse_desktop.core.screenplay.model import ElementKind
+    from vividverse_desktop.gui.rooms.write.compare_dialog import CompareDialog
+    from vividverse_desktop.gui.rooms.write.import_review import ImportReviewDialog
+    from vividverse_desktop.studio import compare, writing
+
+    shots: list[Path] = []
+    text = resource_path("samples", "night_market.fountain").read_text(encoding="utf-8")
+    scratch = folder / f"versions-{scheme}"
+    scratch.mkdir(exist_ok=True)
+    store, script_id = compare.scratch_versions(folder=scratch, texts=(text, _revised(text)))
+    try:
+        dialog = CompareDialog(
+            runner=window.runner, store=store, script_id=script_id, parent=window
+        )
+        dialog.show()
+        wait_for(lambda: dialog.diff is not None and dialog.scenes.topLevelItemCount() > 0)
+        for row in range(dialog.scenes.topLevelItemCount()):
+            if dialog.scenes.topLevelItem(row).text(0).startswith("Edited"):
+                dialog.scenes.setCurrentItem(dialog.scenes.topLevelItem(row))
+                break
+        shots.append(save(dialog, out / f"dialog-compare-{scheme}.png"))
+        dialog.close()
+        dialog.deleteLater()
+    finally:
+        store.close()
+    pdf = writing.export_text(text=text, output=folder / f"night-market-{scheme}.pdf").path
+    review = ImportReviewDialog(path=pdf, runner=window.runner, parent=window)
+    review.show()
+    wait_for(lambda: review.review is not None)
+    review.step_page(1)
+    wait_for(lambda: review.page_area.view.image is not None)
+    rows = [r for r, e in enumerate(review.shown) if e.kind is ElementKind.ACTION]
+    if rows:
+        review.table.setCurrentCell(rows[len(rows) // 2], 0)
+        review.correct(ElementKind.CENTERED)
+    wait_for(lambda: review.page_area.view.image is not None)
+    shots.append(save(review, out / f"dialog-import-review-{scheme}.png"))
+    review.reject()
+    review.deleteLater()
+    return shots
+
+
 def take_all(out: Path) -> list[Path]:
     """Every room in both schemes at both sizes, the dialogs, and README's main-window.png."""
     out.mkdir(parents=True, exist_ok=True)
@@ -183,6 +241,7 @@ def take_all(out: Path) -> list[Path]:
             window.resize(*SIZES[0])
             window.show_room("write")
             saved.extend(_write_views(window, write, out, scheme))
+            saved.extend(_write_dialogs(window, Path(tmp), out, scheme))
             for label, opener in (
                 ("about", window.open_about),
                 ("settings", window.open_settings),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 CHOICES = ("system", "light", "dark")
 SCALES = (0.9, 1.0, 1.1, 1.25, 1.5)
@@ -213,3 +213,9 @@ class ThemeController(QObject):
         self._app.setFont(font)
         self._app.setStyleSheet(stylesheet(colours))
         self.changed.emit(self.scheme)
+
+
+def colours_in_use(widget: QWidget | None = None) -> Colours:
+    """The named colours of the scheme the application (or ``widget``) is painted in."""
+    pal = widget.palette() if widget is not None else QApplication.palette()
+    return DARK if pal.color(QPalette.ColorRole.Window).lightness() < 128 else LIGHT

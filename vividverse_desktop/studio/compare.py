@@ -14,6 +14,7 @@ import difflib
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from vividverse_desktop.core.screenplay.model import Screenplay
@@ -232,3 +233,21 @@ def _out_of_order(anchors: list[tuple[int, int]], old: int, new: int) -> bool:
     before = [a for b, a in itertools.takewhile(lambda pair: pair[0] < new, anchors)]
     after = [a for b, a in anchors if b > new]
     return (bool(before) and max(before) > old) or (bool(after) and min(after) < old)
+
+
+def scratch_versions(
+    *, folder: Path, texts: Sequence[str], user_id: str = "00000000-0000-4000-8000-0000000000e1"
+) -> tuple[LocalStore, str]:
+    """A new store in ``folder`` holding one script whose versions are ``texts`` (oldest
+    first), submitted offline by ``user_id``: for screenshots and demonstrations. The
+    caller closes the store."""
+    from vividverse_desktop.store import LocalStore
+    from vividverse_desktop.studio.writing import submit_draft
+
+    store = LocalStore.open(folder / "versions.sqlite3")
+    script_id = ""
+    for text in texts:
+        script_id = submit_draft(
+            store=store, user_id=user_id, text=text, script_id=script_id
+        ).script_id
+    return store, script_id

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
+    QMenu,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -32,6 +33,7 @@ class MyScripts(QWidget):
     """The list of the writer's scripts; activating one opens its latest version."""
 
     script_chosen = Signal(object)  # the MyScript
+    compare_chosen = Signal(str)  # the script id whose versions to compare
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +61,8 @@ class MyScripts(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.list.itemActivated.connect(self._chosen)
         self.list.itemDoubleClicked.connect(self._chosen)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._menu)
         layout.addWidget(self.empty)
         layout.addWidget(self.list, 1)
         self.scripts: tuple[MyScript, ...] = ()
@@ -101,3 +105,22 @@ class MyScripts(QWidget):
         for script in self.scripts:
             if script.id == wanted:
                 self.script_chosen.emit(script)
+
+    def menu_for(self, item: QTreeWidgetItem) -> QMenu:
+        """The context menu of one row: open it, or compare its versions (two or more)."""
+        script_id = item.data(0, Qt.ItemDataRole.UserRole)
+        menu = QMenu(self)
+        menu.setObjectName("myScriptsMenu")
+        menu.addAction("Open the latest version", lambda: self._chosen(item))
+        compare = menu.addAction("Compare versions…", lambda: self.compare_chosen.emit(script_id))
+        compare.setObjectName("myScriptsCompare")
+        versions = next((s.versions for s in self.scripts if s.id == script_id), 0)
+        compare.setEnabled(versions > 1)
+        return menu
+
+    def _menu(self, point: QPoint) -> None:
+        item = self.list.itemAt(point) or self.list.currentItem()
+        if item is not None:
+            menu = self.menu_for(item)
+            menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            menu.popup(self.list.viewport().mapToGlobal(point))

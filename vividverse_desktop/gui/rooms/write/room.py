@@ -133,6 +133,7 @@ class WriteRoom(QWidget):
         self.navigator = Navigator(self)
         self.my_scripts = MyScripts(self)
         self.my_scripts.script_chosen.connect(self.open_submitted)
+        self.my_scripts.compare_chosen.connect(self.compare_versions)
         self.left = QTabWidget(self)
         self.left.setObjectName("writeLeftTabs")
         self.left.setAccessibleName("Scenes and my scripts")
@@ -308,6 +309,13 @@ class WriteRoom(QWidget):
             "Ctrl+Shift+M",
             self.show_my_scripts,
             "List the scripts you submitted",
+        )
+        a(
+            "actionWriteCompare",
+            "&Compare versions…",
+            "Ctrl+Shift+D",
+            self.compare_versions,
+            "Compare two submitted versions of this script, scene by scene",
         )
         a(
             "actionWriteWatchScene",
@@ -609,6 +617,9 @@ class WriteRoom(QWidget):
         ``note`` is said once it is open."""
         if not self._may_discard():
             return
+        if Path(path).suffix.lower() in (".pdf", ".txt"):
+            self.review_import(Path(path))
+            return
         self.state.setText(f"Opening {path.name}…")
         self._opening += 1
         asked = self._opening
@@ -619,6 +630,12 @@ class WriteRoom(QWidget):
             on_done=lambda draft: self._opened(draft, note) if asked == self._opening else None,
             on_error=lambda error: self._open_failed(error) if asked == self._opening else None,
         )
+
+    def review_import(self, path: Path) -> None:
+        """Open a PDF or text file through the import review (Accept loads its text)."""
+        from vividverse_desktop.gui.rooms.write.import_review import review_into
+
+        review_into(self, path)
 
     def open_sample(self) -> None:
         """Open the bundled sample script as an unsaved copy."""
@@ -822,6 +839,12 @@ class WriteRoom(QWidget):
         self.left.show()
         self.left.setCurrentWidget(self.my_scripts)
         self.my_scripts.list.setFocus()
+
+    def compare_versions(self, script_id: str = "") -> None:
+        """Compare two versions of the script in the editor (or of ``script_id``)."""
+        from vividverse_desktop.gui.rooms.write.compare_dialog import open_compare
+
+        open_compare(self, script_id)
 
     def refresh_my_scripts(self) -> None:
         """Read the writer's scripts from the store (database lane)."""
