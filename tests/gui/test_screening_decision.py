@@ -88,3 +88,52 @@ async def test_an_editor_sees_the_status_but_may_not_decide(
     assert not bar.changes_button.isEnabled()
     assert not bar.comment.isEnabled()
     room.close()
+
+
+async def test_choosing_a_published_film_fetches_it_once_and_plays_the_kept_copy(
+    qtbot: QtBot,
+    runner: TaskRunner,
+    server: Server,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The film's video was uploaded; a reviewer picks the film: it is downloaded through
+    its link, opened in the player, and kept under the data folder for offline viewing."""
+    import anyio
+    import httpx
+    from PySide6.QtWidgets import QApplication
+
+    from tests.sync_server.conftest import ADMIN, ADMIN_PASSWORD, PASSWORD
+
+    monkeypatch.setenv("VIVIDVERSE_DATA_DIR", str(tmp_path / "data"))
+    _, movie_id = await finished(server)
+    made = film(tmp_path, 24, 72)
+    async with httpx.AsyncClient(transport=server.transport, base_url=SERVER_URL) as http:
+        login = await http.post(
+            "/api/auth/login", json={"username": ADMIN, "password": ADMIN_PASSWORD}
+        )
+        token = login.json()["access_token"]
+        put = await http.put(
+            f"/api/movies/{movie_id}/video",
+            params={"duration": "2.0", "name": "cut.mp4"},
+            content=made.read_bytes(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "video/mp4"},
+        )
+        assert put.status_code == 200, put.text
+    rita = await server.desk("rita", "reviewer")
+    await server.sync(rita)
+    session = desk_session(server, rita)
+    await session.client.login("rita", PASSWORD)
+    room = screening_room(qtbot, runner, session)
+    choose_film(room, movie_id)
+    kept = tmp_path / "data" / "films" / f"{movie_id}.mp4"
+    for _ in range(500):
+        if room.opened == kept:
+            break
+        await anyio.sleep(0.02)
+        QApplication.processEvents()
+    assert room.opened == kept
+    assert kept.read_bytes() == made.read_bytes()
+    assert wait_shown(room.player, 0)
+    await session.client.aclose()
+    room.close()

@@ -35,8 +35,9 @@ from vividverse_desktop.gui.rooms.screening.timeline import Timeline
 from vividverse_desktop.gui.rooms.screening.transport import Transport
 from vividverse_desktop.gui.tasks import TaskRunner
 from vividverse_desktop.gui.theme import UNIT, Colours
-from vividverse_desktop.studio import screening
+from vividverse_desktop.studio import films, screening
 from vividverse_desktop.studio.errors import StudioError
+from vividverse_desktop.studio.session import default_root
 
 if TYPE_CHECKING:
     from vividverse_desktop.studio.session import Session
@@ -153,6 +154,9 @@ class ScreeningRoom(QWidget):
         self.notes.note_added.connect(self._note_added)
         self.overlay.draft_changed.connect(self.notes.show_where)
         self.notes.done_typing.connect(self.focus_player)
+        self.notes.movie_changed.connect(self._movie_chosen)
+        self._films: dict[str, Path] = {}  # movie id -> its film opened here
+        self._session: Session | None = None
         self._show_scenes()
 
     # -- seams for the shell -----------------------------------------------------------------
@@ -179,11 +183,43 @@ class ScreeningRoom(QWidget):
 
     def open_movie(self, movie_id: str, path: Path) -> None:
         """Open a published film's copy at ``path`` with its notes."""
+        self._films[movie_id] = path
         self.open_file(path)
         self.notes.choose_movie(movie_id)
 
+    def _movie_chosen(self, movie_id: str) -> None:
+        """A published film was chosen for notes: play it too, fetched once and kept."""
+        session = self._session
+        if not movie_id or session is None:
+            return
+        if self.opened is not None and self._films.get(movie_id) == self.opened:
+            return
+        view = self.notes.current_movie()
+        if view is not None and not view.movie.video_key:
+            self.notes.say("This film has no video uploaded yet: notes can still be read.")
+            return
+        self.notes.say("Fetching the film…")
+
+        def fetched(copy: films.FilmCopy) -> None:
+            if self.notes.movie_id != movie_id:
+                return  # another film was chosen meanwhile
+            self._films[movie_id] = copy.path
+            self.open_file(copy.path)
+            self.notes.say("" if copy.downloaded else "Playing the copy kept on this computer.")
+
+        self.runner.run_net(
+            films.fetch_film,
+            client=session.client,
+            movie_id=movie_id,
+            cache_dir=default_root() / "films",
+            owner=self,
+            on_done=fetched,
+            on_error=self.notes.failed,
+        )
+
     def set_session(self, session: Session | None) -> None:
         """The signed-in account whose store holds the films and notes (None: none)."""
+        self._session = session
         self.notes.set_session(session)
 
     def apply_colours(self, colours: Colours) -> None:
