@@ -47,3 +47,11 @@ def test_a_file_that_is_no_film_is_a_sentence(tmp_path: Path) -> None:
     path.write_text("hello", encoding="utf-8")
     with pytest.raises(StudioError, match=r"cannot screen notes\.mp4"):
         film_facts(path=path)
+
+
+def test_a_chapter_label_numbers_the_scene_once() -> None:
+    from vividverse_desktop.studio.screening import Chapter
+
+    assert Chapter(2, "EXT. ROOF - NIGHT", 0, 10).label == "3. EXT. ROOF - NIGHT"
+    assert Chapter(2, "3. EXT. ROOF - NIGHT", 0, 10).label == "3. EXT. ROOF - NIGHT"
+    assert Chapter(0, "4A. EXT. BRIDGE", 0, 10).label == "4A. EXT. BRIDGE"

@@ -72,12 +72,30 @@ def wait_for(predicate: Callable[[], bool], ms: int = 10_000) -> bool:
     return predicate()
 
 
+def _render_sample(folder: Path) -> Path | None:
+    """The sample script rendered by the keyless providers at 640x360 (None if it fails:
+    the screenshots then use a frame-code film)."""
+    from vividverse_desktop.core.resources import resource_path
+    from vividverse_desktop.core.screenplay.fountain import parse
+    from vividverse_desktop.studio.errors import StudioError
+    from vividverse_desktop.studio.rendering import plan_of, prepare, render
+
+    text = resource_path("samples", "night_market.fountain").read_text(encoding="utf-8")
+    output = folder / "night-market.mp4"
+    try:
+        with prepare(output=output, job_dir=folder / "job", size=(640, 360), fps=24) as setup:
+            render(setup=setup, plan=plan_of(parse(text)))
+    except StudioError:
+        return None
+    return output
+
+
 def _screen_a_film(window: MainWindow, folder: Path) -> None:
-    """Open a small frame-code film with three scenes in the Screening Room, paused in the
-    second scene with an in-out range marked."""
+    """Open the sample's keyless film in the Screening Room, paused in its third scene with
+    an in-out range marked (a frame-code film when rendering is not possible here)."""
     from vividverse_desktop.gui.rooms.screening import ScreeningRoom
 
-    path = make_frame_code_film(
+    path = _render_sample(folder) or make_frame_code_film(
         path=folder / "frame-code-film.mp4",
         rate=FrameRate.conventional(24),
         frames=96,
@@ -90,10 +108,14 @@ def _screen_a_film(window: MainWindow, folder: Path) -> None:
     if not isinstance(room, ScreeningRoom):
         return
     wait_for(lambda: room.player.is_open and room.facts is not None)
-    room.player.set_in(34)
-    room.player.set_out(52)
-    room.player.seek(41)
-    wait_for(lambda: room.player.frame == 41)
+    facts = room.facts
+    assert facts is not None
+    starts = [c.first for c in facts.chapters] or [0]
+    scene = starts[min(2, len(starts) - 1)]
+    room.player.set_in(scene + 6)
+    room.player.set_out(scene + 30)
+    room.player.seek(scene + 14)
+    wait_for(lambda: room.player.frame == scene + 14)
     _draw_on(room)
     window.show_room("write")
 

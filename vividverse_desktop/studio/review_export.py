@@ -89,7 +89,7 @@ class NoteRow:
 def scene_of(frame: int, chapters: Sequence[Chapter]) -> str:
     """The heading of the scene holding ``frame`` ("3. INT. CAR - LATER"), or ""."""
     chapter = next((c for c in chapters if c.holds(frame)), None)
-    return "" if chapter is None else f"{chapter.index + 1}. {chapter.title}"
+    return "" if chapter is None else chapter.label
 
 
 def note_rows(

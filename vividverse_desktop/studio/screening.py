@@ -25,6 +25,15 @@ class Chapter:
     first: int
     last: int
 
+    @property
+    def label(self) -> str:
+        """The title with its scene number in front (kept when the title has one already,
+        as our renders' chapters do: "3. EXT. ROOF - NIGHT")."""
+        head = self.title.split(" ", 1)[0]
+        if head.endswith(".") and head[:-1] and head[0].isdigit():
+            return self.title
+        return f"{self.index + 1}. {self.title}"
+
     def holds(self, frame: int) -> bool:
         """Whether ``frame`` is one of this chapter's frames."""
         return self.first <= frame <= self.last

@@ -353,9 +353,7 @@ class ScreeningRoom(QWidget):
         chapters = self.facts.chapters if self.facts is not None else ()
         rate = self.player.rate
         for chapter in chapters:
-            item = QListWidgetItem(
-                f"{chapter.index + 1}. {chapter.title}\n{rate.timecode(chapter.first)}"
-            )
+            item = QListWidgetItem(f"{chapter.label}\n{rate.timecode(chapter.first)}")
             item.setData(Qt.ItemDataRole.UserRole, chapter.first)
             item.setToolTip(
                 f"{chapter.title}: frames {chapter.first}–{chapter.last} (click to jump)"
