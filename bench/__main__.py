@@ -7,7 +7,9 @@ import platform
 import sys
 import time
 
-BENCHMARKS = ("parse", "pdf_import", "render", "stitch", "sync", "server", "ui", "player")
+BENCHMARKS = (
+    "parse", "pdf_import", "render", "stitch", "sync", "server", "server_stall", "ui", "player",
+)  # fmt: skip
 
 
 def main(argv: list[str]) -> int:

@@ -104,6 +104,10 @@ class _Connection:
 
     async def request(self, head: bytes, body: bytes = b"") -> int:
         """Send one request; read the whole reply; its status code."""
+        return (await self.call(head, body))[0]
+
+    async def call(self, head: bytes, body: bytes = b"") -> tuple[int, bytes]:
+        """Send one request; read the whole reply; its status code and body."""
         self.writer.write(head + body)
         status_line = await self.reader.readuntil(b"\r\n")
         headers = await self.reader.readuntil(b"\r\n\r\n")
@@ -112,8 +116,7 @@ class _Connection:
             name, _, value = line.partition(b":")
             if name.strip().lower() == b"content-length":
                 length = int(value)
-        await self.reader.readexactly(length)
-        return int(status_line.split()[1])
+        return int(status_line.split()[1]), await self.reader.readexactly(length)
 
     async def close(self) -> None:
         self.writer.close()
@@ -122,7 +125,9 @@ class _Connection:
 
 
 def _head(method: str, path: str, token: str, length: int | None = None) -> bytes:
-    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Authorization: Bearer {token}"]
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+    if token:
+        lines.append(f"Authorization: Bearer {token}")
     if length is not None:
         lines += ["Content-Type: application/json", f"Content-Length: {length}"]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
@@ -222,22 +227,28 @@ def _load_in_child(plan: LoadPlan, server_pid: int) -> Load:
 
 
 @contextmanager
-def _uvicorn(data_dir: Path, workers: int) -> Iterator[tuple[str, int]]:
+def _uvicorn(
+    data_dir: Path, workers: int, code: Path | None = None, **settings: str
+) -> Iterator[tuple[str, int]]:
+    """A ``--workers N`` server on loopback running the code in ``code`` (default: this
+    checkout) with the extra ``VIVIDVERSE_*`` ``settings``; yields (URL, pid)."""
     from tests.sync.process import ServerProcess, free_port, server_environment
 
     port = free_port()
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(code or Path(__file__).resolve().parent.parent)
     env = server_environment(
         data_dir,
         VIVIDVERSE_JWT_SECRET="s" * 48,
         PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p),
+        **settings,
     )
     # The server's own entry point: it binds a TCP_NODELAY-capable socket for N workers.
     command = [
         sys.executable, "-m", "sync_server", "--host", "127.0.0.1", "--port", str(port),
         "--workers", str(workers), "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
-    server = ServerProcess(command, env, port)
+    # The code's own directory: ``-m`` puts the working directory first on sys.path.
+    server = ServerProcess(command, env, port, cwd=Path(root))
     server.start()
     assert server.process is not None
     try:
