@@ -9,8 +9,8 @@ another checkout (a worktree at an older commit, say) to compare. Each phase las
   so they fall to both workers) alternates ``GET /api/auth/me`` and a push of one score,
   with a pause of 20 ms between requests; meanwhile ``--pushers`` connections push, one
   after another, a new script whose text is pathological: quiet (none), 28 KB of
-  punctuation with no letter or space (``,;-`` repeated), and 560 KB of ``INT. A - DAY``
-  headings. Printed: the ordinary requests' p50/p99/max in ms, errors (a connection
+  punctuation with no letter or space (``,;-`` repeated), 560 KB and 1.7 MB of
+  ``INT. A - DAY`` headings. Printed: the ordinary requests' p50/p99/max in ms, errors (a connection
   closed under it: a worker killed), and what the pathological pushes got;
 - login: bcrypt at the server's default 12 rounds; a real user (who signed in before
   from this address) signs in every 0.3 s, quiet, then while 12 clients flood logins
@@ -45,6 +45,7 @@ REQUEST_TIMEOUT_S = 120.0
 FLOOD_CLIENTS = 12
 PUNCTUATION_BYTES = 28_000
 HEADING_BYTES = 560_000
+HUGE_HEADING_BYTES = 1_700_000
 
 
 def punctuation_script() -> str:
@@ -52,9 +53,9 @@ def punctuation_script() -> str:
     return "Action.\n\n" + ",;-" * (PUNCTUATION_BYTES // 3) + "\n"
 
 
-def heading_script() -> str:
-    """560 KB of ``INT. A - DAY`` scene headings, one after another."""
-    return "INT. A - DAY\n\n" * (HEADING_BYTES // 14)
+def heading_script(size: int = HEADING_BYTES) -> str:
+    """``size`` bytes of ``INT. A - DAY`` scene headings, one after another."""
+    return "INT. A - DAY\n\n" * (size // 14)
 
 
 @dataclass(slots=True)
@@ -302,6 +303,7 @@ def _stall(code: Path, settings: dict[str, str], args: Any) -> None:
             ("quiet", None),
             (f"{PUNCTUATION_BYTES // 1000} KB punctuation", punctuation_script()),
             (f"{HEADING_BYTES // 1000} KB headings", heading_script()),
+            (f"{HUGE_HEADING_BYTES / 1e6:.1f} MB headings", heading_script(HUGE_HEADING_BYTES)),
         )
         for name, text in phases:
             reads, writes, bad = asyncio.run(stall_phase(url, tokens, template, text, args))

@@ -15,9 +15,12 @@ A reader exits when its server process is gone: it reads end-of-file on its pipe
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
+import os
 import threading
 import time
+import weakref
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
@@ -30,6 +33,9 @@ from vividverse_desktop.core.screenplay.errors import ScreenplayError
 
 START_SECONDS = 60.0
 """How long a new reader may take to import the parser and say it is ready."""
+READER_NICENESS = 10
+"""Readers run at a lower CPU priority: on a busy machine the server's event loops,
+which answer everyone else, go first."""
 WAIT_STEP_SECONDS = 0.005
 """How often a text waiting for a free reader looks again."""
 
@@ -52,6 +58,8 @@ class ReaderFailed(Exception):
 
 def _serve(connection: Connection) -> None:
     """A reader child's loop: a text in, ``("ok", Measured)`` or ``("error", ...)`` out."""
+    with contextlib.suppress(OSError, AttributeError):  # no os.nice on Windows
+        os.nice(READER_NICENESS)
     connection.send("ready")
     while True:
         try:
@@ -132,6 +140,8 @@ class ScriptReaders:
         self._idle: list[_Reader] = []
         self._running = 0
         self._closed = False
+        # Readers of an app dropped without close() (tests) stop with it.
+        self._stop_idle = weakref.finalize(self, _kill_all, self._idle)
 
     async def measure(self, text: str) -> Measured:
         """Statistics and blind copy of ``text``, read in a child process.
@@ -181,6 +191,13 @@ class ScriptReaders:
         """Stop every idle reader; one still reading stops when its text is done."""
         with self._lock:
             self._closed = True
-            idle, self._idle = self._idle, []
-        for reader in idle:
-            reader.kill()
+        self._stop_idle()
+
+
+def _kill_all(readers: list[_Reader]) -> None:
+    while True:
+        try:
+            reader = readers.pop()
+        except IndexError:
+            return
+        reader.kill()

@@ -182,7 +182,10 @@ OPERATIONS = [
         "POST",
         "/api/sync/push",
         "Apply a batch of client-made ops in one transaction; one result per op",
-        {200: "a result per op: accepted, duplicate, conflict, forbidden or invalid"},
+        {
+            200: "a result per op: accepted, duplicate, conflict, forbidden or invalid",
+            503: "busy reading other scripts (Retry-After); nothing was applied",
+        },
         schema=PUSH_SCHEMA,
         tags=_TAGS,
     ),
