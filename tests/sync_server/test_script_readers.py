@@ -15,7 +15,7 @@ import pytest
 from sync_server.app import create_app
 from sync_server.screenplays import measure
 from sync_server.script_readers import ReadersBusy, ReadTimeout, ScriptReaders
-from tests.sync.process import ServerProcess, free_port, server_environment
+from tests.sync.process import free_port, served, server_environment
 from tests.sync_server.conftest import (
     PASSWORD,
     SAMPLE_SCRIPT,
@@ -125,12 +125,8 @@ def slow_limit_server(tmp_path: Path) -> Iterator[str]:
         VIVIDVERSE_PARSE_WORKERS="2",
     )
     command = [sys.executable, "-m", "sync_server", "--port", str(port), "--log-level", "warning"]
-    server = ServerProcess(command, env, port)
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
+    with served(command, env, port) as url:
+        yield url
 
 
 def _push(http: httpx.Client, token: str, text: str) -> dict[str, object]:
