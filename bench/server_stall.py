@@ -1,5 +1,6 @@
 """One client's ordinary requests while another pushes pathological scripts; one user's
-login while 12 clients flood logins. A real ``--workers 2`` server on 127.0.0.1.
+login while 12 clients flood logins. A real ``--workers 2`` server on 127.0.0.1
+(``--workers N`` to change).
 
 Run ``.venv/bin/python -m bench.server_stall``; ``--code DIR`` runs the server from
 another checkout (a worktree at an older commit, say) to compare. Each phase lasts
@@ -267,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.server_stall", description=__doc__)
     parser.add_argument("--code", type=Path, default=None, help="checkout the server runs from")
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=2, help="server processes")
     parser.add_argument("--ordinary", type=int, default=4)
     parser.add_argument("--pushers", type=int, default=2)
     parser.add_argument("--skip-login", action="store_true")
@@ -278,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = dict(item.split("=", 1) for item in args.setting)
     code = args.code.resolve() if args.code else Path(__file__).resolve().parent.parent
     print(
-        f"server code {code} ({_commit(code)}); --workers 2 on 127.0.0.1, SQLite; "
+        f"server code {code} ({_commit(code)}); --workers {args.workers} on 127.0.0.1, SQLite; "
         f"{os.cpu_count()} cores; {args.seconds:.0f} s a phase; settings {settings or 'default'}"
     )
     if not args.skip_stall:
@@ -296,7 +298,9 @@ def _stall(code: Path, settings: dict[str, str], args: Any) -> None:
     print(f"{'phase':<24} {'request':<18} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  answers")
     with contextlib.ExitStack() as stack:
         tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="vv-bench-stall-"))
-        url, _pid = stack.enter_context(_uvicorn(Path(tmp) / "server", 2, code, **settings))
+        url, _pid = stack.enter_context(
+            _uvicorn(Path(tmp) / "server", args.workers, code, **settings)
+        )
         token, template = _prepare(url)
         tokens = {"validator": token, "writer": _writer_token(url)}
         phases = (
@@ -319,7 +323,7 @@ def _login(code: Path, settings: dict[str, str], args: Any) -> None:
     print(f"{'phase':<24} {'who':<18} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  answers")
     with tempfile.TemporaryDirectory(prefix="vv-bench-login-") as tmp:
         login_settings = {"VIVIDVERSE_BCRYPT_ROUNDS": "12", **settings}
-        with _uvicorn(Path(tmp) / "server", 2, code, **login_settings) as (url, _pid):
+        with _uvicorn(Path(tmp) / "server", args.workers, code, **login_settings) as (url, _pid):
             _register(url, ["rita", *(f"flood{n}" for n in range(FLOOD_CLIENTS))])
             for flood in (None, "wrong", "right"):
                 name = f"flood, {flood} passwords" if flood else "quiet"
