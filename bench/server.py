@@ -25,13 +25,14 @@ import multiprocessing
 import os
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 READ_GOAL_RPS = 1500.0
 READ_GOAL_P99_MS = 25.0
@@ -251,10 +252,19 @@ def _uvicorn(
     server = ServerProcess(command, env, port, cwd=Path(root))
     server.start()
     assert server.process is not None
+    # Read what the server prints: a full pipe would block its next log line, and with
+    # it the worker's event loop (a login flood logs a warning per throttled attempt).
+    threading.Thread(target=_drain, args=(server.process.stdout,), daemon=True).start()
     try:
         yield server.url, server.process.pid
     finally:
         server.stop()
+
+
+def _drain(output: IO[bytes] | None) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        while output is not None and output.read(65536):
+            pass
 
 
 def _prepare(url: str) -> tuple[str, dict[str, Any]]:
