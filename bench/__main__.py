@@ -8,8 +8,17 @@ import sys
 import time
 
 BENCHMARKS = (
-    "parse", "pdf_import", "render", "stitch", "sync", "server", "server_stall", "ui", "player",
-)  # fmt: skip
+    "parse",
+    "pdf_import",
+    "render",
+    "stitch",
+    "sync",
+    "server",
+    "server_stall",
+    "ui",
+    "player",
+    "write",
+)
 
 
 def main(argv: list[str]) -> int:

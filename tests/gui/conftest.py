@@ -50,6 +50,12 @@ def wait_until(predicate: Callable[[], bool], timeout_ms: int = 5000) -> bool:
     return predicate()
 
 
+@pytest.fixture(autouse=True)
+def _own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drafts, stores and accounts of GUI tests live in the test's folder."""
+    monkeypatch.setenv("VIVIDVERSE_DATA_DIR", str(tmp_path / "user-data"))
+
+
 @pytest.fixture
 def prefs(tmp_path: Path) -> Preferences:
     """Settings in a temporary file, never the user's."""

@@ -4,6 +4,7 @@ keyring (an in-memory one here), sees where it comes from, and removes it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -56,3 +57,32 @@ def test_a_key_is_kept_and_removed_from_the_settings_page(
     qtbot.mouseClick(editor.remove_button, Qt.MouseButton.LeftButton)
     assert wait_until(lambda: (KEYRING_SERVICE, "luma") not in memory.secrets, 10_000)
     dialog.close()
+
+
+def test_test_key_asks_the_provider_and_says_what_it_answered(
+    qtbot: QtBot, window: MainWindow, memory: MemoryKeyring, tmp_path: Path
+) -> None:
+    from tests.providers.cloud.fake import FakeService
+    from tests.providers.cloud.media import make_media
+    from tests.providers.cloud.openai_fake import serve_openai
+
+    service = FakeService().start()
+    try:
+        serve_openai(service, make_media(tmp_path), "sk-right")
+        dialog = window.open_settings()
+        editor = dialog.key_editor
+        assert isinstance(editor, KeyEditor)
+        editor.service_urls["openai-images"] = service.url
+        assert wait_until(lambda: editor.table.rowCount() > 0, 10_000)
+        editor.table.selectRow(_row(editor, "openai-images"))
+        qtbot.keyClicks(editor.key_field, "sk-wrong")
+        qtbot.mouseClick(editor.test_button, Qt.MouseButton.LeftButton)
+        assert wait_until(lambda: "refused this key" in editor.message.text(), 10_000)
+        editor.key_field.setText("sk-right")
+        qtbot.mouseClick(editor.test_button, Qt.MouseButton.LeftButton)
+        assert wait_until(lambda: "accepted the key" in editor.message.text(), 10_000)
+        assert editor.key_field.text() == "sk-right"  # testing keeps nothing
+        assert (KEYRING_SERVICE, "openai-images") not in memory.secrets
+        dialog.close()
+    finally:
+        service.stop()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
 from bench.scriptgen import feature_script
@@ -327,3 +327,58 @@ def test_watch_this_scene_plays_a_clip_and_an_edit_remakes_only_what_changed(
     room.actions_by_name["actionWriteWatchScene"].trigger()
     assert wait_until(lambda: "unchanged" in room.scene_player.caption.text(), 20_000)
     room.scene_player.stop()
+
+
+def test_the_export_dialog_writes_pdf_with_its_options_and_fdx(
+    qtbot: QtBot, room: WriteRoom, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    room.load_text(SAMPLE.read_text(encoding="utf-8"), path=None)
+    dialog = room.export()
+    dialog.format.setCurrentIndex(dialog.format.findData("pdf"))
+    dialog.sides.setCurrentIndex(dialog.sides.findData("left"))
+    dialog.watermark.setText("FOR ANNA ONLY")
+    dialog.file.setText(str(tmp_path / "night.pdf"))
+    assert not dialog.revised.isEnabled()  # nothing submitted: no previous version
+    dialog.findChild(QPushButton, "exportGo").click()
+    assert wait_until(lambda: (tmp_path / "night.pdf").exists() and "Exported" in room.state.text())
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "night.pdf").pages)
+    assert "FOR ANNA ONLY" in text
+    again = room.export()
+    assert again.sides.currentData() == "left"  # remembered
+    again.format.setCurrentIndex(again.format.findData("fdx"))
+    assert again.path().suffix == ".fdx"
+    assert not again.paper.isEnabled()
+    again.file.setText(str(tmp_path / "night.fdx"))
+    again.accept()
+    assert wait_until((tmp_path / "night.fdx").exists)
+
+
+def test_rooms_arrive_after_the_window_and_keep_a_file_opened_meanwhile(
+    qtbot: QtBot, qapp: QApplication, prefs: Preferences, tmp_path: Path
+) -> None:
+    from vividverse_desktop.gui.app import build_shell
+
+    script = tmp_path / "early.fountain"
+    script.write_text("INT. EARLY - DAY\n\nFirst.\n", encoding="utf-8")
+    shell = build_shell(qapp, prefs)
+    window = shell.window
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        assert type(window.pages["write"]).__name__ == "LoadingRoom"  # the window came first
+        window.open_file(script)
+        assert wait_until(
+            lambda: (
+                isinstance(window.pages["write"], WriteRoom)
+                and window.pages["write"].path == script
+            ),
+            20_000,
+        )
+        assert window.pages["write"].editor.toPlainText() == "INT. EARLY - DAY\n\nFirst.\n"
+        assert "actionWriteSave" in window.actions  # its menu came with it
+    finally:
+        shell.runner.shutdown()
+        shell.theme.set_choice("light")
+        shell.theme.deleteLater()

@@ -357,3 +357,38 @@ async def test_a_file_that_is_not_a_film_is_not_published(
             await publish_film(client=client, movie_id=server.movie_id, film=notes)
     assert server.transport.uploads == 0
     assert server.transport.reports == []
+
+
+@pytest.mark.anyio
+async def test_a_published_film_is_fetched_once_and_kept_for_offline_viewing(
+    server: MovieServer, tmp_path: Path, warm_job: Path
+) -> None:
+    """The first open downloads the very bytes; the next one plays the kept copy even when
+    the server is unreachable; a movie with no film says so."""
+    from vividverse_desktop.studio.errors import StudioError
+    from vividverse_desktop.studio.films import fetch_film
+
+    published = await _publish(server, warm_job, tmp_path / "film.mp4")
+    cache = tmp_path / "films"
+    async with await _editor(server) as client:
+        first = await fetch_film(client=client, movie_id=server.movie_id, cache_dir=cache)
+    assert first.downloaded
+    assert first.path.read_bytes() == published.result.output.read_bytes()
+    assert not list(cache.glob("*.part"))
+    import httpx
+
+    from vividverse_desktop.sync.auth import TokenPair
+    from vividverse_desktop.sync.client import SyncClient
+
+    def no_network(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("the network plug is pulled", request=request)
+
+    offline = SyncClient("http://studio.test", transport=httpx.MockTransport(no_network))
+    offline.auth.tokens = TokenPair("access", "refresh")  # a session from before, offline now
+    try:
+        again = await fetch_film(client=offline, movie_id=server.movie_id, cache_dir=cache)
+        assert (again.path, again.downloaded) == (first.path, False)
+        with pytest.raises(StudioError, match="cannot be reached"):
+            await fetch_film(client=offline, movie_id=server.movie_id, cache_dir=tmp_path / "x")
+    finally:
+        await offline.aclose()

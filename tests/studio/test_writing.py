@@ -124,7 +124,10 @@ def test_export_writes_the_same_pages_the_preview_counts(tmp_path: Path) -> None
     kept = writing.export_text(text=text, output=tmp_path / "copy.fountain")
     assert (tmp_path / "copy.fountain").read_text(encoding="utf-8") == text
     assert kept.pages == 0
-    with pytest.raises(StudioError, match=r"\.pdf or \.fountain"):
+    fdx = writing.export_text(text=text, output=tmp_path / "out.fdx")
+    assert fdx.format == "fdx"
+    assert "<FinalDraft" in (tmp_path / "out.fdx").read_text(encoding="utf-8")
+    with pytest.raises(StudioError, match=r"\.pdf, \.fdx or \.fountain"):
         writing.export_text(text=text, output=tmp_path / "x.doc")
 
 

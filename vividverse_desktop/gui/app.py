@@ -66,7 +66,7 @@ def build_shell(app: QApplication, preferences: Preferences | None = None) -> Sh
     theme = ThemeController(app, prefs.theme, prefs.scale)
     runner = TaskRunner(app)
     hub = ChangeHub(app)
-    window = MainWindow(preferences=prefs, theme=theme, runner=runner, hub=hub)
+    window = MainWindow(preferences=prefs, theme=theme, runner=runner, hub=hub, lazy_rooms=True)
     app.aboutToQuit.connect(runner.shutdown)
     return Shell(app, prefs, theme, runner, hub, window)
 

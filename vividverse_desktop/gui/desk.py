@@ -25,7 +25,7 @@ from vividverse_desktop.gui.tasks import Task, TaskRunner
 from vividverse_desktop.gui.widgets.sync_status import SyncStatusView
 from vividverse_desktop.studio import session as sessions
 from vividverse_desktop.studio import this_computer
-from vividverse_desktop.studio.errors import StudioError
+from vividverse_desktop.studio.errors import explain
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,8 @@ WATCH_EVERY_MS = 2_000
 
 
 def _message(error: BaseException) -> str:
-    if isinstance(error, StudioError):
-        return error.message
-    return f"Something went wrong: {error}. Details are in the log."
+    said = explain(error)
+    return said[0].upper() + said[1:] + ("" if said.endswith(".") else ".")
 
 
 class DeskController(QObject):

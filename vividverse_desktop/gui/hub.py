@@ -9,6 +9,7 @@ Publishing happens on the GUI thread (the task runner's ``on_done`` is there alr
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -41,4 +42,9 @@ class ChangeHub(QObject):
                 listener(changes.ids(subject))
 
         self.changed.connect(relay)
-        return lambda: self.changed.disconnect(relay)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(RuntimeError, TypeError):  # the hub is gone already
+                self.changed.disconnect(relay)
+
+        return unsubscribe

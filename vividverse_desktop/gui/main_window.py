@@ -74,8 +74,10 @@ class MainWindow(QMainWindow):
         theme: ThemeController | None = None,
         runner: TaskRunner | None = None,
         hub: ChangeHub | None = None,
+        lazy_rooms: bool = False,  # rooms import on a worker and arrive after the window shows
     ) -> None:
         super().__init__()
+        self.lazy_rooms = lazy_rooms
         self.setObjectName("mainWindow")
         self.setAccessibleName("Vividverse")
         self.setWindowTitle("Vividverse")
@@ -388,7 +390,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, room.key)
             item.setToolTip(self.actions[f"actionRoom_{room.key}"].toolTip())
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{room.title} room")
-            page = build_page(room, self)
+            page = build_page(room, self, lazy=self.lazy_rooms)
             self.pages[room.key] = page
             self.stack.addWidget(page)
         self.sidebar.currentRowChanged.connect(self._row_changed)

@@ -7,6 +7,7 @@ Run by ``bootstrap.py screenshots`` in a child process; settings go to a tempora
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from collections.abc import Callable
@@ -134,6 +135,7 @@ def take_all(out: Path) -> list[Path]:
     app = application()
     saved: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
+        os.environ["VIVIDVERSE_DATA_DIR"] = str(Path(tmp) / "data")  # no drafts of the user's
         shell = build_shell(app, Preferences(Path(tmp) / "settings.ini"))
         window = shell.window
         window.set_account("Studio owner", "This computer")
@@ -141,6 +143,10 @@ def take_all(out: Path) -> list[Path]:
             SyncStatusView(online=True, last_sync=datetime.now().replace(hour=9, minute=41))
         )
         window.show()
+        for _ in range(400):  # the rooms load on a worker after the window shows
+            if all(type(window.pages[key]).__name__ != "LoadingRoom" for key in window.pages):
+                break
+            settle(25)
         _screen_a_film(window, Path(tmp))
         write = window.pages["write"]
         _open_sample(write)

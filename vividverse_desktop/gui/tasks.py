@@ -301,6 +301,8 @@ class TaskRunner(QObject):
             cancel=cancel,
             owner=owner,
         )
+        if self._closed:
+            return task
         self._db_jobs.put((task, self._bind(task, fn, args, kwargs)))
         return task
 
@@ -328,6 +330,8 @@ class TaskRunner(QObject):
             cancel=cancel,
             owner=owner,
         )
+        if self._closed:
+            return task
         self._work_jobs.put((task, self._bind(task, fn, args, kwargs)))
         return task
 
@@ -358,6 +362,8 @@ class TaskRunner(QObject):
             cancel=cancel,
             owner=owner,
         )
+        if self._closed:
+            return task
         loop = _loop()
         call = self._bind(task, coro_fn, args, kwargs)
 
@@ -412,8 +418,6 @@ class TaskRunner(QObject):
         cancel: CancelToken | None,
         owner: QObject | None = None,
     ) -> Task:
-        if self._closed:
-            raise RuntimeError("the task runner has shut down")
         parents = (self._root, cancel) if cancel is not None else (self._root,)
         name = getattr(fn, "__qualname__", repr(fn))
         task = Task(
@@ -426,6 +430,11 @@ class TaskRunner(QObject):
             on_cancelled=on_cancelled,
             on_progress=on_progress,
         )
+        if self._closed:
+            # A view redrawing after its window closed: nothing runs, nothing is called.
+            log.debug("not run, the runner has shut down: %s", name)
+            task.state = "cancelled"
+            return task
         self._live[task] = None
         if owner is not None:
             task.bind_owner(owner)

@@ -98,3 +98,34 @@ def remove_key(*, provider: str) -> None:
         return
     except KeyringError as exc:
         raise StudioError(f"the keyring refused: {exc}") from exc
+
+
+def check_key(
+    *, provider: str, key: str = "", base_url: str | None = None, registry: Registry | None = None
+) -> str:
+    """Check ``key`` (or the key kept for ``provider``) with the service's free call.
+
+    Returns what to tell the person when the key works; raises :class:`StudioError`
+    when it is refused, there is no key, the service has no such call, or it is
+    unreachable.
+    """
+    from vividverse_desktop.providers.cloud.base import CloudProvider
+    from vividverse_desktop.providers.contract import ProviderError
+
+    try:
+        found = (registry or load_registry()).get(provider)
+    except KeyError as exc:
+        raise StudioError(f"no provider {provider!r}") from exc
+    if not isinstance(found, CloudProvider):
+        raise StudioError(f"{provider} runs on this computer and needs no key")
+    checker = type(found)(base_url=base_url)
+    chosen = key.strip() or keys.api_key(provider) or ""
+    if not chosen:
+        raise StudioError(f"no key for {provider} yet: paste one first")
+    try:
+        checker.check_key(chosen)
+    except ProviderError as exc:
+        raise StudioError(str(exc)) from exc
+    finally:
+        checker.close()
+    return f"{provider} accepted the key"

@@ -24,6 +24,7 @@ from vividverse_desktop.core.screenplay.model import ElementKind, Screenplay, St
 from vividverse_desktop.core.screenplay.pagination import Pagination, Paper, paginate
 from vividverse_desktop.core.screenplay.source_map import SourceMap, source_map
 from vividverse_desktop.core.screenplay.stats import ScriptStats, compute
+from vividverse_desktop.studio.drafts import Fingerprint, fingerprint, save_script
 from vividverse_desktop.studio.errors import StudioError
 from vividverse_desktop.studio.scripts import Exported, SceneNumbers, Submitted
 
@@ -265,12 +266,16 @@ def _recent_speakers(analysis: DraftAnalysis, line: int) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class OpenedDraft:
-    """A file read for editing: its Fountain text, where it came from, what to know."""
+    """A file read for editing: its Fountain text, where it came from, what to know.
+
+    ``known`` is the file's fingerprint as read (to notice another program's change).
+    """
 
     path: Path
     text: str
     source_format: str
     warnings: tuple[str, ...]
+    known: Fingerprint | None = None
 
     @property
     def editable_in_place(self) -> bool:
@@ -288,16 +293,27 @@ def open_draft(*, path: Path, cancel: CancelToken | None = None) -> OpenedDraft:
     """
     from vividverse_desktop.studio.scripts import load_script
 
-    try:
-        empty = path.is_file() and path.stat().st_size == 0
-    except OSError:
-        empty = False
-    if empty:
-        return OpenedDraft(path, "", "fountain", ())
+    known = fingerprint(path) if path.is_file() else None
+    if known is not None and known.size == 0:
+        return OpenedDraft(path, "", "fountain", (), known)
     loaded = load_script(path=path, cancel=cancel)
     text = loaded.fountain_text.removeprefix("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return OpenedDraft(path, text, loaded.source_format.value, loaded.warnings)
+    return OpenedDraft(path, text, loaded.source_format.value, loaded.warnings, known)
+
+
+def save_text(
+    *, path: Path, text: str, expected: Fingerprint | None, overwrite: bool = False
+) -> Fingerprint:
+    """Save the editor's text to ``path`` atomically; the new fingerprint.
+
+    ``expected`` is the file as the editor read it; with ``overwrite`` whatever is there
+    now is replaced (the person chose to). Raises ``ChangedOnDisk`` when another program
+    changed the file since, and :class:`StudioError` for a failed write.
+    """
+    if overwrite:
+        expected = fingerprint(path)
+    return save_script(path=path, text=text, expected=expected)
 
 
 def heading_parts(text: str) -> tuple[str, str, str]:
@@ -353,23 +369,32 @@ def export_text(
     scene_numbers: SceneNumbers = "none",
     title_page: bool = True,
     watermark: str = "",
+    revised_from: str | None = None,
 ) -> Exported:
-    """Export the editor's ``text`` to ``output`` as PDF or Fountain, by its suffix.
+    """Export the editor's ``text`` to ``output`` as PDF, Final Draft or Fountain, by its
+    suffix. ``revised_from`` (the previous version's text) stars changed lines in a PDF.
 
     Raises :class:`StudioError` for a suffix it does not write, a script the parser
     refuses, or a failed write (the file already there is then left as it was).
     """
     from vividverse_desktop.core.screenplay.fountain import parse
-    from vividverse_desktop.studio.scripts import EXPORT_SUFFIXES, export_pdf, write_atomically
+    from vividverse_desktop.studio.scripts import (
+        EXPORT_SUFFIXES,
+        export_fdx,
+        export_pdf,
+        write_atomically,
+    )
 
     kind = EXPORT_SUFFIXES.get(output.suffix.lower())
     if kind is None:
-        raise StudioError(f"{output.name}: export writes .pdf or .fountain files")
+        raise StudioError(f"{output.name}: export writes .pdf, .fdx or .fountain files")
     try:
         screenplay = parse(text)
+        previous = parse(revised_from) if revised_from is not None else None
     except ScreenplayError as exc:
         raise StudioError(f"the script cannot be exported: {exc}") from exc
     pages = 0
+    warnings: tuple[str, ...] = ()
     if kind == "pdf":
         export_pdf(
             screenplay=screenplay,
@@ -378,11 +403,14 @@ def export_text(
             scene_numbers=scene_numbers,
             title_page=title_page,
             watermark=watermark,
+            revised_from=previous,
         )
         pages = paginate(screenplay, paper).page_count
+    elif kind == "fdx":
+        warnings = export_fdx(screenplay=screenplay, path=output)
     else:
         write_atomically(output, text.encode("utf-8"))
-    return Exported(output, kind, pages, len(screenplay.scenes()), ())
+    return Exported(output, kind, pages, len(screenplay.scenes()), warnings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -544,3 +572,11 @@ def watch_scene(
         result.seconds,
         sum(result.made.values()),
     )
+
+
+def latest_text(*, store: LocalStore, script_id: str) -> str:
+    """The text of a script's newest version held here (to mark what changed since)."""
+    found = store.latest_version(script_id)
+    if found is None:
+        raise StudioError("no version of this script is on this computer; sync first")
+    return found.fountain_text

@@ -56,17 +56,29 @@ def _best(work: Callable[[], object]) -> float:
     return min(times)
 
 
+def _ratio(large: Callable[[], object], small: Callable[[], object], bound: float) -> float:
+    """The time ratio of ``large`` to ``small``, measured again (up to three times) while it
+    is over ``bound``: a load spike on a shared machine passes on a second look, a
+    quadratic path (16x for 4x the text) fails every look."""
+    ratio = bound
+    for _ in range(3):
+        ratio = _best(large) / _best(small)
+        if ratio < bound:
+            break
+    return ratio
+
+
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_measuring_grows_linearly(shape: str) -> None:
     """Four times the text takes well under sixteen times as long."""
     make = SHAPES[shape]
     small, large = make(20_000), make(80_000)
-    ratio = _best(lambda: _measure(large)) / _best(lambda: _measure(small))
+    ratio = _ratio(lambda: _measure(large), lambda: _measure(small), 8)
     assert ratio < 8, f"{shape}: 4x the text took {ratio:.1f}x the time"
 
 
 def test_counting_words_in_a_run_of_punctuation_is_linear() -> None:
     """The word count scans a run of non-letters once (it used to backtrack over it)."""
-    ratio = _best(lambda: count_words("." * 400_000)) / _best(lambda: count_words("." * 100_000))
+    ratio = _ratio(lambda: count_words("." * 400_000), lambda: count_words("." * 100_000), 8)
     assert ratio < 8
     assert count_words("don't -- twenty-one ... 42 _ __a") == 4

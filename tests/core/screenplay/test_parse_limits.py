@@ -75,7 +75,11 @@ def test_quadrupling_the_input_about_quadruples_the_time(name: str) -> None:
     """
     text = PATHOLOGICAL[name]
     quarter = text[: len(text) // 4]
-    assert best_time(lambda: parse(text), 5) <= 8.0 * best_time(lambda: parse(quarter), 5)
+    for _ in range(3):  # a load spike passes on a second look; quadratic fails every look
+        ratio = best_time(lambda: parse(text), 5) / best_time(lambda: parse(quarter), 5)
+        if ratio <= 8.0:
+            break
+    assert ratio <= 8.0
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,11 @@ def serve_openai(service: FakeService, media: Media, key: str) -> FakeService:
         return json_reply({"created": 1, "data": [{"b64_json": encoded}],
                            "usage": {"input_tokens": 10, "output_tokens": 1056}})  # fmt: skip
 
+    @service.route("GET", "/models")
+    def models(seen: Seen, match: re.Match[str]) -> Reply:
+        denied = authorised(seen)
+        return denied or json_reply({"object": "list", "data": [{"id": "gpt-image-1"}]}, 200)
+
     @service.route("POST", SPEECH)
     def speech(seen: Seen, match: re.Match[str]) -> Reply:
         denied = authorised(seen)

@@ -62,3 +62,24 @@ def test_without_a_cancel_the_retry_after_is_honoured(
     token.cancel()
     worker.join(10)
     assert done.is_set()
+
+
+def test_a_slow_request_in_flight_is_given_up_the_moment_cancel_is_pressed(
+    service: FakeService, http: httpx.Client, clip: ClipRequest, tmp_path: Path
+) -> None:
+    """The service takes 5 s to answer the submit; cancel after 0.3 s returns at once."""
+
+    def slow(seen: object, match: object) -> object:
+        time.sleep(5)
+        return json_reply({"detail": "too late"}, 500)
+
+    service.route("POST", GENERATIONS)(slow)
+    provider = LumaVideo(api_key="k", base_url=service.url, http=http)
+    token = CancelToken()
+    threading.Timer(0.3, token.cancel, args=("the user pressed Cancel",)).start()
+    started = time.monotonic()
+    with pytest.raises(ProviderCancelled, match="pressed Cancel"):
+        fetch(provider, clip, tmp_path / "clip.mp4", scratch=tmp_path, cancel=token)
+    assert time.monotonic() - started < 2.0  # not the 5 s the request would have taken
+    assert len(service.calls("POST", GENERATIONS)) == 1
+    assert not list(tmp_path.glob("clip.mp4*"))

@@ -132,3 +132,25 @@ def test_a_line_over_the_input_limit_is_refused_before_any_request(
     with pytest.raises(ProviderError, match="4096 characters"):
         fetch(build(OpenAISpeech), line, tmp_path / "l.wav", scratch=tmp_path)
     assert openai.calls("POST", SPEECH) == []
+
+
+def test_the_key_check_says_yes_to_the_right_key_and_why_not_to_a_wrong_one(
+    openai: FakeService,
+) -> None:
+    from vividverse_desktop.providers.contract import ProviderError
+    from vividverse_desktop.studio import keys as studio_keys
+    from vividverse_desktop.studio.errors import StudioError
+
+    assert "accepted" in studio_keys.check_key(
+        provider="openai-images", key=KEY, base_url=openai.url
+    )
+    with pytest.raises(StudioError, match="refused this key"):
+        studio_keys.check_key(provider="openai-tts", key="sk-wrong", base_url=openai.url)
+    assert [s.path for s in openai.seen][-2:] == ["/models", "/models"]
+    with pytest.raises(StudioError, match="no free call"):
+        studio_keys.check_key(provider="luma", key="anything")
+    with pytest.raises(StudioError, match="needs no key"):
+        studio_keys.check_key(provider="storyboard", key="x")
+    unreachable = OpenAIImages(base_url="http://127.0.0.1:9")
+    with pytest.raises(ProviderError, match="could not reach"):
+        unreachable.check_key("sk-x", timeout=2)

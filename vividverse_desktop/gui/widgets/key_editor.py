@@ -67,7 +67,15 @@ class KeyEditor(QWidget):
         self.remove_button.setObjectName("keyRemove")
         self.remove_button.setAccessibleName("Remove the key from the keyring")
         self.remove_button.clicked.connect(self._remove)
+        self.test_button = QPushButton("Test key", self)
+        self.test_button.setObjectName("keyTest")
+        self.test_button.setAccessibleName("Test the key with the provider")
+        self.test_button.setToolTip(
+            "Ask the provider whether the pasted (or kept) key works; costs nothing"
+        )
+        self.test_button.clicked.connect(self._test)
         row.addWidget(self.key_field, 1)
+        row.addWidget(self.test_button)
         row.addWidget(self.save_button)
         row.addWidget(self.remove_button)
         layout.addLayout(row)
@@ -76,6 +84,7 @@ class KeyEditor(QWidget):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self._statuses: tuple[keys.KeyStatus, ...] = ()
+        self.service_urls: dict[str, str] = {}  # provider -> another address (a gateway)
         self._selected_changed()
         self.refresh()
 
@@ -106,6 +115,7 @@ class KeyEditor(QWidget):
         chosen = self._chosen()
         self.key_field.setEnabled(chosen is not None)
         self.save_button.setEnabled(chosen is not None)
+        self.test_button.setEnabled(chosen is not None)
         self.remove_button.setEnabled(chosen is not None and chosen.source == "keyring")
 
     def _failed(self, error: BaseException) -> None:
@@ -131,6 +141,28 @@ class KeyEditor(QWidget):
             on_error=self._failed,
             owner=self,
         )
+
+    def _test(self) -> None:
+        chosen = self._chosen()
+        if chosen is None:
+            return
+        key = self.key_field.text()
+        self.message.setProperty("role", "muted")
+        self.message.setText(f"Asking {chosen.provider}…")
+        self.runner.run_work(
+            keys.check_key,
+            provider=chosen.provider,
+            key=key,
+            base_url=self.service_urls.get(chosen.provider),
+            on_done=self._said,
+            on_error=self._failed,
+            owner=self,
+        )
+
+    def _said(self, text: str) -> None:
+        self.message.setProperty("role", "muted")
+        self.message.setText(f"{text[0].upper()}{text[1:]}.")
+        self.style().polish(self.message)
 
     def _remove(self) -> None:
         chosen = self._chosen()

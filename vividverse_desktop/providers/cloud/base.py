@@ -45,6 +45,9 @@ class CloudProvider:
     modality: Modality
     version: str = "1"
     base_url: str
+    key_check: str | None = None
+    """A free, authenticated GET (a path under ``base_url``) that tells whether a key
+    works, where the service has one; None: the key is first used by a render."""
 
     def __init__(
         self,
@@ -79,6 +82,32 @@ class CloudProvider:
     def auth_headers(self, key: str) -> dict[str, str]:
         """Headers that carry ``key``; Bearer unless the service says otherwise."""
         return {"Authorization": f"Bearer {key}"}
+
+    def check_key(self, key: str, *, timeout: float = 10.0) -> None:
+        """Ask the service whether ``key`` works (no job, no charge).
+
+        Raises :class:`ProviderError` with a sentence for the person: refused, no such
+        call for this service, or the service could not be reached.
+        """
+        if self.key_check is None:
+            raise ProviderError(
+                f"{self.name} has no free call to check a key with; it is checked on the "
+                "first render"
+            )
+        try:
+            with httpx.Client(timeout=timeout, trust_env=False) as http:
+                answer = http.get(f"{self.url}{self.key_check}", headers=self.auth_headers(key))
+        except httpx.HTTPError as exc:
+            raise ProviderError(f"could not reach {self.name} to check the key: {exc}") from exc
+        if answer.status_code in (401, 403):
+            raise ProviderError(
+                f"{self.name} refused this key (HTTP {answer.status_code}): check it was "
+                "copied whole and is active"
+            )
+        if answer.status_code >= 400:
+            raise ProviderError(
+                f"{self.name} answered HTTP {answer.status_code} to the key check; try again later"
+            )
 
     def _auth(self) -> Mapping[str, str]:
         return self.auth_headers(self.key())

@@ -50,6 +50,7 @@ class ElevenLabsSpeech(CloudProvider):
     name = "elevenlabs"
     modality = Modality.VOICE
     base_url = "https://api.elevenlabs.io"
+    key_check = "/v1/user"
     model = "eleven_multilingual_v2"
 
     def auth_headers(self, key: str) -> dict[str, str]:

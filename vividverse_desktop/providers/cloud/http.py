@@ -21,7 +21,11 @@ from typing import Any
 import httpx
 
 from vividverse_desktop.core.cancel import CancelToken
-from vividverse_desktop.providers.contract import ProviderCancelled, ProviderError
+from vividverse_desktop.providers.contract import (
+    ProviderCancelled,
+    ProviderError,
+    current_cancel,
+)
 from vividverse_desktop.providers.retry import RateLimited, parse_retry_after
 
 TIMEOUT = httpx.Timeout(30.0, read=120.0)
@@ -139,7 +143,7 @@ class ServiceClient:
         """One authenticated request; a 2xx answer, or the matching ProviderError raised."""
         headers = {**self.headers(), **kwargs.pop("headers", {})}
         try:
-            response = self.http.request(method, url, headers=headers, **kwargs)
+            response = self._request(method, url, headers, kwargs)
         except httpx.TimeoutException as error:
             raise ProviderError(f"{self.service} timed out: {error}", retryable=True) from error
         except httpx.TransportError as error:
@@ -147,6 +151,44 @@ class ServiceClient:
                 f"{self.service} could not be reached: {error}", retryable=True
             ) from error
         self.check(response, refusal)
+        return response
+
+    def _request(
+        self, method: str, url: str, headers: Mapping[str, str], kwargs: dict[str, Any]
+    ) -> httpx.Response:
+        """The request, given up the moment the current fetch is cancelled.
+
+        A synchronous image or speech call can take a minute; httpx cannot abort it, so
+        under a cancel token (``contract.current_cancel``) it runs on its own thread and
+        this waits on the token: Cancel returns at once, and the answer, when it comes,
+        is closed unread.
+        """
+        token = current_cancel()
+        if token is None:
+            return self.http.request(method, url, headers=headers, **kwargs)
+        token.check()
+        box: dict[str, Any] = {}
+        done = threading.Event()
+
+        def run() -> None:
+            try:
+                box["response"] = self.http.request(method, url, headers=headers, **kwargs)
+            except BaseException as error:  # handed to the waiting thread
+                box["error"] = error
+            finally:
+                done.set()
+                if token.is_set() and "response" in box:
+                    box["response"].close()
+
+        threading.Thread(target=run, name=f"{self.service} request", daemon=True).start()
+        while not done.is_set():
+            if token.wait(0.05):
+                raise ProviderCancelled(
+                    f"{token.reason or 'cancelled'} (while waiting for {self.service})"
+                )
+        if "error" in box:
+            raise box["error"]
+        response: httpx.Response = box["response"]
         return response
 
     def check(self, response: httpx.Response, refusal: Refusal = _never) -> None:

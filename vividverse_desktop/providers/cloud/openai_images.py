@@ -48,6 +48,7 @@ class OpenAIImages(CloudProvider):
     name = "openai-images"
     modality = Modality.IMAGE
     base_url = "https://api.openai.com/v1"
+    key_check = "/models"
     model = "gpt-image-1"
     quality = "medium"
 

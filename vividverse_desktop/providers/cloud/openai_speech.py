@@ -40,6 +40,7 @@ class OpenAISpeech(CloudProvider):
     name = "openai-tts"
     modality = Modality.VOICE
     base_url = "https://api.openai.com/v1"
+    key_check = "/models"
     model = "tts-1"
 
     def settings(self) -> Mapping[str, Any]:

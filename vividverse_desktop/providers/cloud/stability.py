@@ -41,6 +41,7 @@ class StabilityImages(CloudProvider):
     name = "stability"
     modality = Modality.IMAGE
     base_url = "https://api.stability.ai"
+    key_check = "/v1/user/account"
     service = "core"
 
     def settings(self) -> Mapping[str, Any]:

@@ -8,6 +8,8 @@ that reading: colours, navigator, pages, statistics, autocomplete.
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +34,20 @@ from vividverse_desktop.core.resources import resource_path
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.preferences import Preferences
 from vividverse_desktop.gui.rooms.write.editor import ScriptEditor
+from vividverse_desktop.gui.rooms.write.export_dialog import ExportDialog
 from vividverse_desktop.gui.rooms.write.find_bar import FindBar
 from vividverse_desktop.gui.rooms.write.my_scripts import MyScripts
 from vividverse_desktop.gui.rooms.write.navigator import Navigator
 from vividverse_desktop.gui.rooms.write.preview import PagePreview
+from vividverse_desktop.gui.rooms.write.safekeeping import Safekeeping
 from vividverse_desktop.gui.rooms.write.scene_player import ScenePlayer
 from vividverse_desktop.gui.rooms.write.stats_panel import StatsPanel
 from vividverse_desktop.gui.tasks import Task, TaskRunner
 from vividverse_desktop.gui.theme import UNIT, Colours
-from vividverse_desktop.studio import writing
-from vividverse_desktop.studio.errors import StudioError
+from vividverse_desktop.gui.widgets.banner import Banner
+from vividverse_desktop.studio import drafts, writing
+from vividverse_desktop.studio.drafts import Fingerprint
+from vividverse_desktop.studio.errors import explain
 
 PAUSE_MS = 120
 KIND_NAMES = {
@@ -62,7 +68,6 @@ KIND_NAMES = {
     "note": "Note",
 }
 SAVE_FILTER = "Fountain (*.fountain)"
-EXPORT_FILTER = "PDF (*.pdf);;Fountain (*.fountain)"
 SAMPLE = ("samples", "night_market.fountain")
 PLACEHOLDER = (
     "Start writing. A scene heading opens with INT. or EXT.; Tab on an empty line makes a "
@@ -94,6 +99,7 @@ class WriteRoom(QWidget):
         hub: ChangeHub | None = None,
         scene_cache: Path | None = None,
         restore: bool = False,
+        drafts: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("room_write")
@@ -108,6 +114,9 @@ class WriteRoom(QWidget):
         self._saved_revision = 0
         self.focus_mode = False
         self.display_name = ""  # a name other than the file's (a submitted script's title)
+        self.drafts = drafts  # where unsaved text is kept (None: no autosave)
+        self.document_key = uuid.uuid4().hex  # names this document's draft
+        self.known: Fingerprint | None = None  # the file as last read or written
         self.session: Any = None  # studio.session.Session once signed in
         self.script_id = ""  # the submitted script this text is a version of
         self.hub = hub
@@ -190,6 +199,8 @@ class WriteRoom(QWidget):
         sample_row.setContentsMargins(6 * UNIT, 2 * UNIT, 6 * UNIT, 2 * UNIT)
         sample_row.addWidget(self.sample_button)
         sample_row.addStretch(1)
+        self.banner = Banner("writeBanner", centre)
+        column.addWidget(self.banner)
         column.addLayout(sample_row)
         column.addWidget(self.editor, 1)
         column.addWidget(self.find_bar)
@@ -219,6 +230,7 @@ class WriteRoom(QWidget):
         self._pause.setSingleShot(True)
         self._pause.setInterval(PAUSE_MS)
         self._pause.timeout.connect(self.read_now)
+        self.safe = Safekeeping(self)
         self.editor.document().contentsChanged.connect(self._typed)
         self.editor.document().modificationChanged.connect(self._show_title)
         self.editor.cursorPositionChanged.connect(self._follow_cursor)
@@ -244,12 +256,8 @@ class WriteRoom(QWidget):
             self.restore()
 
     def restore(self) -> None:
-        """Reopen the script open last time, or the sample on a first start."""
-        last = self.preferences.get("write/last_file")
-        if last and Path(str(last)).is_file():
-            self.open_file(Path(str(last)))
-        else:
-            self.open_sample()
+        """Offer unsaved text a crash left behind; else reopen the last script."""
+        self.safe.restore()
 
     # -- actions -------------------------------------------------------------------
 
@@ -309,6 +317,20 @@ class WriteRoom(QWidget):
             "Render the scene under the cursor and play it beside the script",
         )
         a("actionWriteExport", "&Export…", "Ctrl+E", self.export, "Export as PDF or Fountain")
+        a(
+            "actionWriteUndo",
+            "&Undo",
+            QKeySequence.StandardKey.Undo,
+            self.editor.undo,
+            "Undo the last change (moves, replace all and element changes are one step each)",
+        )
+        a(
+            "actionWriteRedo",
+            "&Redo",
+            ["Ctrl+Shift+Z", "Ctrl+Y"],
+            self.editor.redo,
+            "Redo what was undone",
+        )
         a(
             "actionWriteFind",
             "&Find…",
@@ -428,6 +450,7 @@ class WriteRoom(QWidget):
 
     def _typed(self) -> None:
         self._pause.start()
+        self.safe.touched()
         self._show_title()
 
     def read_now(self) -> None:
@@ -581,8 +604,9 @@ class WriteRoom(QWidget):
         """Whether the text differs from what was last saved or opened."""
         return self.editor.document().isModified()
 
-    def open_file(self, path: Path) -> None:
-        """Open a script file (Fountain, text, Final Draft, PDF) off the GUI thread."""
+    def open_file(self, path: Path, *, note: str = "") -> None:
+        """Open a script file (Fountain, text, Final Draft, PDF) off the GUI thread;
+        ``note`` is said once it is open."""
         if not self._may_discard():
             return
         self.state.setText(f"Opening {path.name}…")
@@ -592,7 +616,7 @@ class WriteRoom(QWidget):
             writing.open_draft,
             path=Path(path),
             owner=self,
-            on_done=lambda draft: self._opened(draft) if asked == self._opening else None,
+            on_done=lambda draft: self._opened(draft, note) if asked == self._opening else None,
             on_error=lambda error: self._open_failed(error) if asked == self._opening else None,
         )
 
@@ -601,17 +625,16 @@ class WriteRoom(QWidget):
         self.open_file(resource_path(*SAMPLE))
 
     def _open_failed(self, error: BaseException) -> None:
-        self.state.setText(
-            str(error) if isinstance(error, StudioError) else f"Could not open: {error}"
-        )
+        self.state.setText(explain(error))
 
-    def _opened(self, draft: writing.OpenedDraft) -> None:
+    def _opened(self, draft: writing.OpenedDraft, note: str = "") -> None:
         sample = draft.path == resource_path(*SAMPLE)
         self.load_text(
             draft.text, path=None if sample or not draft.editable_in_place else draft.path
         )
         self.source_format = draft.source_format
-        notes = []
+        self.known = draft.known if self.path is not None else None
+        notes = [note] if note else []
         if sample:
             notes.append("A sample: Save as… keeps your own copy")
         elif not draft.editable_in_place:
@@ -625,7 +648,14 @@ class WriteRoom(QWidget):
     def load_text(self, text: str, *, path: Path | None) -> None:
         """Put ``text`` in the editor as a freshly opened document."""
         self._opening += 1  # text put in by hand wins over an open still on its way
+        self.banner.dismiss()
         self.path = path
+        self.known = None
+        self.document_key = (
+            hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
+            if path is not None
+            else uuid.uuid4().hex
+        )
         self.display_name = ""
         self.script_id = ""
         self._show_submit_label()
@@ -636,7 +666,8 @@ class WriteRoom(QWidget):
         self.analysis = None
         self._show_title()
         self.read_now()
-        self.editor.setFocus()
+        if self.isVisible():
+            self.editor.setFocus()
 
     def new_draft(self) -> None:
         """Start an empty, untitled script."""
@@ -687,14 +718,18 @@ class WriteRoom(QWidget):
         title = self.analysis.screenplay.title if self.analysis else ""
         return (title or "Untitled") + suffix
 
-    def save_to(self, path: Path) -> None:
-        """Write the text to ``path`` atomically, on a worker."""
-        from vividverse_desktop.studio.scripts import write_atomically
-
+    def save_to(self, path: Path, *, overwrite: bool = False) -> None:
+        """Write the text to ``path`` atomically, on a worker; a file another program
+        changed meanwhile is not overwritten unless the writer says so."""
         revision = self.editor.document().revision()
         self.state.setText(f"Saving {path.name}…")
+        same = self.path is not None and path.resolve() == self.path.resolve()
 
-        def saved(_result: object) -> None:
+        def saved(known: Fingerprint) -> None:
+            self.known = known
+            self.safe.forget_draft()
+            if not same:
+                self.document_key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
             self.path = path
             self.display_name = ""
             self.preferences.set("write/last_file", str(path))
@@ -703,22 +738,54 @@ class WriteRoom(QWidget):
             self.state.setText(f"Saved {path.name}")
             self._show_title()
 
+        def failed(error: BaseException) -> None:
+            if isinstance(error, drafts.ChangedOnDisk):
+                self.banner.ask(
+                    str(error),
+                    ("Save anyway", lambda: self.save_to(path, overwrite=True)),
+                    ("Save as…", self.save_as),
+                )
+                self.state.setText("Not saved.")
+            else:
+                self.state.setText(explain(error))
+
         self.runner.run_work(
-            write_atomically,
-            path,
-            self.editor.toPlainText().encode("utf-8"),
+            writing.save_text,
+            path=path,
+            text=self.editor.toPlainText(),
+            expected=self.known if same else None,
+            overwrite=overwrite or not same,
             owner=self,
             on_done=saved,
-            on_error=lambda error: self.state.setText(str(error)),
+            on_error=failed,
         )
 
-    def export(self) -> None:
-        """Export the script as PDF or Fountain."""
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Export the script", self._suggested(".pdf"), EXPORT_FILTER
+    def export(self) -> ExportDialog:
+        """Ask for the format, options and file, then export on a worker."""
+        dialog = ExportDialog(
+            Path(self._suggested(".pdf")),
+            self.preferences,
+            has_previous=bool(self.script_id and self.session is not None),
+            parent=self,
         )
-        if chosen:
-            self.export_to(Path(chosen))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._export_chosen(dialog))
+        dialog.open()
+        return dialog
+
+    def _export_chosen(self, dialog: ExportDialog) -> None:
+        path, options = dialog.path(), dialog.options()
+        if not dialog.wants_revision_marks():
+            self.export_to(path, **options)
+            return
+        self.runner.run_db(
+            writing.latest_text,
+            store=self.session.store,
+            script_id=self.script_id,
+            owner=self,
+            on_done=lambda previous: self.export_to(path, revised_from=previous, **options),
+            on_error=lambda error: self.state.setText(explain(error)),
+        )
 
     def export_to(self, path: Path, **options: Any) -> None:
         """Export the current text to ``path`` (by its suffix), on a worker."""
@@ -733,7 +800,7 @@ class WriteRoom(QWidget):
                 if done.pages
                 else f"Exported {done.path.name}"
             ),
-            on_error=lambda error: self.state.setText(str(error)),
+            on_error=lambda error: self.state.setText(explain(error)),
             **options,
         )
 
@@ -796,7 +863,7 @@ class WriteRoom(QWidget):
             script_id=revision,
             owner=self,
             on_done=done,
-            on_error=lambda error: self.state.setText(str(error)),
+            on_error=lambda error: self.state.setText(explain(error)),
         )
 
     def _show_submit_label(self) -> None:
@@ -824,7 +891,7 @@ class WriteRoom(QWidget):
             version_id=script.latest_version_id,
             owner=self,
             on_done=opened,
-            on_error=lambda error: self.state.setText(str(error)),
+            on_error=lambda error: self.state.setText(explain(error)),
         )
 
     # -- watching a scene ----------------------------------------------------------
@@ -855,5 +922,5 @@ class WriteRoom(QWidget):
             cache_dir=self.scene_cache,
             owner=self,
             on_done=done,
-            on_error=lambda error: self.scene_player.caption.setText(str(error)),
+            on_error=lambda error: self.scene_player.caption.setText(explain(error)),
         )

@@ -1,0 +1,163 @@
+"""The Write room on a 120-page script: keystroke cost, open time, preview refresh.
+
+1. Keystroke: GUI-thread time of one typed character (QTest.keyClick into the editor,
+   timed around the call), median, p99 and max over ``--keys`` keys typed in the middle of
+   the script, while the room's reading of the text runs on its worker. The peer is a bare
+   QPlainTextEdit holding the same text in the same process (no colours, no flow): the
+   floor Qt pays. Goal: under 2 ms.
+2. Open: from ``load_text`` to the editor holding the text and the event loop turning
+   again (editable), and to the first reading applied (colours, navigator, pages). The peer
+   is ``setPlainText`` on the bare QPlainTextEdit. Goal: under 150 ms to editable.
+3. Preview refresh: from the last key of a burst to the pages redrawn from the new text
+   (``WriteRoom.analysed``), median and max over ``--runs`` bursts. Goal: within 300 ms.
+   The peer is ``studio.writing.analyse`` alone on the same text, timed on this thread.
+
+``python -m bench.write`` (``--pages`` to change the script's length).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.write", description=__doc__)
+    parser.add_argument("--pages", type=int, default=120)
+    parser.add_argument("--keys", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    from bench.scriptgen import feature_script
+    from vividverse_desktop.gui.fonts import script_font
+    from vividverse_desktop.gui.preferences import Preferences
+    from vividverse_desktop.gui.rooms.write.room import WriteRoom
+    from vividverse_desktop.gui.tasks import TaskRunner
+    from vividverse_desktop.gui.theme import LIGHT
+    from vividverse_desktop.studio import writing
+
+    _app = QApplication.instance() or QApplication([])
+    text = feature_script(args.pages, seed=7)
+
+    def turn(ms: int = 0) -> None:
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.setSingleShot(True)
+        timer.timeout.connect(loop.quit)
+        timer.start(ms)
+        loop.exec()
+        timer.stop()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        runner = TaskRunner()
+        room = WriteRoom(runner, Preferences(Path(tmp) / "settings.ini"), LIGHT)
+        room.resize(1366, 768)
+        room.show()
+        peer = QPlainTextEdit()
+        peer.setFont(script_font())
+        peer.resize(700, 700)
+        peer.show()
+        turn(200)
+
+        analysed: list[float] = []
+        room.analysed.connect(lambda _a: analysed.append(time.perf_counter()))
+
+        # 2. open
+        started = time.perf_counter()
+        room.load_text(text, path=None)
+        turn()
+        editable = time.perf_counter() - started
+        while not analysed or room.analysis is None or room.analysis.text != text:
+            turn(5)
+        read = analysed[-1] - started
+        while room.editor.highlighter.busy:
+            turn(5)
+        coloured = time.perf_counter() - started
+        started = time.perf_counter()
+        peer.setPlainText(text)
+        turn()
+        peer_open = time.perf_counter() - started
+
+        # 1. keystrokes
+        def type_into(editor: QPlainTextEdit, count: int) -> list[float]:
+            block = editor.document().findBlockByNumber(editor.document().blockCount() // 2)
+            cursor = editor.textCursor()
+            cursor.setPosition(block.position())
+            editor.setTextCursor(cursor)
+            editor.setFocus()
+            costs = []
+            letters = "the quick brown fox jumps over the lazy dog "
+            for index in range(count):
+                key = letters[index % len(letters)]
+                begin = time.perf_counter()
+                QTest.keyClick(editor, key)
+                costs.append(time.perf_counter() - begin)
+                if index % 25 == 0:
+                    turn(1)  # let readings and timers in, as a person's pauses do
+            return costs
+
+        ours = type_into(room.editor, args.keys)
+        bare = type_into(peer, args.keys)
+
+        # 3. preview refresh
+        refresh = []
+        for _ in range(args.runs):
+            turn(400)
+            analysed.clear()
+            QTest.keyClick(room.editor, Qt.Key.Key_X)
+            last_key = time.perf_counter()
+            wanted = room.editor.toPlainText()
+            while not (room.analysis is not None and room.analysis.text == wanted):
+                turn(2)
+            refresh.append(analysed[-1] - last_key)
+        alone = []
+        for _ in range(max(3, args.runs // 2)):
+            begin = time.perf_counter()
+            writing.analyse(text=room.editor.toPlainText())
+            alone.append(time.perf_counter() - begin)
+
+        runner.shutdown()
+
+    def line(name: str, values: list[float]) -> str:
+        ordered = sorted(values)
+        p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+        return (
+            f"{name}: median {_ms(statistics.median(values))}, p99 {_ms(p99)}, "
+            f"max {_ms(max(values))}"
+        )
+
+    pages = room.analysis.pagination.page_count if room.analysis else 0
+    print(f"Write room on a {pages}-page script ({len(text):,} characters), offscreen")
+    print(f"conditions: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    print("1. keystroke (GUI-thread time)")
+    print("   " + line("ours", ours))
+    print("   " + line("peer (bare QPlainTextEdit)", bare))
+    print(f"   ratio of medians: {statistics.median(ours) / statistics.median(bare):.2f}x")
+    print("2. open")
+    print(
+        f"   ours: editable after {_ms(editable)}, read after {_ms(read)}, "
+        f"coloured after {_ms(coloured)}"
+    )
+    print(f"   peer (setPlainText): {_ms(peer_open)}; ratio {editable / peer_open:.2f}x")
+    print("3. preview refresh after the last key")
+    print("   " + line("ours", refresh))
+    print("   " + line("peer (analyse alone, no GUI)", alone))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
