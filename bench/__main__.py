@@ -14,6 +14,7 @@ BENCHMARKS = (
     "stitch",
     "sync",
     "server",
+    "server_stall",
     "ui",
     "player",
     "write",

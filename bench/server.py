@@ -25,13 +25,14 @@ import multiprocessing
 import os
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 READ_GOAL_RPS = 1500.0
 READ_GOAL_P99_MS = 25.0
@@ -104,6 +105,10 @@ class _Connection:
 
     async def request(self, head: bytes, body: bytes = b"") -> int:
         """Send one request; read the whole reply; its status code."""
+        return (await self.call(head, body))[0]
+
+    async def call(self, head: bytes, body: bytes = b"") -> tuple[int, bytes]:
+        """Send one request; read the whole reply; its status code and body."""
         self.writer.write(head + body)
         status_line = await self.reader.readuntil(b"\r\n")
         headers = await self.reader.readuntil(b"\r\n\r\n")
@@ -112,8 +117,7 @@ class _Connection:
             name, _, value = line.partition(b":")
             if name.strip().lower() == b"content-length":
                 length = int(value)
-        await self.reader.readexactly(length)
-        return int(status_line.split()[1])
+        return int(status_line.split()[1]), await self.reader.readexactly(length)
 
     async def close(self) -> None:
         self.writer.close()
@@ -122,7 +126,9 @@ class _Connection:
 
 
 def _head(method: str, path: str, token: str, length: int | None = None) -> bytes:
-    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Authorization: Bearer {token}"]
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+    if token:
+        lines.append(f"Authorization: Bearer {token}")
     if length is not None:
         lines += ["Content-Type: application/json", f"Content-Length: {length}"]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
@@ -222,28 +228,43 @@ def _load_in_child(plan: LoadPlan, server_pid: int) -> Load:
 
 
 @contextmanager
-def _uvicorn(data_dir: Path, workers: int) -> Iterator[tuple[str, int]]:
+def _uvicorn(
+    data_dir: Path, workers: int, code: Path | None = None, **settings: str
+) -> Iterator[tuple[str, int]]:
+    """A ``--workers N`` server on loopback running the code in ``code`` (default: this
+    checkout) with the extra ``VIVIDVERSE_*`` ``settings``; yields (URL, pid)."""
     from tests.sync.process import ServerProcess, free_port, server_environment
 
     port = free_port()
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(code or Path(__file__).resolve().parent.parent)
     env = server_environment(
         data_dir,
         VIVIDVERSE_JWT_SECRET="s" * 48,
         PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p),
+        **settings,
     )
     # The server's own entry point: it binds a TCP_NODELAY-capable socket for N workers.
     command = [
         sys.executable, "-m", "sync_server", "--host", "127.0.0.1", "--port", str(port),
         "--workers", str(workers), "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
-    server = ServerProcess(command, env, port)
+    # The code's own directory: ``-m`` puts the working directory first on sys.path.
+    server = ServerProcess(command, env, port, cwd=Path(root))
     server.start()
     assert server.process is not None
+    # Read what the server prints: a full pipe would block its next log line, and with
+    # it the worker's event loop (a login flood logs a warning per throttled attempt).
+    threading.Thread(target=_drain, args=(server.process.stdout,), daemon=True).start()
     try:
         yield server.url, server.process.pid
     finally:
         server.stop()
+
+
+def _drain(output: IO[bytes] | None) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        while output is not None and output.read(65536):
+            pass
 
 
 def _prepare(url: str) -> tuple[str, dict[str, Any]]:

@@ -38,6 +38,7 @@ from sync_server.identity import AccountReader
 from sync_server.lifeline import watch_supervisor
 from sync_server.openapi import Operation, build_document, document_route
 from sync_server.passwords import HasherBusy, PasswordHasher, password_problem
+from sync_server.script_readers import ReaderFailed, ReadersBusy, ScriptReaders
 from sync_server.settings import Settings, SettingsError
 from sync_server.storage import open_storage, signing_key_from
 from sync_server.throttle import LoginThrottle
@@ -82,6 +83,7 @@ def create_app(settings: Settings) -> Starlette:
             settings.login_address_max_failures,
             settings.refresh_token_seconds,
         ),
+        readers=ScriptReaders(settings.parse_workers, settings.parse_seconds),
     )
 
     account_reader = AccountReader(database.engine)
@@ -91,6 +93,7 @@ def create_app(settings: Settings) -> Starlette:
         try:
             yield
         finally:
+            context.readers.close()
             account_reader.close()
             database.dispose()
 
@@ -116,6 +119,8 @@ def create_app(settings: Settings) -> Starlette:
             ApiError: handle_api_error,
             HTTPException: handle_routing_error,
             HasherBusy: handle_hasher_busy,
+            ReadersBusy: handle_readers_unavailable,
+            ReaderFailed: handle_readers_unavailable,
             Exception: handle_unexpected_error,
         },
         lifespan=lifespan,
@@ -146,6 +151,16 @@ async def handle_hasher_busy(_request: Request, _exc: Exception) -> Response:
         "too_many_requests",
         "the server is checking many passwords right now; try again in a second",
         {"Retry-After": "1"},
+    )
+
+
+async def handle_readers_unavailable(_request: Request, exc: Exception) -> Response:
+    """No script reader free in time (or one died): 503, nothing applied, send it again."""
+    return error_response(
+        503,
+        "busy",
+        f"{exc}; nothing was applied, try again in a few seconds",
+        {"Retry-After": "5"},
     )
 
 

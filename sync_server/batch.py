@@ -9,7 +9,7 @@ its USNs, look-up caches and the rows collected for bulk inserts.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -21,6 +21,7 @@ from sync_server.accounts import Account
 from sync_server.push_rows import RenderedRows, RowWriter, op_row, row_writer, score_row
 from sync_server.score_store import VersionInfo
 from sync_server.screenplays import Measured, measure
+from sync_server.script_readers import ReadTimeout, ScriptReaders
 from sync_server.usn import UsnSequence
 from vividverse_desktop.core.scoring import ScoreEvent
 from vividverse_desktop.core.screenplay.errors import ScreenplayError
@@ -56,13 +57,19 @@ class PreparedPush:
     read), by op id: parsing is the slow part of a push, and done before its turn."""
 
     @classmethod
-    def of(cls, items: Sequence[Op | RefusedOp]) -> PreparedPush:
-        """Read ``items`` (as :func:`read_push` returns them); no database needed."""
+    def of(
+        cls, items: Sequence[Op | RefusedOp], texts: Mapping[str, Measured | str] | None = None
+    ) -> PreparedPush:
+        """Read ``items`` (as :func:`read_push` returns them); no database needed.
+
+        ``texts`` are the ops' texts measured already (:func:`measure_texts`); any other
+        is measured here, on the calling thread.
+        """
         op_keys: dict[str, uuid.UUID] = {}
         digests: list[str | None] = []
         event_keys: dict[str, uuid.UUID] = {}
         version_keys: dict[str, uuid.UUID | None] = {}
-        measured: dict[str, Measured | str] = {}
+        measured: dict[str, Measured | str] = dict(texts or {})
         for item in items:
             if not isinstance(item, Op):
                 digests.append(None)
@@ -71,7 +78,7 @@ class PreparedPush:
             if item.op_id not in op_keys:
                 op_keys[item.op_id] = uuid.UUID(item.op_id)
             body = item.body
-            if isinstance(body, ScriptSubmission | ScriptRevision):
+            if isinstance(body, ScriptSubmission | ScriptRevision) and item.op_id not in measured:
                 measured[item.op_id] = measure_text(body.fountain_text)
             if isinstance(body, ScoreEvent):
                 event_keys[body.id] = uuid.UUID(body.id)
@@ -103,11 +110,38 @@ class PreparedPush:
 
 
 def measure_text(fountain_text: str) -> Measured | str:
-    """The statistics and blind copy of a pushed text, or why it cannot be read."""
+    """The statistics and blind copy of a pushed text, or why it cannot be read (blocking)."""
     try:
         return measure(fountain_text)
     except ScreenplayError as exc:
-        return f"fountainText: line {exc.line}: {exc.message}"
+        return _unreadable(exc)
+
+
+async def measure_texts(
+    readers: ScriptReaders, items: Iterable[Op | RefusedOp]
+) -> dict[str, Measured | str]:
+    """Each pushed text's statistics and blind copy, read by ``readers`` one after
+    another, or why it cannot be read (within the time limit), by op id.
+
+    Raises :class:`ReadersBusy` or :class:`ReaderFailed` (the whole push is to be sent again).
+    """
+    measured: dict[str, Measured | str] = {}
+    for item in items:
+        if not isinstance(item, Op) or item.op_id in measured:
+            continue
+        body = item.body
+        if isinstance(body, ScriptSubmission | ScriptRevision):
+            try:
+                measured[item.op_id] = await readers.measure(body.fountain_text)
+            except ScreenplayError as exc:
+                measured[item.op_id] = _unreadable(exc)
+            except ReadTimeout as exc:
+                measured[item.op_id] = f"fountainText: {exc}"
+    return measured
+
+
+def _unreadable(exc: ScreenplayError) -> str:
+    return f"fountainText: line {exc.line}: {exc.message}"
 
 
 def _uuid_or_none(text: str) -> uuid.UUID | None:

@@ -1,4 +1,5 @@
-"""What every route needs, built once per app: settings, database, hasher, tokens, throttle."""
+"""What every route needs, built once per app: settings, database, hasher, tokens, throttle,
+script readers."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from starlette.requests import Request
 from sync_server.db import Database
 from sync_server.passwords import PasswordHasher
 from sync_server.score_store import LeaderboardCache
+from sync_server.script_readers import ScriptReaders
 from sync_server.settings import Settings
 from sync_server.throttle import LoginThrottle
 from sync_server.tokens import TokenIssuer
@@ -29,6 +31,7 @@ class ServerContext:
     hasher: PasswordHasher
     tokens: TokenIssuer
     throttle: LoginThrottle
+    readers: ScriptReaders
     leaderboard: LeaderboardCache = field(default_factory=LeaderboardCache)
 
     async def write(self, work: Callable[[Session], T]) -> T:

@@ -13,12 +13,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sync_server import screenplays, script_store
+from sync_server import script_store
 from sync_server.access import is_blind, visible_scripts
 from sync_server.auth import current_user, require
 from sync_server.context import context_of
@@ -26,6 +25,7 @@ from sync_server.errors import ApiError
 from sync_server.openapi import PAGING, Operation, Param
 from sync_server.payload import Field, paging, read_fields
 from sync_server.screenplays import Measured
+from sync_server.script_readers import ReadTimeout, ScriptReaders
 from sync_server.script_store import ScriptIdTaken
 from vividverse_desktop.core.capabilities import Action
 from vividverse_desktop.core.screenplay.errors import ScreenplayError
@@ -43,16 +43,22 @@ SUBMIT_FIELDS = (
 )
 
 
-def measure(fountain_text: str, field: str = "fountain_text") -> Measured:
-    """Statistics and blind copy of a Fountain text (blocking); 422 naming ``field`` when
-    it cannot be read."""
+async def measure(
+    readers: ScriptReaders, fountain_text: str, field: str = "fountain_text"
+) -> Measured:
+    """Statistics and blind copy of a Fountain text, read by ``readers``; 422 naming
+    ``field`` when it cannot be read, or not within the time limit."""
     try:
-        return screenplays.measure(fountain_text)
+        return await readers.measure(fountain_text)
     except ScreenplayError as exc:
         raise ApiError(
             422,
             "invalid_screenplay",
             [{"field": field, "message": exc.message, "line": exc.line}],
+        ) from None
+    except ReadTimeout as exc:
+        raise ApiError(
+            422, "invalid_screenplay", [{"field": field, "message": str(exc), "line": None}]
         ) from None
 
 
@@ -82,9 +88,10 @@ async def submit_script(request: Request) -> Response:
         status = transition(Status.DRAFT, Status.PENDING_VALIDATION, account.roles, is_author=True)
     except WorkflowError as exc:
         raise ApiError(403, "forbidden", str(exc)) from None
-    measured = await run_in_threadpool(measure, text, field)
+    context = context_of(request)
+    measured = await measure(context.readers, text, field)
     try:
-        record, created = await context_of(request).write(
+        record, created = await context.write(
             lambda session: script_store.create_script(
                 session,
                 script_id=script_id,
@@ -150,7 +157,8 @@ OPERATIONS = [
             401: "not signed in",
             403: "not a writer or admin",
             409: "id used for another script",
-            422: "invalid body or unreadable screenplay",
+            422: "invalid body, or a screenplay unreadable or not read within the time limit",
+            503: "busy reading other scripts (Retry-After); nothing was added",
         },
         body=SUBMIT_FIELDS,
         tags=_TAGS,

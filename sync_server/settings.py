@@ -10,11 +10,19 @@ made when the database has none. ``VIVIDVERSE_ADMIN_ROLES`` says which roles tha
 holds besides admin: ``all`` (every role: a studio of one, as the desktop's embedded
 server runs, so every room shows) or a comma-separated list such as ``editor,reviewer``.
 A named admin that exists already is granted the roles it lacks at each start.
+
+Pushed and submitted scripts are parsed and measured in reader processes
+(``script_readers``): ``VIVIDVERSE_PARSE_WORKERS`` of them per server process at most
+(default 1, started on first use), each text for ``VIVIDVERSE_PARSE_SECONDS`` at most
+(default 10; a decimal number). A text that takes longer is refused (422, or a push op
+refused as invalid, with the reason) and its reader replaced; a text that waits longer
+than that for a free reader gets 503 with Retry-After.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 import secrets
@@ -93,6 +101,10 @@ class Settings:
     """How long one request body may take to arrive, whole (a slow sender gets 408)."""
     max_header_bytes: int = 64 * 1024
     """Largest request line plus headers (a larger request gets 431 and is closed)."""
+    parse_workers: int = 1
+    """Reader processes parsing scripts, per server process (``script_readers``)."""
+    parse_seconds: float = 10.0
+    """How long one script may take to parse and measure, and to wait for a reader."""
 
     def __post_init__(self) -> None:
         if len(self.jwt_secret.reveal().encode()) < MIN_SECRET_BYTES:
@@ -117,9 +129,12 @@ class Settings:
             "login_max_pending",
             "body_timeout_seconds",
             "max_header_bytes",
+            "parse_workers",
+            "parse_seconds",
         ):
             if getattr(self, name) <= 0:
-                raise SettingsError(f"VIVIDVERSE_{name.upper()} must be a positive integer")
+                kind = "number" if name == "parse_seconds" else "integer"
+                raise SettingsError(f"VIVIDVERSE_{name.upper()} must be a positive {kind}")
         if (self.admin_username is None) != (self.admin_password is None):
             raise SettingsError(
                 "set both VIVIDVERSE_ADMIN_USERNAME and VIVIDVERSE_ADMIN_PASSWORD, or neither"
@@ -173,6 +188,8 @@ class Settings:
             trusted_proxies=trusted_proxies(env.get("VIVIDVERSE_TRUSTED_PROXIES", "")),
             body_timeout_seconds=_integer(env, "VIVIDVERSE_BODY_TIMEOUT_SECONDS", 30),
             max_header_bytes=_size(env, "VIVIDVERSE_MAX_HEADER_BYTES", 64 * 1024),
+            parse_workers=_integer(env, "VIVIDVERSE_PARSE_WORKERS", 1),
+            parse_seconds=_number(env, "VIVIDVERSE_PARSE_SECONDS", 10.0),
         )
 
 
@@ -239,6 +256,19 @@ def _integer(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, such as 10 or 2.5; got {raw!r}") from None
+    if not math.isfinite(value):
+        raise SettingsError(f"{name} must be a finite number; got {raw!r}")
+    return value
 
 
 _SIZE = re.compile(r"(\d+)\s*([kmgt]?)(?:i?b)?", re.IGNORECASE)

@@ -22,7 +22,7 @@ from starlette.routing import Route
 from sync_server import payload
 from sync_server.accounts import Account
 from sync_server.auth import current_user
-from sync_server.batch import PreparedPush
+from sync_server.batch import PreparedPush, measure_texts
 from sync_server.context import ServerContext, context_of
 from sync_server.errors import ApiError
 from sync_server.models import utc_now
@@ -68,9 +68,11 @@ async def push(request: Request) -> Response:
             raise ApiError(422, "invalid_body", [problem])
         items = tuple(_storable(item) for item in items)
     # Parsing, hashes, ids and rows need no database: done before the writers' turn and
-    # off the event loop, so a slow push delays only itself.
-    prepared = await run_in_threadpool(PreparedPush.of, items)
+    # off the event loop (texts in reader processes, with a time limit), so a slow push
+    # delays only itself.
     context = context_of(request)
+    texts = await measure_texts(context.readers, items)
+    prepared = await run_in_threadpool(PreparedPush.of, items, texts)
     rendered = RenderedRows.of(prepared, account, context.database.dialect, utc_now())
     try:
         response = await context.write(PushWork(account, prepared, rendered))
@@ -180,7 +182,10 @@ OPERATIONS = [
         "POST",
         "/api/sync/push",
         "Apply a batch of client-made ops in one transaction; one result per op",
-        {200: "a result per op: accepted, duplicate, conflict, forbidden or invalid"},
+        {
+            200: "a result per op: accepted, duplicate, conflict, forbidden or invalid",
+            503: "busy reading other scripts (Retry-After); nothing was applied",
+        },
         schema=PUSH_SCHEMA,
         tags=_TAGS,
     ),

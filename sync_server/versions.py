@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -95,7 +94,7 @@ async def versions(request: Request) -> Response:
     body = await read_fields(request, VERSION_FIELDS)
     text: str = body["fountain_text"]
     version_id = uuid.UUID(body["id"]) if body.get("id") else uuid.uuid4()
-    measured = await run_in_threadpool(measure, text)
+    measured = await measure(context.readers, text)
 
     def add(session: Session) -> tuple[dict[str, Any], bool]:
         usns = UsnSequence(session).lock()
@@ -158,7 +157,8 @@ OPERATIONS = [
             403: "not the script's author or an admin",
             404: "no such script",
             409: "id used for another text, or the script takes no new version",
-            422: "invalid body or unreadable screenplay",
+            422: "invalid body, or a screenplay unreadable or not read within the time limit",
+            503: "busy reading other scripts (Retry-After); nothing was added",
         },
         body=VERSION_FIELDS,
         tags=_TAGS,

@@ -107,6 +107,7 @@ async def server(tmp_path: Path) -> AsyncIterator[Server]:
     finally:
         for desk in opened.desks:
             desk.store.close()
+        app.state.context.readers.close()
         app.state.context.database.dispose()
 
 

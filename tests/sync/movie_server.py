@@ -109,4 +109,5 @@ async def movie_server(data_dir: Path, *, movie: bool = True) -> AsyncIterator[M
         try:
             yield server
         finally:
+            app.state.context.readers.close()
             app.state.context.database.dispose()

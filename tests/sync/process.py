@@ -36,16 +36,23 @@ def server_environment(data_dir: Path, **extra: str) -> dict[str, str]:
 class ServerProcess:
     """A server command listening on ``port``: start it, kill it (-9), start it again."""
 
-    def __init__(self, command: Sequence[str], env: dict[str, str], port: int) -> None:
+    def __init__(
+        self, command: Sequence[str], env: dict[str, str], port: int, cwd: Path | None = None
+    ) -> None:
         self.command = list(command)
         self.env = env
+        self.cwd = cwd
         self.url = f"http://127.0.0.1:{port}"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         """Start the command and wait until /api/health answers."""
         process = subprocess.Popen(
-            self.command, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            self.command,
+            env=self.env,
+            cwd=self.cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         self.process = process
         deadline = time.monotonic() + START_TIMEOUT_S

@@ -68,7 +68,8 @@ class Studio:
         return studio
 
     def close(self) -> None:
-        """Release the app's database."""
+        """Release the app's database and script readers."""
+        self.app.state.context.readers.close()
         self.app.state.context.database.dispose()
 
     async def client(

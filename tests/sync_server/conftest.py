@@ -158,6 +158,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 def app(settings: Settings) -> Iterator[Starlette]:
     application = create_app(settings)
     yield application
+    application.state.context.readers.close()
     application.state.context.database.dispose()
 
 

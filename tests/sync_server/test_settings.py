@@ -160,3 +160,29 @@ def test_login_budgets_come_from_the_environment(tmp_path: Path) -> None:
         Settings.from_environ(
             _env(tmp_path, VIVIDVERSE_JWT_SECRET=GOOD_SECRET, VIVIDVERSE_LOGIN_MAX_PENDING="0")
         )
+
+
+def test_script_readers_come_from_the_environment(tmp_path: Path) -> None:
+    """Reader processes per server process and the time limit per script are settings."""
+    default = Settings.from_environ(_env(tmp_path, VIVIDVERSE_JWT_SECRET=GOOD_SECRET))
+    assert (default.parse_workers, default.parse_seconds) == (1, 10.0)
+    settings = Settings.from_environ(
+        _env(
+            tmp_path,
+            VIVIDVERSE_JWT_SECRET=GOOD_SECRET,
+            VIVIDVERSE_PARSE_WORKERS="3",
+            VIVIDVERSE_PARSE_SECONDS="2.5",
+        )
+    )
+    assert (settings.parse_workers, settings.parse_seconds) == (3, 2.5)
+    for name, value in (
+        ("VIVIDVERSE_PARSE_WORKERS", "0"),
+        ("VIVIDVERSE_PARSE_SECONDS", "0"),
+        ("VIVIDVERSE_PARSE_SECONDS", "soon"),
+        ("VIVIDVERSE_PARSE_SECONDS", "nan"),
+        ("VIVIDVERSE_PARSE_SECONDS", "inf"),
+    ):
+        with pytest.raises(SettingsError, match=name):
+            Settings.from_environ(
+                _env(tmp_path, VIVIDVERSE_JWT_SECRET=GOOD_SECRET, **{name: value})
+            )
