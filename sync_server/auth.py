@@ -165,13 +165,15 @@ async def login(request: Request) -> Response:
     address = client_address(request, context.settings.trusted_proxies)
     throttle = context.throttle
 
-    def look_up(session: Session) -> tuple[int | None, accounts.Credentials | None]:
-        wait = throttle.retry_after(session, username, address, utc_now())
-        return wait, None if wait is not None else accounts.credentials_by_username(
-            session, username
-        )
+    def look_up(session: Session) -> tuple[int | None, accounts.Credentials | None, bool]:
+        now = utc_now()
+        wait = throttle.retry_after(session, username, address, now)
+        if wait is not None:
+            return wait, None, False
+        found = accounts.credentials_by_username(session, username)
+        return None, found, throttle.known(session, username, address, now)
 
-    wait, found = await context.read(look_up)
+    wait, found, known = await context.read(look_up)
     if wait is not None:
         log.warning("login throttled for %r from %s", username, address)
         raise ApiError(
@@ -181,7 +183,8 @@ async def login(request: Request) -> Response:
             headers={"Retry-After": str(wait)},
         )
     password_hash = None if found is None else found.password_hash
-    if not await context.hasher.verify(body["password"], password_hash) or found is None:
+    checked = await context.hasher.verify(body["password"], password_hash, reserved=known)
+    if not checked or found is None:
         await context.write(
             lambda session: throttle.record_failure(session, username, address, utc_now())
         )

@@ -45,7 +45,9 @@ class PasswordHasher:
     burst of logins queues here instead of taking every thread the database work needs.
     At most ``max_pending`` checks run or wait at once (default: two per CPU); past that
     they raise :class:`HasherBusy` before any hashing, so a flood cannot delay a real
-    user's login by more than a few checks.
+    user's login by more than a few checks. Half of them are kept for ``reserved``
+    checks (a username signing in again from an address it used before), so a flood of
+    strangers is shed before the people who work here.
     """
 
     def __init__(self, rounds: int, max_pending: int | None = None) -> None:
@@ -82,12 +84,17 @@ class PasswordHasher:
             bcrypt.checkpw(candidate, self._dummy_hash)
             return False
 
-    async def verify(self, password: str, password_hash: str | None) -> bool:
-        """:meth:`verify_now` in a worker thread."""
-        return await self._off_loop(lambda: self.verify_now(password, password_hash))
+    async def verify(
+        self, password: str, password_hash: str | None, *, reserved: bool = False
+    ) -> bool:
+        """:meth:`verify_now` in a worker thread; ``reserved`` may use the kept half."""
+        return await self._off_loop(
+            lambda: self.verify_now(password, password_hash), reserved=reserved
+        )
 
-    async def _off_loop(self, work: Callable[[], T]) -> T:
-        if self._pending >= self.max_pending:
+    async def _off_loop(self, work: Callable[[], T], *, reserved: bool = True) -> T:
+        limit = self.max_pending if reserved else max(1, self.max_pending // 2)
+        if self._pending >= limit:
             raise HasherBusy
         if self._limiter is None:
             self._limiter = anyio.CapacityLimiter(os.cpu_count() or 2)

@@ -47,7 +47,7 @@ class LoginThrottle:
         wait = self._wait(
             session, failed & (LoginAttempt.address == address), self.address_max_failures, now
         )
-        if wait is None or self._known(session, username, address, now):
+        if wait is None or self.known(session, username, address, now):
             return None
         return wait
 
@@ -86,7 +86,8 @@ class LoginThrottle:
         left = (oldest_counted - now).total_seconds() + self.window_seconds
         return max(1, math.ceil(left))
 
-    def _known(self, session: Session, username: str, address: str, now: datetime) -> bool:
+    def known(self, session: Session, username: str, address: str, now: datetime) -> bool:
+        """Whether ``username`` signed in from ``address`` within ``known_seconds``."""
         since = now - timedelta(seconds=self.known_seconds)
         return bool(
             session.execute(
