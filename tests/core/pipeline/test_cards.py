@@ -20,6 +20,8 @@ from vividverse_desktop.core.pipeline.cards import (
     card_look,
     card_text,
     cards_argv,
+    cast_line,
+    mark_colour,
     light_of,
     motion_canvas,
     motion_filter,
@@ -110,9 +112,18 @@ def test_heading_is_upper_case_and_at_most_two_lines() -> None:
     assert len(text.heading.split("\n")) == 2
 
 
-def test_cast_is_one_line_joined_with_dots() -> None:
-    """Characters present are listed on one line."""
-    assert card_text(HD, "INT. X - DAY", "", ["MARA", "JONAS"]).cast == "MARA · JONAS"
+def test_cast_is_one_line_with_room_for_each_mark() -> None:
+    """Each name follows two blank columns (its mark); names that do not fit are counted."""
+    assert card_text(HD, "INT. X - DAY", "", ["MARA", "JONAS"]).cast == "  MARA     JONAS"
+    assert cast_line(["MARA", "JONAS"], 40) == ("  MARA     JONAS", (0, 9))
+    assert cast_line(["MARA", "JONAS", "EDWARD"], 16) == ("  MARA   +2", (0,))
+
+
+def test_every_character_keeps_one_colour() -> None:
+    """A mark's colour depends on the name alone (case and spacing aside)."""
+    assert mark_colour("MARA") == mark_colour("mara") == mark_colour(" MARA ")
+    names = ["MARA", "EDDIE", "EDWARD", "JONAS", "SCOTT", "TOM", "ANN", "BOB"]
+    assert len({mark_colour(name) for name in names}) >= 5
 
 
 def test_control_characters_do_not_reach_the_card() -> None:

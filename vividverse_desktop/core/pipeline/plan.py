@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from vividverse_desktop.core.pipeline.cards import Light, Motion, light_of
+from vividverse_desktop.core.pipeline.cards import Light, Motion, ShotKind, light_of
 from vividverse_desktop.core.pipeline.prompt import shot_prompt
 from vividverse_desktop.core.screenplay.heading import DayNight, parse_heading, resolve_day_night
 from vividverse_desktop.core.screenplay.model import Element, ElementKind, Scene, Screenplay
@@ -71,14 +71,6 @@ class Line:
     start: float
     duration: float
     parenthetical: str = ""
-
-
-class ShotKind(enum.StrEnum):
-    """What a shot shows: a location's establishing card, an action beat or a speech."""
-
-    ESTABLISHING = "establishing"
-    ACTION = "action"
-    SPEECH = "speech"
 
 
 class Transition(enum.StrEnum):
@@ -212,6 +204,13 @@ def _prologue(screenplay: Screenplay) -> Scene | None:
     return Scene(-1, replace(heading, scene_number=PROLOGUE_ID), before)
 
 
+def _shown(element: Element) -> bool:
+    """Whether a shot's card shows this element: shot headings, action, centered text."""
+    if element.kind is ElementKind.ACTION:
+        return not _is_cue_word(element.plain_text())
+    return element.kind in _SHOWN
+
+
 @dataclass(slots=True)
 class _Beat:
     kind: ShotKind
@@ -219,7 +218,8 @@ class _Beat:
 
     def shows(self) -> bool:
         return any(
-            e.kind in (ElementKind.ACTION, ElementKind.CENTERED) and not _is_cue_word(e.plain_text())
+            e.kind in (ElementKind.ACTION, ElementKind.CENTERED)
+            and not _is_cue_word(e.plain_text())
             for e in self.elements
         )
 
@@ -321,10 +321,7 @@ def _plan_scene(
     used: set[str] = set()
     prompt, drawn = "", 0
     for beat, weight, (who, said_text) in zip(beats, weights, spoken, strict=True):
-        action = "\n".join(
-            e.plain_text() for e in beat.elements
-            if e.kind in _SHOWN and not (e.kind is ElementKind.ACTION and _is_cue_word(e.plain_text()))
-        )  # fmt: skip
+        action = "\n".join(e.plain_text() for e in beat.elements if _shown(e))
         if beat.kind is ShotKind.ESTABLISHING:
             prompt = shot_prompt(heading, light.value, "", (), shot_index=0, shot_count=1)
             drawn += 1
@@ -338,8 +335,15 @@ def _plan_scene(
         seen = scene.heading.plain_text() if beat.kind is ShotKind.ESTABLISHING else action
         shot_id = _shot_id(beat.kind, who, seen, said_text, used)
         shots.append(
-            Shot(action, prompt, _ms(max(weight, 0.001)), id=shot_id, kind=beat.kind,
-                 speaker=who, line=said_text)  # fmt: skip
+            Shot(
+                action,
+                prompt,
+                _ms(max(weight, 0.001)),
+                id=shot_id,
+                kind=beat.kind,
+                speaker=who,
+                line=said_text,
+            )
         )
     return PlanScene(
         id=scene.number,
@@ -659,11 +663,15 @@ def _scene_from_json(raw: object, path: str) -> PlanScene:
         s = _Reader(item, f"{path}.shots[{j}]", ("action", "prompt", "duration"), _SHOT_OPTIONAL)
         shots.append(
             Shot(
-                s.text("action"), s.text("prompt"), s.seconds("duration", positive=True),
-                _enum(s, "motion", Motion, Motion.NONE.value), s.text("id", ""),
-                _enum(s, "kind", ShotKind, ShotKind.ACTION.value), s.text("speaker", ""),
+                s.text("action"),
+                s.text("prompt"),
+                s.seconds("duration", positive=True),
+                _enum(s, "motion", Motion, Motion.NONE.value),
+                s.text("id", ""),
+                _enum(s, "kind", ShotKind, ShotKind.ACTION.value),
+                s.text("speaker", ""),
                 s.text("line", ""),
-            )  # fmt: skip
+            )
         )
     lines = []
     for j, item in enumerate(r.items("lines")):
