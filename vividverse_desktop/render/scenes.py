@@ -118,7 +118,8 @@ def scene_keys(
             "provider": provider_facts(video),
             "scene": picture, "frames": list(frames),
             "format": [settings.fmt.width, settings.fmt.height, settings.fmt.rate],
-            "x264": [settings.x264.preset, settings.x264.crf], "engine": ENGINE_VERSION,
+            "x264": [settings.x264.preset, settings.x264.crf, settings.x264.params],
+            "engine": ENGINE_VERSION,
         })  # fmt: skip
         clip = (key, ClipRequest(scene, settings.fmt, frames, settings.x264, source))
     return SceneKeys(tuple(lines), audio, samples, clip)

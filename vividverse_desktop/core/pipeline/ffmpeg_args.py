@@ -85,6 +85,15 @@ class VideoFormat:
         return Fraction(frames) / Fraction(self.fps)
 
 
+CARD_FRIENDLY = "cabac=1:8x8dct=1:subme=2:partitions=i4x4,i8x8"
+"""x264 options on top of ``ultrafast`` that make a keyframe of a flat card ~30% smaller.
+
+With a keyframe every half second a held card is mostly keyframes; CABAC, the 8x8
+transform and intra 4x4/8x8 analysis shrink them at little cost (only a card's
+first half second is encoded; its repeats are stream copies). B-frames stay off.
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class X264:
     """H.264 encoder settings shared by every clip (identical settings keep concat safe).
@@ -94,7 +103,9 @@ class X264:
     """
 
     preset: str = "ultrafast"
-    crf: int = 23
+    crf: int = 28
+    params: str = CARD_FRIENDLY
+    """Extra x264 options (``-x264-params``); the default makes keyframes of flat cards small."""
 
     def args(self, fmt: VideoFormat) -> Argv:
         """Encoder, keyframe interval, pixel format (yuv420p: DESIGN §9), BT.709 tags, time base.
@@ -110,6 +121,7 @@ class X264:
             self.preset,
             "-crf",
             str(self.crf),
+            *(("-x264-params", self.params) if self.params else ()),
             "-g",
             str(fmt.keyframe_interval),
             "-pix_fmt",
