@@ -11,12 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.pipeline.conftest import write_card_files
 from vividverse_desktop.core.pipeline.cards import (
     Card,
+    CardFiles,
     CardFonts,
     CardLayout,
     CardPieces,
     ShotKind,
+    card_argv,
     card_look,
     card_pieces,
     card_text,
@@ -179,7 +182,7 @@ def test_a_dissolve_starts_on_the_previous_scenes_last_card(
     plain = frames_of(
         ffmpeg_exe, render(tmp_path / "c", ClipRequest(cellar, SMALL, (24, 6))), SMALL
     )
-    rows = range(0, SMALL.height // 2)
+    rows = range(SMALL.height // 2)
     beach_top, cellar_top = mean(ends[-1], SMALL, rows), mean(plain[12], SMALL, rows)
     assert abs(mean(starts[0], SMALL, rows) - beach_top) < 12
     middle = mean(starts[SMALL.keyframe_interval // 2], SMALL, rows)
@@ -197,13 +200,9 @@ def test_a_long_heading_shrinks_and_never_reaches_the_rule(tmp_path: Path, ffmpe
     assert len(text.heading.split("\n")) == 2
     folder = tmp_path / "t"
     folder.mkdir()
-    from tests.core.pipeline.conftest import write_card_files
-
     files = write_card_files(folder, text)
     look = card_look(parse_heading("INT. X - DAY"))  # dark ink on a light room
     card = Card(look, files, fmt, 1, CardFonts.bundled(), text=text)
-    from vividverse_desktop.core.pipeline.cards import card_argv
-
     out = tmp_path / "card.mp4"
     FFmpeg().run(card_argv(card, out), timeout=30)
     frame = frames_of(ffmpeg_exe, out, fmt)[0]
@@ -216,16 +215,16 @@ def test_a_long_heading_shrinks_and_never_reaches_the_rule(tmp_path: Path, ffmpe
         x for x in range(fmt.width)
         if any(near(pixel(frame, fmt, x, y), ink, 60) for y in rows)
     ]  # fmt: skip
-    assert rows and min(rows) >= layout.margin - 2
+    assert rows
+    assert min(rows) >= layout.margin - 2
     assert max(rows) < layout.rule_y - 1
-    assert min(columns) >= layout.margin - 2 and max(columns) <= fmt.width - layout.margin + 2
+    assert min(columns) >= layout.margin - 2
+    assert max(columns) <= fmt.width - layout.margin + 2
 
 
 def test_held_cards_are_pieces_of_half_a_second_repeated() -> None:
     """A card's fade, one held group of pictures and its fade out, and how they repeat."""
     look = card_look(parse_heading("INT. X - DAY"))
-    from vividverse_desktop.core.pipeline.cards import CardFiles
-
     files = CardFiles(Path("/j/h"), Path("/j/a"), Path("/j/c"))
     card = Card(
         look, files, SMALL, 40, CardFonts(Path("/f/R"), Path("/f/B")), fade_in=6, fade_out=6

@@ -21,8 +21,8 @@ from vividverse_desktop.core.pipeline.cards import (
     card_text,
     cards_argv,
     cast_line,
-    mark_colour,
     light_of,
+    mark_colour,
     motion_canvas,
     motion_filter,
 )

@@ -123,7 +123,8 @@ def test_shot_ids_are_unique_and_survive_an_unrelated_edit() -> None:
     edited = build_plan(parse(SCRIPT.replace("Light sweeps the sea.", "Light sweeps the bay.")))
     for scene in before.scenes:
         ids = [shot.id for shot in scene.shots]
-        assert len(set(ids)) == len(ids) and all(ids)
+        assert len(set(ids)) == len(ids)
+        assert all(ids)
     old, new = before.scenes[0].shots, edited.scenes[0].shots
     assert [a.id == b.id for a, b in zip(old, new, strict=True)] == [True] * 4 + [False]
     assert before.scenes[1:] == edited.scenes[1:]

@@ -65,6 +65,17 @@ def test_several_stills_are_one_graph_joined_by_concat() -> None:
     assert chains[1].endswith("setsar=1[s1]")
 
 
+def test_a_fading_still_rises_from_and_falls_to_black() -> None:
+    """Fades follow the hold: six frames up from black, a fall ending two frames early."""
+    chain = still_filter(Still(Path("/j/a.img"), 30, fade_in=6, fade_out=6), 0, SMALL)
+    assert chain.endswith(
+        "loop=loop=29:size=1:start=0,setpts=N/FRAME_RATE/TB,"
+        "fade=t=in:s=0:n=6,fade=t=out:s=24:n=4,setsar=1[v]"
+    )
+    with pytest.raises(ValueError, match="fades"):
+        Still(Path("/j/a.img"), 5, fade_in=3, fade_out=3)
+
+
 def test_a_push_in_scales_to_the_motion_canvas_and_zooms_in() -> None:
     """Push in: cover a 1.25x canvas (200x112), zoom from 1.25/1.1 to 1.25 over the frames."""
     chain = still_filter(Still(Path("/j/a.img"), 11, Motion.PUSH_IN), 0, SMALL)

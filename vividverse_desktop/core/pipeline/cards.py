@@ -505,7 +505,7 @@ def card_filter(card: Card, label: str = "v", frames: int | None = None) -> str:
     fade_in = min(card.fade_in, count - fade_out)
     held = [
         motion_filter(card.motion, card.fmt, count),
-        *_fades(fade_in if card.dissolve_from is None else 0, fade_out, count),
+        *fades(fade_in if card.dissolve_from is None else 0, fade_out, count),
         "setsar=1",
     ]
     drawn = _draw(card, f"{label}d")
@@ -522,7 +522,9 @@ def card_filter(card: Card, label: str = "v", frames: int | None = None) -> str:
     ])  # fmt: skip
 
 
-def _fades(fade_in: int, fade_out: int, frames: int) -> list[str]:
+def fades(fade_in: int, fade_out: int, frames: int) -> list[str]:
+    """``fade`` filters: up from black over the first frames, down to black over the last
+    (ending :data:`FADE_BLACK_FRAMES` early)."""
     parts = []
     if fade_in:
         parts.append(f"fade=t=in:s=0:n={fade_in}")

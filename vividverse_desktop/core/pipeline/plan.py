@@ -10,6 +10,11 @@ Timing follows the timing model (``core.screenplay.timing``): a scene lasts what
 overhead, action advances it at the reading rate, each speech at the speaking rate
 after a turn gap. A scene's ``duration`` is authoritative: shot durations are
 weights that the renderer scales to fill it.
+
+Shots follow the beats: an establishing shot where the place or its look changes
+(it holds the first half of the overhead), then one shot per action paragraph and
+per speech, each weighted by the time the timing model gives that beat, so a
+speech's card is up while its line plays.
 """
 
 from __future__ import annotations
