@@ -6,6 +6,7 @@ Every check renders real cards with the bundled FFmpeg and reads the decoded pix
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from vividverse_desktop.core.pipeline.cards import (
     CardPieces,
     ShotKind,
     card_argv,
+    card_filter,
     card_look,
     card_pieces,
     card_text,
@@ -241,6 +243,11 @@ def test_held_cards_are_pieces_of_half_a_second_repeated() -> None:
     assert args[args.index("-frames:v") + 1] == "21"
     assert "fade=t=in:s=0:n=6,fade=t=out:s=12:n=4" in args[args.index("-filter_complex") + 1]
     assert args[-1] == "/j/seg-%03d.mp4"
+    dissolving = replace(card, fade_out=0, dissolve_from=short)
+    graph = card_filter(dissolving, "c0", frames=12)
+    assert graph.count("gradients=") == 2  # the scene before's last card, and this one
+    assert graph.endswith("[c0p][c0q]xfade=transition=fade:duration=0.5:offset=0,setsar=1[c0]")
+    assert "fade=t=in" not in graph
 
 
 def test_a_clip_of_many_beats_keeps_every_frame(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from vividverse_desktop.core.pipeline.cards import Light
-from vividverse_desktop.core.pipeline.plan import PROLOGUE_ID, build_plan
+from vividverse_desktop.core.pipeline.plan import PROLOGUE_ID, Transition, build_plan
 from vividverse_desktop.core.resources import resource_path
 from vividverse_desktop.core.screenplay import parse
 from vividverse_desktop.core.screenplay.model import Screenplay
@@ -72,3 +72,12 @@ def test_each_time_of_day_gets_its_light() -> None:
         Light.NIGHT,
         Light.NIGHT,
     )
+
+
+def test_a_prologue_without_fade_in_opens_on_a_cut() -> None:
+    """Voice-over before the first heading, no FADE IN: the prologue and scene 1 cut."""
+    plan = build_plan(parse("MARA (V.O.)\nOnce.\n\nINT. ROOM - DAY\n\nShe sits.\n"))
+    assert [(s.id, s.transition_in) for s in plan.scenes] == [
+        (PROLOGUE_ID, Transition.CUT),
+        ("1", Transition.CUT),
+    ]

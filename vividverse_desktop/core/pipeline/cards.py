@@ -242,7 +242,7 @@ def cast_line(names: Sequence[str], columns: int) -> tuple[str, tuple[int, ...]]
     Each name is written after two blank columns (its mark) and three columns
     apart from the one before; names that do not fit are counted as ``+N``.
     """
-    text, marks = "", []
+    text, marks = "", list[int]()
     for n, name in enumerate(names):
         entry = ("   " if text else "") + "  " + _clean(name).replace("\n", " ")
         rest = len(names) - n - 1

@@ -469,10 +469,8 @@ def build_plan(screenplay: Screenplay, *, narrate: bool = False) -> Plan:
     else:
         seconds = max(MIN_SCENE_S, SCENE_OVERHEAD_S + prelude_duration(screenplay))
         first = buckets[0] if buckets else DayNight.NIGHT
-        opening = parse_heading(PROLOGUE_HEADING)
-        item = _plan_scene(
-            prologue, seconds, light_of(opening, first), False, cast, narrate=narrate
-        )
+        light = light_of(parse_heading(PROLOGUE_HEADING), first)
+        item = _plan_scene(prologue, seconds, light, False, cast, narrate=narrate)
         planned.append(item)
         sources.append(prologue)
         used.add(item.id)
