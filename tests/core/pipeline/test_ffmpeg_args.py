@@ -52,7 +52,7 @@ def test_encoder_args_force_yuv420p_bt709_and_the_time_base() -> None:
     fmt = VideoFormat(320, 180, Fraction(25))
     assert X264(preset="ultrafast", crf=20).args(fmt) == (
         "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20",
-        "-x264-params", "cabac=1:8x8dct=1:subme=2:partitions=i4x4,i8x8", "-g", "12",
+        "-x264-params", "cabac=1:8x8dct=1", "-g", "12",
         "-pix_fmt", "yuv420p",
         "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709",
         "-color_trc", "bt709",

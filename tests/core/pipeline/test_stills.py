@@ -29,7 +29,7 @@ def _encode(frames: int, output: str, rate: str = "12") -> tuple[str, ...]:
     return (
         "-map", "[v]", "-frames:v", str(frames), "-r", rate,
         "-c:v", "libx264", "-preset", "ultrafast", "-crf", "28",
-        "-x264-params", "cabac=1:8x8dct=1:subme=2:partitions=i4x4,i8x8",
+        "-x264-params", "cabac=1:8x8dct=1",
         "-g", str(int(Fraction(rate) / 2)), "-pix_fmt", "yuv420p",
         "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709",
         "-color_trc", "bt709", "-video_track_timescale", "90000",

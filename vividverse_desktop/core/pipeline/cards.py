@@ -358,9 +358,12 @@ def _draw(card: Card, label: str) -> str:
     m, kind = layout.margin, card.text.kind
     # The gradient line must end inside the frame (y1 = height - 1): FFmpeg's gradients
     # source takes out-of-frame points as unset and draws a random gradient instead.
+    # It is vertical, so a column two pixels wide is drawn and widened (pixel copies):
+    # a full-width gradient cost ~25 ms of CPU per card at 720p, the column ~1 ms.
     parts = [
-        f"gradients=s={width}x{height}:r={fmt.rate}:c0={look.top}:c1={look.bottom}"
-        f":x0=0:y0=0:x1=0:y1={height - 1}:nb_colors=2:speed=0,trim=end_frame=1"
+        f"gradients=s=2x{height}:r={fmt.rate}:c0={look.top}:c1={look.bottom}"
+        f":x0=0:y0=0:x1=0:y1={height - 1}:nb_colors=2:speed=0,trim=end_frame=1,"
+        f"scale={width}:{height}:flags=neighbor"
     ]
     shadow = max(1, round(fmt.height / 360))
 
