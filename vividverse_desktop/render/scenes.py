@@ -114,6 +114,8 @@ def scene_keys(
         if source is not None and source.shots:
             last = scene_to_json(replace(source, shots=source.shots[-1:]))
             picture["dissolve_from"] = {k: last[k] for k in _LOOK_KEYS}
+            drawn = last["shots"][0]
+            picture["dissolve_from"]["shot"] = {k: drawn[k] for k in _DRAWN_KEYS}
         key = asset_key("clip", {
             "provider": provider_facts(video),
             "scene": picture, "frames": list(frames),
@@ -125,8 +127,9 @@ def scene_keys(
     return SceneKeys(tuple(lines), audio, samples, clip)
 
 
-_LOOK_KEYS = ("heading", "location", "time_of_day", "exterior", "light", "characters", "shots")
-"""What of the scene before decides the picture a dissolve starts from."""
+_LOOK_KEYS = ("heading", "location", "time_of_day", "exterior", "light", "characters")
+_DRAWN_KEYS = ("kind", "action", "speaker", "line")
+"""What of the scene before (and its last shot) decides the picture a dissolve starts from."""
 
 
 def is_cached(db: JobDB, keys: SceneKeys) -> bool:
