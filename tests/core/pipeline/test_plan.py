@@ -8,12 +8,11 @@ from typing import Any
 
 import pytest
 
-from vividverse_desktop.core.pipeline.cards import Light, Motion
+from vividverse_desktop.core.pipeline.cards import Light, Motion, ShotKind
 from vividverse_desktop.core.pipeline.plan import (
     MAX_SHOTS,
     NARRATOR,
     PlanError,
-    ShotKind,
     Transition,
     build_plan,
     plan_from_json,
