@@ -26,6 +26,7 @@ from vividverse_desktop.core.pipeline.cards import (
     card_pieces,
     card_text,
     mark_colour,
+    piece_starts,
     pieces_argv,
 )
 from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
@@ -237,12 +238,12 @@ def test_held_cards_are_pieces_of_half_a_second_repeated() -> None:
     assert sum(n for _, n in pieces.entries()) == 40
     short = Card(look, files, SMALL, 3, CardFonts(Path("/f/R"), Path("/f/B")))
     assert card_pieces(short, 6).entries() == [(0, 3)]
-    args = pieces_argv([card, short], Path("/j/seg-%03d.mp4"))
+    args = pieces_argv([card, short], Path("/j/pieces.h264"))
+    assert piece_starts([card, short]) == [0, 6, 12, 18]
     assert args[args.index("-force_key_frames") + 1] == "expr:eq(n,0)+eq(n,6)+eq(n,12)+eq(n,18)"
-    assert args[args.index("-segment_frames") + 1] == "6,12,18"
     assert args[args.index("-frames:v") + 1] == "21"
     assert "fade=t=in:s=0:n=6,fade=t=out:s=12:n=4" in args[args.index("-filter_complex") + 1]
-    assert args[-1] == "/j/seg-%03d.mp4"
+    assert args[-3:] == ("-f", "h264", "/j/pieces.h264")
     dissolving = replace(card, fade_out=0, dissolve_from=short)
     graph = card_filter(dissolving, "c0", frames=12)
     assert graph.count("gradients=") == 2  # the scene before's last card, and this one

@@ -35,10 +35,16 @@ from vividverse_desktop.core.pipeline.cards import (
     card_pieces,
     card_text,
     cards_argv,
+    piece_starts,
     pieces_argv,
 )
 from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
 from vividverse_desktop.core.pipeline.plan import PlanScene, Shot, Transition
+from vividverse_desktop.core.pipeline.stitch import (
+    access_units,
+    byte_range_clip_argv,
+    byte_slice_list,
+)
 from vividverse_desktop.core.screenplay.heading import SceneHeading, parse_heading
 from vividverse_desktop.media.ffmpeg import FFmpeg, FFmpegCancelled, FFmpegError
 from vividverse_desktop.providers.clipcheck import verify_clip
@@ -51,7 +57,6 @@ from vividverse_desktop.providers.contract import (
     Request,
     Ticket,
 )
-from vividverse_desktop.providers.cutlist import copy_concat_argv, cut_list
 
 
 def _expect_clip(request: Request) -> ClipRequest:
@@ -133,9 +138,11 @@ class StoryboardCards:
             for path in temporary:
                 path.unlink(missing_ok=True)
 
-    def _run(self, args: tuple[str, ...], cancel: CancelToken | None) -> None:
+    def _run(
+        self, args: tuple[str, ...], cancel: CancelToken | None, cwd: Path | None = None
+    ) -> None:
         try:
-            self.ffmpeg.run(args, timeout=self._timeout, cancel=cancel)
+            self.ffmpeg.run(args, timeout=self._timeout, cancel=cancel, cwd=cwd)
         except FFmpegCancelled as error:
             raise ProviderCancelled("cancelled") from error
         except FFmpegError as error:
@@ -152,21 +159,25 @@ class StoryboardCards:
     ) -> None:
         """Every card's pieces encoded in one run, then repeated and cut by stream copy."""
         clip = _expect_clip(ticket.request)
+        stream = ticket.scratch / f"pieces-{ticket.job_id}.h264"
+        listing = ticket.scratch / f"pieces-{ticket.job_id}.txt"
+        temporary += [stream, listing]
+        self._run(pieces_argv(cards, stream, clip.x264), cancel)
+        data = stream.read_bytes()
+        offsets = [*access_units(data), len(data)]
+        starts = piece_starts(cards)
         group = clip.fmt.keyframe_interval
-        pattern = ticket.scratch / f"seg-{ticket.job_id}-%03d.mp4"
-        entries: list[tuple[str, int]] = []
+        slices: list[tuple[str, int, int]] = []
         first = 0
         for card in cards:
             pieces = card_pieces(card, group)
-            entries += [(f"seg-{ticket.job_id}-{first + k:03d}.mp4", n)
-                        for k, n in pieces.entries()]  # fmt: skip
+            for k, frames in pieces.entries():
+                begin = starts[first + k]
+                slices.append((stream.name, offsets[begin], offsets[begin + frames]))
             first += len(pieces.sizes())
-        temporary += [ticket.scratch / f"seg-{ticket.job_id}-{k:03d}.mp4" for k in range(first)]
-        self._run(pieces_argv(cards, pattern, clip.x264), cancel)
-        listing = ticket.scratch / f"seg-{ticket.job_id}.txt"
-        temporary.append(listing)
-        listing.write_text(cut_list(entries, clip.fmt.fps), encoding="utf-8")
-        self._run(copy_concat_argv(listing, part, clip.fmt.timescale), cancel)
+        listing.write_text(byte_slice_list(slices), encoding="utf-8")
+        args = byte_range_clip_argv(listing, part.resolve(), clip.fmt.fps, clip.fmt.timescale)
+        self._run(args, cancel, cwd=ticket.scratch)
 
     def verify(self, path: Path, request: Request) -> float:
         """Probe the clip: one H.264 video stream of the requested size."""

@@ -696,35 +696,43 @@ def card_pieces(card: Card, group: int) -> CardPieces:
     return CardPieces(rise, min(group, middle), fall, middle)
 
 
-def pieces_argv(cards: Sequence[Card], pattern: Path, x264: X264 | None = None) -> Argv:
-    """FFmpeg arguments encoding every card's pieces in one run, one MP4 file per piece.
+def piece_starts(cards: Sequence[Card]) -> list[int]:
+    """The first frame of every piece of the cards, encoded back to back."""
+    group = cards[0].fmt.keyframe_interval if cards else 1
+    starts, at = [], 0
+    for card in cards:
+        for size in card_pieces(card, group).sizes():
+            starts.append(at)
+            at += size
+    return starts
 
-    ``pattern`` holds one ``%03d`` (the piece number across the clip). Each piece
-    opens on a forced keyframe and the segment muxer splits there, so each file is
-    a whole group of pictures that a concat list can repeat or cut by stream copy.
+
+def pieces_argv(cards: Sequence[Card], output: Path, x264: X264 | None = None) -> Argv:
+    """FFmpeg arguments encoding every card's pieces in one run, as one Annex B H.264 stream.
+
+    Each piece opens on a forced keyframe (parameter sets repeat before every
+    keyframe), so any piece's bytes decode on their own and a byte range list can
+    repeat or cut them by stream copy. x264 runs on one thread: the encode is a few
+    frames per card and scenes render in parallel, so frame threads would only add
+    their start-up and hand-over work.
     """
     if not cards:
         raise ValueError("a clip needs at least one card")
     fmt = cards[0].fmt
     encoder = x264 or X264()
     group = fmt.keyframe_interval
-    chains, starts, at = [], [], 0
+    chains, frames = [], 0
     for n, card in enumerate(cards):
         pieces = card_pieces(card, group)
         shaped = replace(card, fade_in=pieces.rise, fade_out=pieces.fall)
         chains.append(card_filter(shaped, f"c{n}", frames=pieces.rendered))
-        for size in pieces.sizes():
-            starts.append(at)
-            at += size
+        frames += pieces.rendered
     labels = "".join(f"[c{n}]" for n in range(len(cards)))
     graph = ";".join([*chains, f"{labels}concat=n={len(cards)}:v=1:a=0[v]"])
-    keys = "+".join(f"eq(n,{k})" for k in starts)
+    keys = "+".join(f"eq(n,{k})" for k in piece_starts(cards))
     return (
         *global_args(),
-        "-filter_complex", graph, "-map", "[v]", "-frames:v", str(at), "-r", fmt.rate,
-        *encoder.args(fmt)[:-2], "-force_key_frames", f"expr:{keys}",
-        "-an", "-f", "segment", "-segment_format", "mp4",
-        "-segment_format_options", f"video_track_timescale={fmt.timescale}",
-        "-segment_frames", ",".join(str(k) for k in starts[1:]) or str(at),
-        "-reset_timestamps", "1", input_path(pattern),
+        "-filter_complex", graph, "-map", "[v]", "-frames:v", str(frames), "-r", fmt.rate,
+        *encoder.args(fmt)[:-2], "-threads", "1", "-force_key_frames", f"expr:{keys}",
+        "-an", "-f", "h264", input_path(output),
     )  # fmt: skip
