@@ -321,22 +321,22 @@ def _plan_scene(
         # Narration reads action slower than the timing model lets it play: the scene
         # lasts at least until its last line is spoken and half the overhead after.
         duration = max(duration, clock + SCENE_OVERHEAD_S / 2)
-    pictures = min(MAX_SHOTS, sum(1 for b in beats if b.kind is not ShotKind.SPEECH))
+    # Pictures (prompts) come from the action beats, at most MAX_SHOTS; an establishing
+    # shot or a speech shows the picture before it (the first: the scene's wide shot),
+    # so an image provider is asked for no more stills than one per picture.
+    pictures = min(MAX_SHOTS, sum(1 for b in beats if b.kind is ShotKind.ACTION))
+    texts = ["\n".join(e.plain_text() for e in b.elements if _shown(e)) for b in beats]
+    first = next((t for b, t in zip(beats, texts, strict=True) if b.kind is ShotKind.ACTION), "")
+    opening = shot_prompt(heading, light.value, first, characters, shot_count=max(1, pictures))
     shots: list[Shot] = []
     used: set[str] = set()
-    prompt, drawn = "", 0
-    for beat, weight, (who, said_text) in zip(beats, weights, spoken, strict=True):
-        action = "\n".join(e.plain_text() for e in beat.elements if _shown(e))
-        if beat.kind is ShotKind.ESTABLISHING:
-            prompt = shot_prompt(heading, light.value, "", (), shot_index=0, shot_count=1)
-            drawn += 1
-        elif beat.kind is ShotKind.ACTION and drawn < pictures:
+    prompt, drawn = opening, 0
+    for beat, action, weight, (who, said_text) in zip(beats, texts, weights, spoken, strict=True):
+        if beat.kind is ShotKind.ACTION and drawn < pictures:
             prompt = shot_prompt(
                 heading, light.value, action, characters, shot_index=drawn, shot_count=pictures
             )
             drawn += 1
-        elif not prompt:  # a speech opens the scene: its picture is the scene's wide shot
-            prompt = shot_prompt(heading, light.value, "", characters, shot_count=pictures)
         seen = scene.heading.plain_text() if beat.kind is ShotKind.ESTABLISHING else action
         shot_id = _shot_id(beat.kind, who, seen, said_text, used)
         shots.append(
