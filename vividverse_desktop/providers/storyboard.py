@@ -8,11 +8,12 @@ a dissolve from the previous scene's last card and ends with a fade to black
 when the plan says so.
 
 With x264 ``ultrafast`` (no B-frames) each card is encoded once as at most three
-short pieces (its fade or dissolve, one held group of pictures, its fade out) in
-a single FFmpeg run, and the held piece is repeated by stream copy: x264 encodes
-about half a second per card instead of the whole hold, and the clip still has
-exactly the requested frames with a keyframe every half second. Other presets
-encode every frame in one run.
+short pieces (its fade or dissolve, one held group of pictures, its fade out) into
+one raw H.264 stream in a single FFmpeg run; a second run copies the clip together
+from byte ranges of that stream, repeating the held piece: x264 encodes about half
+a second per card instead of the whole hold, and the clip still has exactly the
+requested frames with a keyframe every half second. Other presets encode every
+frame in one run.
 """
 
 from __future__ import annotations
