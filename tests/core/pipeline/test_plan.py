@@ -156,6 +156,8 @@ def test_transition_words_become_fades_dissolves_and_cuts() -> None:
         (Transition.CUT, Transition.FADE),
         (Transition.FADE, Transition.FADE),
     ]
+    bare = build_plan(parse("FADE IN:\n\nINT. ROOM - DAY\n\nAnn sits.\n")).scenes[0]
+    assert bare.transition_in is Transition.FADE
     assert [transition_of(w) for w in ("SMASH CUT TO:", "LAP DISSOLVE TO:", "Hello.")] == [
         Transition.CUT, Transition.DISSOLVE, None]  # fmt: skip
 

@@ -466,6 +466,8 @@ def build_plan(screenplay: Screenplay, *, narrate: bool = False) -> Plan:
         # FADE IN: alone before the first heading opens the first scene.
         opening = _transitions(Scene(-1, Element(ElementKind.SCENE_HEADING, "", 0),
                                      screenplay.prologue()))[0]  # fmt: skip
+        if opening is None and any(key.upper() == "FADE IN" for key in screenplay.title_page):
+            opening = Transition.FADE  # a first line "FADE IN:" reads as a title-page key
     else:
         seconds = max(MIN_SCENE_S, SCENE_OVERHEAD_S + prelude_duration(screenplay))
         first = buckets[0] if buckets else DayNight.NIGHT
