@@ -39,6 +39,9 @@ I'm here.
 """
 
 TINY = VideoFormat(160, 90, Fraction(12))
+SHORT = (3, 2, 3, 2, 2)
+"""Frames of the scene's five shots: establishing, two action beats, two speeches."""
+LONG = (13, 61, 50, 5, 30)
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +53,8 @@ def scene():  # type: ignore[no-untyped-def]
 def test_storyboard_makes_a_clip_of_exactly_the_requested_frames(
     tmp_path: Path, scene: object
 ) -> None:
-    """Two shots of 7 and 5 frames give one 12-frame H.264 clip of the format, verified."""
-    request = ClipRequest(scene, TINY, (7, 5))  # type: ignore[arg-type]
+    """Five shots of 12 frames in all give one 12-frame H.264 clip of the format, verified."""
+    request = ClipRequest(scene, TINY, SHORT)  # type: ignore[arg-type]
     asset = fetch(StoryboardCards(), request, tmp_path / "clip.mp4", scratch=tmp_path / "s")
     info = probe(asset.path)
     assert (info.video[0].width, info.video[0].height) == (160, 90)
@@ -114,10 +117,10 @@ def test_narration_cues_carry_no_speaker_label() -> None:
 def test_long_held_cards_repeat_one_segment_and_keep_exact_frames(
     tmp_path: Path, scene: object, ffmpeg_exe: str
 ) -> None:
-    """Shots of 61 and 50 frames at 12 fps (segments of 24) give 111 frames that decode cleanly."""
-    request = ClipRequest(scene, TINY, (61, 50))  # type: ignore[arg-type]
+    """Held shots (pieces of 6 frames at 12 fps) give every frame, decoding cleanly."""
+    request = ClipRequest(scene, TINY, LONG)  # type: ignore[arg-type]
     asset = fetch(StoryboardCards(), request, tmp_path / "clip.mp4", scratch=tmp_path / "s")
-    assert count_frames(asset.path) == 111
+    assert count_frames(asset.path) == sum(LONG)
     decoded = subprocess.run(
         [ffmpeg_exe, "-v", "error", "-i", str(asset.path), "-f", "null", "-"],
         capture_output=True, check=True, timeout=60,
@@ -149,7 +152,7 @@ def keyframes(ffmpeg_exe: str, path: Path, fps: Fraction) -> list[int]:
     return [round(t * fps) for t in times]
 
 
-@pytest.mark.parametrize("frames", [(7, 5), (61, 50)], ids=["one-run", "segmented"])
+@pytest.mark.parametrize("frames", [SHORT, LONG], ids=["short", "held"])
 def test_clips_have_a_keyframe_every_half_second(
     tmp_path: Path, scene: object, ffmpeg_exe: str, frames: tuple[int, int]
 ) -> None:

@@ -19,7 +19,8 @@ from tests.sync.memory_keyring import MemoryKeyring
 from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.pipeline.cards import Light, Motion
 from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
-from vividverse_desktop.core.pipeline.plan import PlanScene, Shot
+from vividverse_desktop.core.pipeline.plan import PlanScene, Shot, Transition
+from vividverse_desktop.core.pipeline.stills import Still
 from vividverse_desktop.media.ffmpeg import FFmpeg
 from vividverse_desktop.media.probe import count_frames, probe
 from vividverse_desktop.providers.cloud.openai_images import OpenAIImages
@@ -36,7 +37,7 @@ from vividverse_desktop.providers.contract import (
 )
 from vividverse_desktop.providers.keys import missing_keys
 from vividverse_desktop.providers.registry import GROUP, ChoiceError, Registry, load_registry
-from vividverse_desktop.providers.stills import STILLS_FOLDER, StillsVideo
+from vividverse_desktop.providers.stills import STILLS_FOLDER, StillsVideo, faded
 from vividverse_desktop.providers.storyboard import StoryboardCards
 
 SMALL = VideoFormat(160, 90, Fraction(12))
@@ -272,3 +273,15 @@ def test_unknown_and_conflicting_names_are_refused(registry: Registry) -> None:
         registry.place(["dall-e"])
     with pytest.raises(ChoiceError, match="luma and openai-images would both make"):
         registry.place(["luma", "openai-images"])
+
+
+def test_stills_fade_in_and_out_as_the_scene_says() -> None:
+    """A scene opening on a fade (or a dissolve) rises from black; one ending on a fade falls."""
+    scene = replace(_scene(Shot("a", "a", 1.0), Shot("b", "b", 1.0)),
+                    transition_in=Transition.DISSOLVE, transition_out=Transition.FADE)  # fmt: skip
+    stills = [Still(Path("/j/a.img"), 20), Still(Path("/j/b.img"), 4)]
+    first, last = faded(stills, ClipRequest(scene, SMALL, (20, 4)))
+    assert (first.fade_in, first.fade_out, last.fade_in, last.fade_out) == (6, 0, 0, 4)
+    cut = replace(scene, transition_in=Transition.CUT, transition_out=Transition.CUT)
+    plain = faded([Still(Path("/j/a.img"), 20)], ClipRequest(cut, SMALL, (20,)))
+    assert (plain[0].fade_in, plain[0].fade_out) == (0, 0)

@@ -11,7 +11,7 @@ import pytest
 from tests.render.conftest import SCRIPT, TINY, Counting, tiny_settings
 from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.pipeline.mux import film_slots
-from vividverse_desktop.core.pipeline.plan import Plan, build_plan
+from vividverse_desktop.core.pipeline.plan import Plan, PlanScene, build_plan
 from vividverse_desktop.core.screenplay import parse
 from vividverse_desktop.media.probe import audio_duration, count_frames, probe
 from vividverse_desktop.providers.contract import ProviderError
@@ -275,10 +275,15 @@ def test_cost_is_recorded_per_asset_and_paid_once(tmp_path: Path, plan: Plan) ->
     assert (again.cost, again.spent) == (1.5, 0.0)
 
 
+def replace_id(scene: PlanScene, scene_id: str) -> PlanScene:
+    return dataclasses.replace(scene, id=scene_id)
+
+
 def test_identical_scenes_render_side_by_side(tmp_path: Path) -> None:
     """Two scenes with the same content share one asset key and render at once safely."""
-    twice = "INT. HALL - DAY\n\nA long, silent corridor.\n\n" * 2
-    plan = build_plan(parse(twice))
+    once = build_plan(parse("INT. HALL - DAY\n\nA long, silent corridor.\n"))
+    # (a script repeating the scene would plan no second establishing card)
+    plan = dataclasses.replace(once, scenes=(once.scenes[0], replace_id(once.scenes[0], "2")))
     result = _renderer(tmp_path / "job", jobs=2).render(plan, tmp_path / "film.mp4")
     assert result.clip_keys[0] == result.clip_keys[1]
     assert len(probe(result.output).chapters) == 2

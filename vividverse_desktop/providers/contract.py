@@ -60,6 +60,8 @@ class ClipRequest:
     fmt: VideoFormat
     shot_frames: tuple[int, ...]
     x264: X264 = field(default_factory=X264)
+    before: PlanScene | None = None
+    """The scene this one dissolves from (its last shot), when it opens on a dissolve."""
 
 
 @dataclass(frozen=True, slots=True)

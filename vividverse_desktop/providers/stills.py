@@ -21,13 +21,13 @@ import json
 import threading
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.pipeline.cards import Motion
-from vividverse_desktop.core.pipeline.plan import Shot
+from vividverse_desktop.core.pipeline.plan import Shot, Transition
 from vividverse_desktop.core.pipeline.stills import Still, stills_argv
 from vividverse_desktop.media.ffmpeg import FFmpeg, FFmpegCancelled, FFmpegError
 from vividverse_desktop.providers.clipcheck import verify_clip
@@ -81,6 +81,23 @@ def shot_stills(clip: ClipRequest) -> list[ShotStill]:
         for shot, frames in zip(scene.shots, clip.shot_frames, strict=True)
         if frames > 0
     ]
+
+
+def faded(stills: list[Still], clip: ClipRequest) -> list[Still]:
+    """The scene's fades on its first and last still (half a second; a dissolve fades too)."""
+    if not stills:
+        return stills
+    group = clip.fmt.keyframe_interval
+    scene = clip.scene
+    fall = min(group, stills[-1].frames) if scene.transition_out is Transition.FADE else 0
+    stills[-1] = replace(stills[-1], fade_out=fall)
+    rise = (
+        0
+        if scene.transition_in is Transition.CUT
+        else min(group, stills[0].frames - stills[0].fade_out)
+    )
+    stills[0] = replace(stills[0], fade_in=rise)
+    return stills
 
 
 class StillsVideo:
@@ -156,10 +173,13 @@ class StillsVideo:
         """Fetch each shot's still (or find it kept), then encode the clip at ``part``."""
         clip = _expect_clip(ticket.request, self.name)
         folder = ticket.scratch / STILLS_FOLDER
-        stills = [
-            Still(self.still(shot.request, folder, cancel), shot.frames, shot.motion)
-            for shot in shot_stills(clip)
-        ]
+        stills = faded(
+            [
+                Still(self.still(shot.request, folder, cancel), shot.frames, shot.motion)
+                for shot in shot_stills(clip)
+            ],
+            clip,
+        )
         try:
             self.ffmpeg.run(
                 stills_argv(stills, clip.fmt, part, clip.x264),

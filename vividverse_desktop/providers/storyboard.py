@@ -1,12 +1,19 @@
 """The keyless video provider: a storyboard-card animatic, one card per shot, via FFmpeg.
 
-Each shot of a scene becomes a designed card (heading, a look from INT/EXT and the
-light, the shot's action, who is present; see ``core.pipeline.cards``). A scene
-of short or moving cards is encoded in one FFmpeg run. A held card is the same
-picture for every frame, so a long one is encoded once as a two-second segment
-(an IDR frame and skipped P-frames) and that segment is repeated, the last copy
-cut short, by stream copy: x264 then encodes ~2 s per card instead of the whole
-hold, and the clip still has exactly the requested frames.
+Each shot of a scene becomes a designed card (see ``core.pipeline.cards``): an
+establishing card of the place in its INT/EXT and light, an action card, or a
+speech card with everyone present as figures in their own colours and a lower
+third naming the speaker with the line. A scene opens with a fade from black or
+a dissolve from the previous scene's last card and ends with a fade to black
+when the plan says so.
+
+With x264 ``ultrafast`` (no B-frames) each card is encoded once as at most three
+short pieces (its fade or dissolve, one held group of pictures, its fade out) into
+one raw H.264 stream in a single FFmpeg run; a second run copies the clip together
+from byte ranges of that stream, repeating the held piece: x264 encodes about half
+a second per card instead of the whole hold, and the clip still has exactly the
+requested frames with a keyframe every half second. Other presets encode every
+frame in one run.
 """
 
 from __future__ import annotations
@@ -24,13 +31,22 @@ from vividverse_desktop.core.pipeline.cards import (
     CardFiles,
     CardFonts,
     CardLook,
-    Motion,
-    card_argv,
+    ShotKind,
     card_look,
+    card_pieces,
     card_text,
     cards_argv,
+    piece_starts,
+    pieces_argv,
 )
-from vividverse_desktop.core.screenplay.heading import SceneHeading
+from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
+from vividverse_desktop.core.pipeline.plan import PlanScene, Shot, Transition
+from vividverse_desktop.core.pipeline.stitch import (
+    access_units,
+    byte_range_clip_argv,
+    byte_slice_list,
+)
+from vividverse_desktop.core.screenplay.heading import SceneHeading, parse_heading
 from vividverse_desktop.media.ffmpeg import FFmpeg, FFmpegCancelled, FFmpegError
 from vividverse_desktop.providers.clipcheck import verify_clip
 from vividverse_desktop.providers.contract import (
@@ -42,10 +58,6 @@ from vividverse_desktop.providers.contract import (
     Request,
     Ticket,
 )
-from vividverse_desktop.providers.cutlist import copy_concat_argv, cut_list
-
-SEGMENT_SECONDS = 2
-"""A held card is encoded for this long once, then repeated by stream copy."""
 
 
 def _expect_clip(request: Request) -> ClipRequest:
@@ -59,7 +71,7 @@ class StoryboardCards:
 
     name = "storyboard"
     modality = Modality.VIDEO
-    version = "1"
+    version = "2"
     speed = 25.0
     """Seconds of media made per second of one worker (720p cards, ``bench.render``, 2 cores)."""
 
@@ -92,20 +104,15 @@ class StoryboardCards:
             raise ProviderError("one frame count per shot is needed")
         # Unique per submit: two identical scenes may render at once in one scratch folder.
         digest = uuid.uuid4().hex[:16]
-        files = []
-        for n, shot in enumerate(scene.shots):
-            text = card_text(clip.fmt, scene.heading, shot.action, scene.characters)
-            stem = scratch / f"card-{digest}-{n}"
-            paths = CardFiles(
-                stem.with_suffix(".heading.txt"),
-                stem.with_suffix(".action.txt"),
-                stem.with_suffix(".cast.txt"),
-            )
-            paths.heading.write_text(text.heading, encoding="utf-8")
-            paths.action.write_text(text.action, encoding="utf-8")
-            paths.cast.write_text(text.cast, encoding="utf-8")
-            files.append(paths)
-        return Ticket(digest, clip, scratch, {"files": tuple(files)})
+        files = [
+            _write_card(scratch / f"card-{digest}-{n}", clip.fmt, scene, shot)
+            for n, shot in enumerate(scene.shots)
+        ]
+        before = None
+        if clip.before is not None and clip.before.shots:
+            last = clip.before.shots[-1]
+            before = _write_card(scratch / f"card-{digest}-before", clip.fmt, clip.before, last)
+        return Ticket(digest, clip, scratch, {"files": tuple(files), "before": before})
 
     def poll(self, ticket: Ticket) -> PollResult:
         """Local work happens in :meth:`download`: always ready."""
@@ -114,80 +121,135 @@ class StoryboardCards:
     def download(self, ticket: Ticket, part: Path, cancel: CancelToken | None) -> None:
         """Encode the scene's cards into one clip at ``part``."""
         clip = _expect_clip(ticket.request)
-        look = _look(clip)
-        fonts = CardFonts.bundled()
-        cards = [
-            Card(look, files, clip.fmt, frames, fonts, shot.motion)
-            for files, frames, shot in zip(
-                ticket.data["files"], clip.shot_frames, clip.scene.shots, strict=True
-            )
-            if frames > 0
-        ]
+        cards = _cards(clip, ticket.data["files"], ticket.data["before"])
         if not cards:
             raise ProviderError("a scene clip needs at least one frame")
-        segment = max(1, round(SEGMENT_SECONDS * clip.fmt.fps))
         temporary: list[Path] = []
         try:
-            if _segmentable(cards, clip, segment):
-                self._segmented(
-                    ticket, cards, part, segment=segment, cancel=cancel, temporary=temporary
-                )
+            if clip.x264.preset == "ultrafast":
+                self._pieces(ticket, cards, part, cancel=cancel, temporary=temporary)
             else:
                 self._run(cards_argv(cards, part, clip.x264), cancel)
         finally:
-            for files in ticket.data["files"]:
-                temporary += [files.heading, files.action, files.cast]
+            written = [*ticket.data["files"], ticket.data["before"]]
+            for files in written:
+                if files is not None:
+                    temporary += [files.heading, files.action, files.cast]
+                    temporary += [p for p in (files.speaker, files.line) if p is not None]
             for path in temporary:
                 path.unlink(missing_ok=True)
 
-    def _run(self, args: tuple[str, ...], cancel: CancelToken | None) -> None:
+    def _run(
+        self, args: tuple[str, ...], cancel: CancelToken | None, cwd: Path | None = None
+    ) -> None:
         try:
-            self.ffmpeg.run(args, timeout=self._timeout, cancel=cancel)
+            self.ffmpeg.run(args, timeout=self._timeout, cancel=cancel, cwd=cwd)
         except FFmpegCancelled as error:
             raise ProviderCancelled("cancelled") from error
         except FFmpegError as error:
             raise ProviderError(f"FFmpeg could not draw the cards: {error}") from error
 
-    def _segmented(
+    def _pieces(
         self,
         ticket: Ticket,
         cards: list[Card],
         part: Path,
         *,
-        segment: int,
         cancel: CancelToken | None,
         temporary: list[Path],
     ) -> None:
-        """Each held card encoded once as a short segment, repeated by stream copy."""
+        """Every card's pieces encoded in one run, then repeated and cut by stream copy."""
         clip = _expect_clip(ticket.request)
-        entries: list[tuple[str, int]] = []
-        for n, card in enumerate(cards):
-            frames = min(card.frames, segment)
-            path = ticket.scratch / f"seg-{ticket.job_id}-{n}.mp4"
-            temporary.append(path)
-            self._run(card_argv(replace(card, frames=frames), path, clip.x264), cancel)
-            whole, rest = divmod(card.frames, frames)
-            entries += [(path.name, frames)] * whole + ([(path.name, rest)] if rest else [])
-        listing = ticket.scratch / f"seg-{ticket.job_id}.txt"
-        temporary.append(listing)
-        listing.write_text(cut_list(entries, clip.fmt.fps), encoding="utf-8")
-        self._run(copy_concat_argv(listing, part, clip.fmt.timescale), cancel)
+        stream = ticket.scratch / f"pieces-{ticket.job_id}.h264"
+        listing = ticket.scratch / f"pieces-{ticket.job_id}.txt"
+        temporary += [stream, listing]
+        self._run(pieces_argv(cards, stream, clip.x264), cancel)
+        data = stream.read_bytes()
+        offsets = [*access_units(data), len(data)]
+        starts = piece_starts(cards)
+        group = clip.fmt.keyframe_interval
+        slices: list[tuple[str, int, int]] = []
+        first = 0
+        for card in cards:
+            pieces = card_pieces(card, group)
+            for k, frames in pieces.entries():
+                begin = starts[first + k]
+                slices.append((stream.name, offsets[begin], offsets[begin + frames]))
+            first += len(pieces.sizes())
+        listing.write_text(byte_slice_list(slices), encoding="utf-8")
+        args = byte_range_clip_argv(listing, part.resolve(), clip.fmt.fps, clip.fmt.timescale)
+        self._run(args, cancel, cwd=ticket.scratch)
 
     def verify(self, path: Path, request: Request) -> float:
         """Probe the clip: one H.264 video stream of the requested size."""
         return verify_clip(path, _expect_clip(request), self.ffmpeg)
 
 
-def _segmentable(cards: list[Card], clip: ClipRequest, segment: int) -> bool:
-    """Held cards longer than a segment, encoded without B-frames, can repeat a segment."""
-    held = all(card.motion is Motion.NONE for card in cards)
-    long = any(card.frames > 2 * segment for card in cards)
-    return held and long and clip.x264.preset == "ultrafast"
+_PLACES = {"INT/EXT": "INTERIOR / EXTERIOR", "EST": "ESTABLISHING"}
 
 
-def _look(clip: ClipRequest) -> CardLook:
-    """The card colours for the plan's (editable) INT/EXT and light."""
+def _write_card(stem: Path, fmt: VideoFormat, scene: PlanScene, shot: Shot) -> CardFiles:
+    """Write one shot's card texts next to ``stem``; the files drawtext reads."""
+    heading = scene.heading
+    action = shot.action
+    if shot.kind is ShotKind.ESTABLISHING:
+        heading = scene.location or scene.heading
+        prefix = parse_heading(scene.heading).prefix
+        place = _PLACES.get(prefix, "EXTERIOR" if scene.exterior else "INTERIOR")
+        action = " · ".join(w for w in (place, scene.time_of_day.upper()) if w)
+    text = card_text(fmt, heading, action, scene.characters, kind=shot.kind,
+                     speaker=shot.speaker, line=shot.line)  # fmt: skip
+    speech = shot.kind is ShotKind.SPEECH
+    paths = CardFiles(
+        stem.with_suffix(".heading.txt"),
+        stem.with_suffix(".action.txt"),
+        stem.with_suffix(".cast.txt"),
+        stem.with_suffix(".speaker.txt") if speech else None,
+        stem.with_suffix(".line.txt") if speech else None,
+    )
+    paths.heading.write_text(text.heading, encoding="utf-8")
+    paths.action.write_text(text.action, encoding="utf-8")
+    paths.cast.write_text(text.cast, encoding="utf-8")
+    if paths.speaker is not None and paths.line is not None:
+        paths.speaker.write_text(text.speaker, encoding="utf-8")
+        paths.line.write_text(text.line, encoding="utf-8")
+    return paths
+
+
+def _card(clip: ClipRequest, scene: PlanScene, shot: Shot, files: CardFiles, frames: int) -> Card:
+    text = card_text(clip.fmt, scene.heading, "", scene.characters, kind=shot.kind,
+                     speaker=shot.speaker, line=shot.line)  # fmt: skip
+    if shot.kind is ShotKind.ESTABLISHING:
+        text = card_text(clip.fmt, scene.location or scene.heading, "", (), kind=shot.kind)
+    return Card(_look(scene), files, clip.fmt, frames, CardFonts.bundled(), shot.motion, text,
+                light=scene.light, exterior=scene.exterior)  # fmt: skip
+
+
+def _cards(clip: ClipRequest, files: tuple[CardFiles, ...], before: CardFiles | None) -> list[Card]:
+    """The scene's cards with frames, the first rising and the last falling as planned."""
     scene = clip.scene
+    cards = [
+        _card(clip, scene, shot, paths, frames)
+        for shot, paths, frames in zip(scene.shots, files, clip.shot_frames, strict=True)
+        if frames > 0
+    ]
+    if not cards:
+        return cards
+    group = clip.fmt.keyframe_interval  # half a second
+    fall = min(group, cards[-1].frames) if scene.transition_out is Transition.FADE else 0
+    cards[-1] = replace(cards[-1], fade_out=fall)
+    rising = scene.transition_in in (Transition.FADE, Transition.DISSOLVE)
+    rise = min(group, cards[0].frames - cards[0].fade_out) if rising else 0
+    source = None
+    if scene.transition_in is Transition.DISSOLVE and clip.before is not None and before:
+        last = clip.before.shots[-1]
+        source = _card(clip, clip.before, last, before, max(1, rise))
+    cards[0] = replace(cards[0], fade_in=rise, dissolve_from=source)
+    return cards
+
+
+def _look(scene: PlanScene) -> CardLook:
+    """The card colours for the plan's (editable) INT/EXT and light."""
     # The light names are time-of-day words card_look reads back as that light.
     heading = SceneHeading("EXT" if scene.exterior else "INT", "", scene.light.value.upper())
     return card_look(heading)

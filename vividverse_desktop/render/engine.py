@@ -154,7 +154,8 @@ class Renderer:
             shop, video=self.video, voice=self.voice, voices=voices, settings=self.settings
         )
         tasks: list[Callable[[], SceneOutput]] = [
-            functools.partial(work.scene, i, s, slots[i]) for i, s in enumerate(plan.scenes)
+            functools.partial(work.scene, i, s, slots[i], plan.scenes[i - 1] if i else None)
+            for i, s in enumerate(plan.scenes)
         ]
         outputs = _run_parallel(tasks, self.settings.jobs, stop)
         if caller.cancelled:
@@ -189,6 +190,7 @@ class Renderer:
         keys = scene_keys(
             plan.scenes[index], slots[index], video=self.video, voice=self.voice,
             voices=cast(plan, self.voice), settings=self.settings,
+            before=plan.scenes[index - 1] if index else None,
         )  # fmt: skip
         with JobDB(self.job_dir) as db:
             for row in db.forget_scene(scene_id, keys.all()):

@@ -87,8 +87,10 @@ def estimate(
     found = {r.key for r in rows}
     cached: list[str] = []
     to_render: list[str] = []
-    for scene, slot in zip(plan.scenes, slots, strict=True):
-        keys = scene_keys(scene, slot, video=video, voice=voice, voices=voices, settings=settings)
+    for n, (scene, slot) in enumerate(zip(plan.scenes, slots, strict=True)):
+        before = plan.scenes[n - 1] if n else None
+        keys = scene_keys(scene, slot, video=video, voice=voice, voices=voices,
+                          settings=settings, before=before)  # fmt: skip
         needed = [keys.audio] + ([keys.clip[0]] if keys.clip else [])
         (cached if all(k in found for k in needed) else to_render).append(scene.id)
         for (key, request, _), line in zip(keys.lines, scene.lines, strict=True):

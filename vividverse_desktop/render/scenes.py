@@ -7,7 +7,7 @@ anything, so an estimate and a re-render see exactly what a render would make.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vividverse_desktop.core.pipeline.ffmpeg_args import AUDIO_RATE
@@ -19,7 +19,7 @@ from vividverse_desktop.core.pipeline.mux import (
     scene_samples,
     seconds_to_samples,
 )
-from vividverse_desktop.core.pipeline.plan import Plan, PlanScene, scene_to_json
+from vividverse_desktop.core.pipeline.plan import Plan, PlanScene, Transition, scene_to_json
 from vividverse_desktop.core.pipeline.stitch import concat_list
 from vividverse_desktop.providers.contract import (
     ClipRequest,
@@ -85,8 +85,13 @@ def scene_keys(
     voice: VoiceProvider,
     voices: dict[str, str],
     settings: RenderSettings,
+    before: PlanScene | None = None,
 ) -> SceneKeys:
-    """The keys (and requests) of everything ``scene`` needs, in a film slot ``slot``."""
+    """The keys (and requests) of everything ``scene`` needs, in a film slot ``slot``.
+
+    ``before`` is the scene before it in the film: a scene opening on a dissolve
+    starts on that scene's last shot, so its clip key holds that shot and look too.
+    """
     lines = []
     for line in scene.lines:
         request = VoiceRequest(line.text, line.speaker, voices[line.speaker])
@@ -105,14 +110,26 @@ def scene_keys(
         frames = shot_frames(scene, clip_frames(scene, slot, settings))
         picture = scene_to_json(scene)
         del picture["id"], picture["lines"]
+        source = before if scene.transition_in is Transition.DISSOLVE and before else None
+        if source is not None and source.shots:
+            last = scene_to_json(replace(source, shots=source.shots[-1:]))
+            picture["dissolve_from"] = {k: last[k] for k in _LOOK_KEYS}
+            drawn = last["shots"][0]
+            picture["dissolve_from"]["shot"] = {k: drawn[k] for k in _DRAWN_KEYS}
         key = asset_key("clip", {
             "provider": provider_facts(video),
             "scene": picture, "frames": list(frames),
             "format": [settings.fmt.width, settings.fmt.height, settings.fmt.rate],
-            "x264": [settings.x264.preset, settings.x264.crf], "engine": ENGINE_VERSION,
+            "x264": [settings.x264.preset, settings.x264.crf, settings.x264.params],
+            "engine": ENGINE_VERSION,
         })  # fmt: skip
-        clip = (key, ClipRequest(scene, settings.fmt, frames, settings.x264))
+        clip = (key, ClipRequest(scene, settings.fmt, frames, settings.x264, source))
     return SceneKeys(tuple(lines), audio, samples, clip)
+
+
+_LOOK_KEYS = ("heading", "location", "time_of_day", "exterior", "light", "characters")
+_DRAWN_KEYS = ("kind", "action", "speaker", "line")
+"""What of the scene before (and its last shot) decides the picture a dissolve starts from."""
 
 
 def is_cached(db: JobDB, keys: SceneKeys) -> bool:
@@ -136,17 +153,22 @@ class SceneWork:
         self.shop, self.video, self.voice = shop, video, voice
         self.voices, self.settings = voices, settings
 
-    def keys(self, scene: PlanScene, slot: SceneSlot) -> SceneKeys:
+    def keys(self, scene: PlanScene, slot: SceneSlot, before: PlanScene | None = None) -> SceneKeys:
         """The scene's keys with this render's providers, voices and settings."""
         return scene_keys(
             scene, slot, video=self.video, voice=self.voice, voices=self.voices,
-            settings=self.settings,
+            settings=self.settings, before=before,
         )  # fmt: skip
 
-    def scene(self, index: int, scene: PlanScene, slot: SceneSlot) -> SceneOutput:
-        """Voice lines, scene audio and scene clip of one scene (each reused if recorded)."""
+    def scene(
+        self, index: int, scene: PlanScene, slot: SceneSlot, before: PlanScene | None = None
+    ) -> SceneOutput:
+        """Voice lines, scene audio and scene clip of one scene (each reused if recorded).
+
+        ``before`` is the scene before it in the film (a dissolve starts from it).
+        """
         report = self.shop.report
-        keys = self.keys(scene, slot)
+        keys = self.keys(scene, slot, before)
         if is_cached(self.shop.db, keys):
             report.scene(index, SceneState.CACHED)
         try:

@@ -20,7 +20,9 @@ from vividverse_desktop.core.pipeline.cards import (
     card_look,
     card_text,
     cards_argv,
+    cast_line,
     light_of,
+    mark_colour,
     motion_canvas,
     motion_filter,
 )
@@ -110,9 +112,18 @@ def test_heading_is_upper_case_and_at_most_two_lines() -> None:
     assert len(text.heading.split("\n")) == 2
 
 
-def test_cast_is_one_line_joined_with_dots() -> None:
-    """Characters present are listed on one line."""
-    assert card_text(HD, "INT. X - DAY", "", ["MARA", "JONAS"]).cast == "MARA · JONAS"
+def test_cast_is_one_line_with_room_for_each_mark() -> None:
+    """Each name follows two blank columns (its mark); names that do not fit are counted."""
+    assert card_text(HD, "INT. X - DAY", "", ["MARA", "JONAS"]).cast == "  MARA     JONAS"
+    assert cast_line(["MARA", "JONAS"], 40) == ("  MARA     JONAS", (0, 9))
+    assert cast_line(["MARA", "JONAS", "EDWARD"], 16) == ("  MARA   +2", (0,))
+
+
+def test_every_character_keeps_one_colour() -> None:
+    """A mark's colour depends on the name alone (case and spacing aside)."""
+    assert mark_colour("MARA") == mark_colour("mara") == mark_colour(" MARA ")
+    names = ["MARA", "EDDIE", "EDWARD", "JONAS", "SCOTT", "TOM", "ANN", "BOB"]
+    assert len({mark_colour(name) for name in names}) >= 5
 
 
 def test_control_characters_do_not_reach_the_card() -> None:
@@ -132,8 +143,8 @@ def test_held_card_argv_draws_once_and_loops(tmp_path: Path) -> None:
         ":line_spacing=2:expansion=none"
     )
     graph = (
-        "gradients=s=320x180:r=24:c0=0x0b1a33:c1=0x1f3b63:x0=0:y0=0:x1=0:y1=179"
-        ":nb_colors=2:speed=0,trim=end_frame=1,"
+        "gradients=s=2x180:r=24:c0=0x0b1a33:c1=0x1f3b63:x0=0:y0=0:x1=0:y1=179"
+        ":nb_colors=2:speed=0,trim=end_frame=1,scale=320:180:flags=neighbor,"
         f"drawtext=fontfile=/f/B.ttf:textfile=/j/h.txt:fontsize=12:x=16:y=16{style},"
         "drawbox=x=16:y=48:w=53:h=1:color=0xe8f0ff@0.6:t=fill,"
         f"drawtext=fontfile=/f/R.ttf:textfile=/j/a.txt:fontsize=8:x=16:y=52{style},"
@@ -147,7 +158,9 @@ def test_held_card_argv_draws_once_and_loops(tmp_path: Path) -> None:
         "-progress", "pipe:1",
         "-filter_complex", graph,
         "-map", "[v]", "-frames:v", "36", "-r", "24",
-        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "23", "-g", "12", "-pix_fmt", "yuv420p",
+        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "23",
+        "-x264-params", "cabac=1:8x8dct=1",
+        "-g", "12", "-pix_fmt", "yuv420p",
         "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709",
         "-color_trc", "bt709", "-video_track_timescale", "90000",
         "-an", "-f", "mp4", "/j/shot.mp4.part",
@@ -161,7 +174,8 @@ def test_moving_card_uses_zoompan_over_an_oversized_frame() -> None:
     look = card_look(parse_heading("INT. OFFICE - DAY"))
     card = Card(look, files, VideoFormat(320, 180, Fraction(24)), 48, fonts, Motion.PUSH_IN)
     graph = card_argv(card, Path("/j/out.mp4"))[9]
-    assert graph.startswith("gradients=s=400x224:")
+    assert graph.startswith("gradients=s=2x224:")
+    assert "scale=400:224:flags=neighbor," in graph
     assert "loop=" not in graph
     assert ":d=48:s=320x180:fps=24" in graph
     assert "x=56:y=38" in graph  # designed margin 16 plus the (400-320)/2, (224-180)/2 border

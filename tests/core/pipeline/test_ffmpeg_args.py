@@ -51,7 +51,8 @@ def test_encoder_args_force_yuv420p_bt709_and_the_time_base() -> None:
     """Every clip is H.264 yuv420p, tagged BT.709 limited range, in the format's time base."""
     fmt = VideoFormat(320, 180, Fraction(25))
     assert X264(preset="ultrafast", crf=20).args(fmt) == (
-        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-g", "12",
+        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20",
+        "-x264-params", "cabac=1:8x8dct=1", "-g", "12",
         "-pix_fmt", "yuv420p",
         "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709",
         "-color_trc", "bt709",

@@ -111,7 +111,9 @@ def test_scene_video_argv_normalises_each_shot() -> None:
         f"[1:v:0]{norm},trim=end_frame=14,setpts=PTS-STARTPTS[s1];"
         "[s0][s1]concat=n=2:v=1:a=0[v]",
         "-map", "[v]", "-frames:v", "24", "-r", "24",
-        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "23", "-g", "12", "-pix_fmt", "yuv420p",
+        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "28",
+        "-x264-params", "cabac=1:8x8dct=1",
+        "-g", "12", "-pix_fmt", "yuv420p",
         "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709",
         "-color_trc", "bt709", "-video_track_timescale", "90000",
         "-an", "-f", "mp4", "/j/s.mp4",

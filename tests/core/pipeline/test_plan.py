@@ -8,19 +8,21 @@ from typing import Any
 
 import pytest
 
-from vividverse_desktop.core.pipeline.cards import Light, Motion
+from vividverse_desktop.core.pipeline.cards import Light, Motion, ShotKind
 from vividverse_desktop.core.pipeline.plan import (
     MAX_SHOTS,
     NARRATOR,
     PlanError,
+    Transition,
     build_plan,
     plan_from_json,
     plan_to_json,
+    transition_of,
 )
 from vividverse_desktop.core.pipeline.prompt import shot_prompt
 from vividverse_desktop.core.screenplay import parse
 from vividverse_desktop.core.screenplay.heading import parse_heading
-from vividverse_desktop.core.screenplay.timing import scene_durations
+from vividverse_desktop.core.screenplay.timing import TURN_GAP_S, scene_durations
 
 SCRIPT = """\
 Title: The Lighthouse Keeper
@@ -87,14 +89,77 @@ def test_dialogue_lines_carry_speaker_parenthetical_and_timing_in_order() -> Non
     assert second.start + second.duration <= scene.duration
 
 
-def test_each_action_paragraph_starts_a_shot_and_shots_fill_the_scene() -> None:
-    """Two action paragraphs give two shots whose scaled lengths sum to the scene."""
+def test_shots_follow_the_beats_and_fill_the_scene() -> None:
+    """Establishing card, then a shot per action paragraph and per speech, in story order."""
     scene = build_plan(parse(SCRIPT)).scenes[0]
-    assert [s.action for s in scene.shots] == [
-        "Rain hammers the glass. MARA winds the lamp.",
-        "The lamp catches. Light sweeps the sea.",
+    assert [(s.kind, s.action, s.speaker, s.line) for s in scene.shots] == [
+        (ShotKind.ESTABLISHING, "", "", ""),
+        (ShotKind.ACTION, "Rain hammers the glass. MARA winds the lamp.", "", ""),
+        (ShotKind.SPEECH, "", "MARA", "Not tonight. Not again."),
+        (ShotKind.SPEECH, "", "TOM", "Mara? Are you up there?"),
+        (ShotKind.ACTION, "The lamp catches. Light sweeps the sea.", "", ""),
     ]
     assert sum(scene.shot_seconds()) == pytest.approx(scene.duration)
+
+
+def test_speech_shots_start_with_their_line_and_last_the_timing_models_time() -> None:
+    """Unscaled shot starts meet each line's start less the turn gap; shot = gap + speech."""
+    scene = build_plan(parse(SCRIPT)).scenes[0]
+    starts, clock = [], 0.0
+    for shot in scene.shots:
+        starts.append(clock)
+        clock += shot.duration
+    assert clock == pytest.approx(scene.duration, abs=0.002)
+    speeches = [n for n, s in enumerate(scene.shots) if s.kind is ShotKind.SPEECH]
+    for n, line in zip(speeches, scene.lines, strict=True):
+        assert starts[n] + TURN_GAP_S == pytest.approx(line.start, abs=0.002)
+        assert scene.shots[n].duration == pytest.approx(TURN_GAP_S + line.duration, abs=0.002)
+
+
+def test_shot_ids_are_unique_and_survive_an_unrelated_edit() -> None:
+    """Ids hash the beat's content: editing one beat changes only that shot's id."""
+    before = build_plan(parse(SCRIPT))
+    edited = build_plan(parse(SCRIPT.replace("Light sweeps the sea.", "Light sweeps the bay.")))
+    for scene in before.scenes:
+        ids = [shot.id for shot in scene.shots]
+        assert len(set(ids)) == len(ids)
+        assert all(ids)
+    old, new = before.scenes[0].shots, edited.scenes[0].shots
+    assert [a.id == b.id for a, b in zip(old, new, strict=True)] == [True] * 4 + [False]
+    assert before.scenes[1:] == edited.scenes[1:]
+    twice = build_plan(parse("INT. ROOM - DAY\n\nHe waits.\n\nHe waits.\n")).scenes[0]
+    assert [s.id for s in twice.shots][2] == twice.shots[1].id + "-2"
+
+
+def test_establishing_cards_open_a_new_place_or_look_only() -> None:
+    """The same location in the same light keeps going; a new one (or new light) establishes."""
+    script = (
+        "INT. KITCHEN - DAY\n\nTea.\n\nINT. KITCHEN - DAY\n\nMore tea.\n\n"
+        "INT. KITCHEN - NIGHT\n\nDark.\n\nEXT. KITCHEN - NIGHT\n\nOutside.\n"
+    )
+    kinds = [s.shots[0].kind for s in build_plan(parse(script)).scenes]
+    assert kinds == [ShotKind.ESTABLISHING, ShotKind.ACTION, ShotKind.ESTABLISHING,
+                     ShotKind.ESTABLISHING]  # fmt: skip
+
+
+def test_transition_words_become_fades_dissolves_and_cuts() -> None:
+    """FADE IN opens from black, DISSOLVE TO dissolves into the next scene, FADE OUT ends."""
+    script = (
+        "Title: Four rooms\n\nFADE IN:\n\nINT. ROOM - DAY\n\nAnn sits.\n\nDISSOLVE TO:\n\n"
+        "INT. HALL - DAY\n\nBob runs.\n\nCUT TO:\n\nINT. YARD - DAY\n\nCal digs.\n\n"
+        "FADE TO BLACK.\n\nINT. ROOF - DAY\n\nDee waves.\n\n> FADE OUT.\n"
+    )
+    scenes = build_plan(parse(script)).scenes
+    assert [(s.transition_in, s.transition_out) for s in scenes] == [
+        (Transition.FADE, Transition.CUT),
+        (Transition.DISSOLVE, Transition.CUT),
+        (Transition.CUT, Transition.FADE),
+        (Transition.FADE, Transition.FADE),
+    ]
+    bare = build_plan(parse("FADE IN:\n\nINT. ROOM - DAY\n\nAnn sits.\n")).scenes[0]
+    assert bare.transition_in is Transition.FADE
+    assert [transition_of(w) for w in ("SMASH CUT TO:", "LAP DISSOLVE TO:", "Hello.")] == [
+        Transition.CUT, Transition.DISSOLVE, None]  # fmt: skip
 
 
 def test_narration_speaks_every_action_paragraph_in_story_order() -> None:
@@ -134,12 +199,13 @@ def test_a_narrated_plan_round_trips_through_json() -> None:
     assert plan_from_json(json.loads(json.dumps(plan_to_json(plan)))) == plan
 
 
-def test_shots_per_scene_are_capped() -> None:
-    """A scene with many paragraphs is cut into at most MAX_SHOTS shots."""
+def test_every_paragraph_is_a_shot_but_pictures_are_capped() -> None:
+    """Each paragraph is a card; image providers are asked for at most MAX_SHOTS pictures."""
     body = "\n\n".join(f"Paragraph {n} of the action." for n in range(MAX_SHOTS + 4))
     scene = build_plan(parse(f"INT. ROOM - DAY\n\n{body}\n")).scenes[0]
-    assert len(scene.shots) == MAX_SHOTS
+    assert len(scene.shots) == MAX_SHOTS + 4 + 1
     assert "Paragraph 9" in scene.shots[-1].action
+    assert len({shot.prompt for shot in scene.shots}) == MAX_SHOTS
 
 
 def test_characters_present_include_named_silent_ones() -> None:

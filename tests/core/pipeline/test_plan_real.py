@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from vividverse_desktop.core.pipeline.cards import Light
-from vividverse_desktop.core.pipeline.plan import PROLOGUE_ID, build_plan
+from vividverse_desktop.core.pipeline.plan import PROLOGUE_ID, Transition, build_plan
 from vividverse_desktop.core.resources import resource_path
 from vividverse_desktop.core.screenplay import parse
 from vividverse_desktop.core.screenplay.model import Screenplay
@@ -38,14 +38,12 @@ def test_fade_in_alone_makes_no_prologue() -> None:
 
 
 def test_shot_headings_are_shots_of_their_scene() -> None:
-    """.ON THE TV, .SCOTT, .INSIDE THE FRIDGE open shots of scene 1, not scenes."""
+    """.ON THE TV, .SCOTT, .INSIDE THE FRIDGE open action beats of scene 1, not scenes."""
     plan = build_plan(sample("channel_four")[0])
     first = plan.scene("1")
-    assert [shot.action.split("\n")[0] for shot in first.shots[1:]] == [
-        "ON THE TV",
-        "SCOTT",
-        "INSIDE THE FRIDGE",
-    ]
+    firsts = [s.action.split("\n")[0] for s in first.shots]
+    opened = [line for line in firsts if line and line.isupper()]
+    assert opened == ["ON THE TV", "SCOTT", "INSIDE THE FRIDGE"]
     assert first.location == "SAN FRANCISCO APARTMENT"
 
 
@@ -74,3 +72,12 @@ def test_each_time_of_day_gets_its_light() -> None:
         Light.NIGHT,
         Light.NIGHT,
     )
+
+
+def test_a_prologue_without_fade_in_opens_on_a_cut() -> None:
+    """Voice-over before the first heading, no FADE IN: the prologue and scene 1 cut."""
+    plan = build_plan(parse("MARA (V.O.)\nOnce.\n\nINT. ROOM - DAY\n\nShe sits.\n"))
+    assert [(s.id, s.transition_in) for s in plan.scenes] == [
+        (PROLOGUE_ID, Transition.CUT),
+        ("1", Transition.CUT),
+    ]

@@ -28,7 +28,8 @@ def _input(path: str, rate: str = "12") -> tuple[str, ...]:
 def _encode(frames: int, output: str, rate: str = "12") -> tuple[str, ...]:
     return (
         "-map", "[v]", "-frames:v", str(frames), "-r", rate,
-        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "23",
+        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "28",
+        "-x264-params", "cabac=1:8x8dct=1",
         "-g", str(int(Fraction(rate) / 2)), "-pix_fmt", "yuv420p",
         "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709",
         "-color_trc", "bt709", "-video_track_timescale", "90000",
@@ -53,7 +54,7 @@ def test_one_held_still_is_covered_cropped_and_looped() -> None:
 def test_several_stills_are_one_graph_joined_by_concat() -> None:
     """Three stills: three inputs in shot order, labelled chains, one concat, summed frames."""
     stills = [Still(Path("/j/a.img"), 5), Still(Path("/j/b.img"), 7), Still(Path("/j/a.img"), 2)]
-    args = stills_argv(stills, SMALL, Path("/j/clip.mp4"), X264("ultrafast", 23))
+    args = stills_argv(stills, SMALL, Path("/j/clip.mp4"), X264("ultrafast", 28))
     chains = [still_filter(still, n, SMALL, f"s{n}") for n, still in enumerate(stills)]
     graph = ";".join([*chains, "[s0][s1][s2]concat=n=3:v=1:a=0[v]"])
     assert args == (
@@ -62,6 +63,17 @@ def test_several_stills_are_one_graph_joined_by_concat() -> None:
     )  # fmt: skip
     assert chains[1].startswith("[1:v:0]scale=160:90:")
     assert chains[1].endswith("setsar=1[s1]")
+
+
+def test_a_fading_still_rises_from_and_falls_to_black() -> None:
+    """Fades follow the hold: six frames up from black, a fall ending two frames early."""
+    chain = still_filter(Still(Path("/j/a.img"), 30, fade_in=6, fade_out=6), 0, SMALL)
+    assert chain.endswith(
+        "loop=loop=29:size=1:start=0,setpts=N/FRAME_RATE/TB,"
+        "fade=t=in:s=0:n=6,fade=t=out:s=24:n=4,setsar=1[v]"
+    )
+    with pytest.raises(ValueError, match="fades"):
+        Still(Path("/j/a.img"), 5, fade_in=3, fade_out=3)
 
 
 def test_a_push_in_scales_to_the_motion_canvas_and_zooms_in() -> None:

@@ -10,17 +10,24 @@ Timing follows the timing model (``core.screenplay.timing``): a scene lasts what
 overhead, action advances it at the reading rate, each speech at the speaking rate
 after a turn gap. A scene's ``duration`` is authoritative: shot durations are
 weights that the renderer scales to fill it.
+
+Shots follow the beats: an establishing shot where the place or its look changes
+(it holds the first half of the overhead), then one shot per action paragraph and
+per speech, each weighted by the time the timing model gives that beat, so a
+speech's card is up while its line plays.
 """
 
 from __future__ import annotations
 
+import enum
+import hashlib
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from vividverse_desktop.core.pipeline.cards import Light, Motion, light_of
+from vividverse_desktop.core.pipeline.cards import Light, Motion, ShotKind, light_of
 from vividverse_desktop.core.pipeline.prompt import shot_prompt
 from vividverse_desktop.core.screenplay.heading import DayNight, parse_heading, resolve_day_night
 from vividverse_desktop.core.screenplay.model import Element, ElementKind, Scene, Screenplay
@@ -40,7 +47,9 @@ PLAN_FORMAT = 1
 """Version of the plan's JSON document (the ``vividverse_plan`` key)."""
 
 MAX_SHOTS = 6
-"""At most this many shots per scene; later action paragraphs join the last shot."""
+"""At most this many distinct pictures (prompts) per scene: later action beats are
+still shots of their own, but ask for the last picture's prompt again, so an image
+provider is paid for no more stills than before beats."""
 
 MAX_SCENE_SECONDS = 3600.0
 
@@ -69,14 +78,31 @@ class Line:
     parenthetical: str = ""
 
 
+class Transition(enum.StrEnum):
+    """How a scene begins or ends: a cut, a fade from or to black, a cross-dissolve."""
+
+    CUT = "cut"
+    FADE = "fade"
+    DISSOLVE = "dissolve"
+
+
 @dataclass(frozen=True, slots=True)
 class Shot:
-    """One shot: the action it shows, its provider prompt, its weight in seconds, its motion."""
+    """One shot: the action it shows, its provider prompt, its weight in seconds, its motion.
+
+    A speech shot also names its ``speaker`` and holds the spoken ``line`` (shown as
+    a lower third). ``id`` is derived from the shot's own content, so it does not
+    change when another beat or scene is edited.
+    """
 
     action: str
     prompt: str
     duration: float
     motion: Motion = Motion.NONE
+    id: str = ""
+    kind: ShotKind = ShotKind.ACTION
+    speaker: str = ""
+    line: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +119,8 @@ class PlanScene:
     characters: tuple[str, ...]
     shots: tuple[Shot, ...]
     lines: tuple[Line, ...]
+    transition_in: Transition = Transition.CUT
+    transition_out: Transition = Transition.CUT
 
     def shot_seconds(self) -> tuple[float, ...]:
         """Shot durations scaled so that they fill the scene exactly."""
@@ -181,6 +209,67 @@ def _prologue(screenplay: Screenplay) -> Scene | None:
     return Scene(-1, replace(heading, scene_number=PROLOGUE_ID), before)
 
 
+def _shown(element: Element) -> bool:
+    """Whether a shot's card shows this element: shot headings, action, centered text."""
+    if element.kind is ElementKind.ACTION:
+        return not _is_cue_word(element.plain_text())
+    return element.kind in _SHOWN
+
+
+@dataclass(slots=True)
+class _Beat:
+    kind: ShotKind
+    elements: list[Element]
+
+    def shows(self) -> bool:
+        return any(
+            e.kind in (ElementKind.ACTION, ElementKind.CENTERED)
+            and not _is_cue_word(e.plain_text())
+            for e in self.elements
+        )
+
+
+def _beats(elements: Sequence[Element]) -> list[_Beat]:
+    """A beat per action paragraph (with the shot heading before it) and per speech.
+
+    Parentheticals, dialogue and lyrics belong to their speech; transitions, notes
+    and editing words written as action (``FADE IN:``) to the beat they follow.
+    """
+    beats: list[_Beat] = []
+    for element in elements:
+        kind = element.kind
+        current = beats[-1] if beats else None
+        if kind is ElementKind.SCENE_HEADING:
+            opens = current is None or bool(current.elements)
+            beat_kind = ShotKind.ACTION
+        elif kind in (ElementKind.ACTION, ElementKind.CENTERED):
+            cue = _is_cue_word(element.plain_text())
+            opens = current is None or (
+                not cue and (current.kind is not ShotKind.ACTION or current.shows())
+            )
+            beat_kind = ShotKind.ACTION
+        elif kind is ElementKind.CHARACTER:
+            opens, beat_kind = True, ShotKind.SPEECH
+        else:
+            opens, beat_kind = current is None, ShotKind.ACTION
+        if opens:
+            beats.append(_Beat(beat_kind, []))
+        beats[-1].elements.append(element)
+    return beats
+
+
+def _shot_id(kind: ShotKind, speaker: str, action: str, line: str, used: set[str]) -> str:
+    """A short hash of the shot's own content, suffixed ``-2``, ``-3`` when repeated."""
+    text = "\n".join((kind.value, speaker, action, line))
+    base = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+    shot_id, n = base, 1
+    while shot_id in used:
+        n += 1
+        shot_id = f"{base}-{n}"
+    used.add(shot_id)
+    return shot_id
+
+
 def _plan_scene(
     scene: Scene,
     duration: float,
@@ -189,29 +278,27 @@ def _plan_scene(
     cast: frozenset[str],
     *,
     narrate: bool = False,
+    establish: bool = False,
 ) -> PlanScene:
     heading = parse_heading(scene.heading.text)
     characters = _present(scene, cast)
-    # Shots: one per shot heading (.ON THE TV) and per action paragraph after the
-    # first of its shot (the first shot also takes anything before it).
-    groups: list[list[Element]] = [[]]
-    for element in scene.elements:
-        if element.kind is ElementKind.SCENE_HEADING:
-            starts_shot = bool(groups[-1])
-        else:
-            starts_shot = element.kind is ElementKind.ACTION and any(
-                e.kind is ElementKind.ACTION for e in groups[-1]
-            )
-        if starts_shot and len(groups) < MAX_SHOTS:
-            groups.append([])
-        groups[-1].append(element)
+    # Shots follow the beats: an establishing card when the place or its look
+    # changes, then one shot per action paragraph (a shot heading opens one) and
+    # one per speech, each as long as the timing model plays it.
+    beats = _beats(scene.elements)
+    if establish:
+        beats.insert(0, _Beat(ShotKind.ESTABLISHING, []))
+    if not beats:
+        beats.append(_Beat(ShotKind.ACTION, []))
     lines: list[Line] = []
     clock = SCENE_OVERHEAD_S / 2
     speaker, parenthetical = "", ""
     weights: list[float] = []
-    for n, group in enumerate(groups):
+    spoken: list[tuple[str, str]] = []
+    for n, beat in enumerate(beats):
         start = clock
-        for element in group:
+        said: list[str] = []
+        for element in beat.elements:
             step = _advance(element, narrate)
             if narrate and element.kind in (ElementKind.ACTION, ElementKind.CENTERED):
                 text = " ".join(element.plain_text().split())
@@ -224,21 +311,45 @@ def _plan_scene(
             elif element.kind is ElementKind.DIALOGUE and element.plain_text().strip():
                 text = " ".join(element.plain_text().split())
                 lines.append(Line(speaker, text, _ms(clock), _ms(step), parenthetical))
+                said.append(text)
                 parenthetical = ""
             clock += step
+        spoken.append((speaker if beat.kind is ShotKind.SPEECH else "", " ".join(said)))
         weights.append(clock - start + (SCENE_OVERHEAD_S / 2 if n == 0 else 0.0))
     weights[-1] += SCENE_OVERHEAD_S / 2
     if narrate:
         # Narration reads action slower than the timing model lets it play: the scene
         # lasts at least until its last line is spoken and half the overhead after.
         duration = max(duration, clock + SCENE_OVERHEAD_S / 2)
-    shots = []
-    for n, group in enumerate(groups):
-        action = "\n".join(e.plain_text() for e in group if e.kind in _SHOWN)
-        prompt = shot_prompt(
-            heading, light.value, action, characters, shot_index=n, shot_count=len(groups)
+    # Pictures (prompts) come from the action beats, at most MAX_SHOTS; an establishing
+    # shot or a speech shows the picture before it (the first: the scene's wide shot),
+    # so an image provider is asked for no more stills than one per picture.
+    pictures = min(MAX_SHOTS, sum(1 for b in beats if b.kind is ShotKind.ACTION))
+    texts = ["\n".join(e.plain_text() for e in b.elements if _shown(e)) for b in beats]
+    first = next((t for b, t in zip(beats, texts, strict=True) if b.kind is ShotKind.ACTION), "")
+    opening = shot_prompt(heading, light.value, first, characters, shot_count=max(1, pictures))
+    shots: list[Shot] = []
+    used: set[str] = set()
+    prompt, drawn = opening, 0
+    for beat, action, weight, (who, said_text) in zip(beats, texts, weights, spoken, strict=True):
+        if beat.kind is ShotKind.ACTION and drawn < pictures:
+            prompt = shot_prompt(
+                heading, light.value, action, characters, shot_index=drawn, shot_count=pictures
+            )
+            drawn += 1
+        seen = scene.heading.plain_text() if beat.kind is ShotKind.ESTABLISHING else action
+        shot_id = _shot_id(beat.kind, who, seen, said_text, used)
+        shots.append(
+            Shot(
+                action,
+                prompt,
+                _ms(max(weight, 0.001)),
+                id=shot_id,
+                kind=beat.kind,
+                speaker=who,
+                line=said_text,
+            )
         )
-        shots.append(Shot(action, prompt, _ms(max(weights[n], 0.001))))
     return PlanScene(
         id=scene.number,
         heading=" ".join(scene.heading.plain_text().split()),
@@ -251,6 +362,73 @@ def _plan_scene(
         shots=tuple(shots),
         lines=tuple(lines),
     )
+
+
+_FADES = ("FADE", "CUT TO BLACK", "SMASH TO BLACK", "IRIS")
+
+
+def transition_of(text: str) -> Transition | None:
+    """The motion a transition's words ask for (None: the words are no transition).
+
+    ``FADE IN``, ``FADE OUT``, ``FADE TO BLACK``, ``CUT TO BLACK`` are fades,
+    any ``DISSOLVE`` a cross-dissolve, other ``... TO:`` and ``... CUT`` a cut.
+    """
+    words = " ".join(text.upper().strip().rstrip(":.").split())
+    if not words:
+        return None
+    if "DISSOLVE" in words:
+        return Transition.DISSOLVE
+    if words.startswith(_FADES):
+        return Transition.FADE
+    if words.endswith((" TO", "CUT", " IN", " OUT")):
+        return Transition.CUT
+    return None
+
+
+def _transitions(scene: Scene) -> tuple[Transition | None, Transition | None]:
+    """The transitions a scene's own elements write at its start and at its end."""
+    told = [
+        n for n, e in enumerate(scene.elements)
+        if e.kind in _TOLD and not _is_cue_word(e.plain_text())
+    ]  # fmt: skip
+    # A closing fade may come before a centered THE END: the scene fades after it.
+    last = max((n for n in told if scene.elements[n].kind is not ElementKind.CENTERED), default=-1)
+    first = told[0] if told else len(scene.elements)
+    opening = closing = None
+    for n, element in enumerate(scene.elements):
+        if element.kind not in (ElementKind.TRANSITION, ElementKind.ACTION):
+            continue
+        if element.kind is ElementKind.ACTION and not _is_cue_word(element.plain_text()):
+            continue
+        motion = transition_of(element.plain_text())
+        if motion is None:
+            continue
+        if n < first and opening is None:
+            opening = motion
+        elif n > last:
+            closing = motion
+    return opening, closing
+
+
+def _with_transitions(
+    planned: list[PlanScene], sources: list[Scene], opening: Transition | None
+) -> list[PlanScene]:
+    """Scenes with their transitions: a scene's closing words end it and open the next."""
+    result = []
+    before = opening
+    for n, (item, source) in enumerate(zip(planned, sources, strict=True)):
+        start, end = _transitions(source)
+        start = start or before or Transition.CUT
+        if n == 0 and start is Transition.DISSOLVE:
+            start = Transition.FADE  # nothing to dissolve from: the film opens from black
+        result.append(replace(item, transition_in=start, transition_out=end or Transition.CUT))
+        before = end
+    if result and result[-1].transition_out is Transition.DISSOLVE:
+        result[-1] = replace(result[-1], transition_out=Transition.FADE)
+    for n, item in enumerate(result[:-1]):  # a dissolve is baked into the next scene's start
+        if item.transition_out is Transition.DISSOLVE:
+            result[n] = replace(item, transition_out=Transition.CUT)
+    return result
 
 
 def build_plan(screenplay: Screenplay, *, narrate: bool = False) -> Plan:
@@ -267,6 +445,12 @@ def build_plan(screenplay: Screenplay, *, narrate: bool = False) -> Plan:
     Scene ids are scene numbers (made unique with ``-2``, ``-3`` suffixes when the
     script repeats one); durations come from the timing model, rounded to the
     millisecond; relative times of day (``CONTINUOUS``) take the previous scene's light.
+
+    Shots follow the beats (an establishing shot where the location, INT/EXT or
+    light changes, then a shot per action paragraph and per speech). Transition
+    words become each scene's ``transition_in`` / ``transition_out``: a fade ends a
+    scene and opens the next from black; a dissolve is the next scene's
+    ``transition_in`` alone (its clip starts on the previous scene's last picture).
     """
     scenes = screenplay.scenes()
     durations = scene_durations(screenplay)
@@ -274,28 +458,41 @@ def build_plan(screenplay: Screenplay, *, narrate: bool = False) -> Plan:
     buckets = resolve_day_night(headings)
     cast = frozenset(e.text for e in screenplay.of_kind(ElementKind.CHARACTER))
     planned: list[PlanScene] = []
+    sources: list[Scene] = []
     used: set[str] = set()
     prologue = _prologue(screenplay)
-    if prologue is not None:
+    opening = None
+    if prologue is None:
+        # FADE IN: alone before the first heading opens the first scene.
+        opening = _transitions(Scene(-1, Element(ElementKind.SCENE_HEADING, "", 0),
+                                     screenplay.prologue()))[0]  # fmt: skip
+        if opening is None and any(key.upper() == "FADE IN" for key in screenplay.title_page):
+            opening = Transition.FADE  # a first line "FADE IN:" reads as a title-page key
+    else:
         seconds = max(MIN_SCENE_S, SCENE_OVERHEAD_S + prelude_duration(screenplay))
         first = buckets[0] if buckets else DayNight.NIGHT
-        opening = parse_heading(PROLOGUE_HEADING)
-        item = _plan_scene(
-            prologue, seconds, light_of(opening, first), False, cast, narrate=narrate
-        )
+        light = light_of(parse_heading(PROLOGUE_HEADING), first)
+        item = _plan_scene(prologue, seconds, light, False, cast, narrate=narrate)
         planned.append(item)
+        sources.append(prologue)
         used.add(item.id)
+    place: tuple[str, bool, Light] | None = None
     for scene, duration, heading, bucket in zip(scenes, durations, headings, buckets, strict=True):
         exterior = heading.prefix in ("EXT", "INT/EXT", "EST")
         light = light_of(heading, bucket)
-        item = _plan_scene(scene, duration, light, exterior, cast, narrate=narrate)
+        here = (heading.location, exterior, light)
+        item = _plan_scene(
+            scene, duration, light, exterior, cast, narrate=narrate, establish=here != place
+        )
+        place = here
+        sources.append(scene)
         scene_id, n = item.id, 1
         while scene_id in used:
             n += 1
             scene_id = f"{item.id}-{n}"
         used.add(scene_id)
         planned.append(item if scene_id == item.id else _with_id(item, scene_id))
-    return Plan(screenplay.title, tuple(planned))
+    return Plan(screenplay.title, tuple(_with_transitions(planned, sources, opening)))
 
 
 def _with_id(scene: PlanScene, scene_id: str) -> PlanScene:
@@ -327,10 +524,14 @@ def scene_to_json(scene: PlanScene) -> dict[str, Any]:
         "characters": list(scene.characters),
         "shots": [
             {
+                "id": s.id,
+                "kind": s.kind.value,
                 "action": s.action,
                 "prompt": s.prompt,
                 "duration": s.duration,
                 "motion": s.motion.value,
+                "speaker": s.speaker,
+                "line": s.line,
             }
             for s in scene.shots
         ],
@@ -344,6 +545,8 @@ def scene_to_json(scene: PlanScene) -> dict[str, Any]:
             }
             for line in scene.lines
         ],
+        "transition_in": scene.transition_in.value,
+        "transition_out": scene.transition_out.value,
     }
 
 
@@ -407,8 +610,11 @@ def _kind(value: object) -> str:
     )
 
 
-def _enum(reader: _Reader, key: str, choices: type[Light] | type[Motion]) -> Any:
-    value = reader.text(key)
+_Choices = type[Light] | type[Motion] | type[ShotKind] | type[Transition]
+
+
+def _enum(reader: _Reader, key: str, choices: _Choices, default: str | None = None) -> Any:
+    value = reader.text(key, default)
     try:
         return choices(value)
     except ValueError:
@@ -446,8 +652,11 @@ _SCENE_KEYS = (
 )  # fmt: skip
 
 
+_SHOT_OPTIONAL = ("motion", "id", "kind", "speaker", "line")
+
+
 def _scene_from_json(raw: object, path: str) -> PlanScene:
-    r = _Reader(raw, path, _SCENE_KEYS)
+    r = _Reader(raw, path, _SCENE_KEYS, ("transition_in", "transition_out"))
     duration = r.seconds("duration", positive=True)
     characters = []
     for j, name in enumerate(r.items("characters")):
@@ -456,10 +665,18 @@ def _scene_from_json(raw: object, path: str) -> PlanScene:
         characters.append(name)
     shots = []
     for j, item in enumerate(r.items("shots", nonempty=True)):
-        s = _Reader(item, f"{path}.shots[{j}]", ("action", "prompt", "duration"), ("motion",))
-        motion = _enum(s, "motion", Motion) if "motion" in s.data else Motion.NONE
+        s = _Reader(item, f"{path}.shots[{j}]", ("action", "prompt", "duration"), _SHOT_OPTIONAL)
         shots.append(
-            Shot(s.text("action"), s.text("prompt"), s.seconds("duration", positive=True), motion)
+            Shot(
+                s.text("action"),
+                s.text("prompt"),
+                s.seconds("duration", positive=True),
+                _enum(s, "motion", Motion, Motion.NONE.value),
+                s.text("id", ""),
+                _enum(s, "kind", ShotKind, ShotKind.ACTION.value),
+                s.text("speaker", ""),
+                s.text("line", ""),
+            )
         )
     lines = []
     for j, item in enumerate(r.items("lines")):
@@ -490,4 +707,6 @@ def _scene_from_json(raw: object, path: str) -> PlanScene:
         characters=tuple(characters),
         shots=tuple(shots),
         lines=tuple(lines),
+        transition_in=_enum(r, "transition_in", Transition, Transition.CUT.value),
+        transition_out=_enum(r, "transition_out", Transition, Transition.CUT.value),
     )

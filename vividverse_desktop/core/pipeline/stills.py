@@ -19,6 +19,7 @@ from pathlib import Path
 from vividverse_desktop.core.pipeline.cards import (
     Motion,
     clip_output_args,
+    fades,
     motion_canvas,
     motion_filter,
 )
@@ -40,10 +41,15 @@ class Still:
     path: Path
     frames: int
     motion: Motion = Motion.NONE
+    fade_in: int = 0
+    fade_out: int = 0
+    """Frames rising from black at the start and going to black at the end."""
 
     def __post_init__(self) -> None:
         if self.frames < 1:
             raise ValueError(f"a still needs at least one frame, got {self.frames}")
+        if self.fade_in + self.fade_out > self.frames:
+            raise ValueError(f"fades of {self.fade_in} + {self.fade_out} frames exceed the still")
 
 
 def still_input(still: Still, fmt: VideoFormat) -> Argv:
@@ -66,7 +72,9 @@ def still_filter(still: Still, index: int, fmt: VideoFormat, label: str = "v") -
     return (
         f"[{index}:v:0]scale={width}:{height}:force_original_aspect_ratio=increase"
         f":{BT709_SCALE},crop={width}:{height},format=yuv420p,{BT709_TAGS},"
-        f"{motion_filter(still.motion, fmt, still.frames)},setsar=1[{label}]"
+        f"{motion_filter(still.motion, fmt, still.frames)},"
+        f"{''.join(f + ',' for f in fades(still.fade_in, still.fade_out, still.frames))}"
+        f"setsar=1[{label}]"
     )
 
 

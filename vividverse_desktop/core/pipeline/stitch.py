@@ -120,15 +120,39 @@ def byte_range_list(entries: Sequence[tuple[str, int]]) -> str:
     must be positive. Read it with
     ``-protocol_whitelist`` :data:`BYTE_RANGE_PROTOCOLS`.
     """
+    return byte_slice_list([(entry, 0, length) for entry, length in entries])
+
+
+def byte_slice_list(entries: Sequence[tuple[str, int, int]]) -> str:
+    """A ``concatf`` list of the bytes ``start`` up to ``end`` of each (safe name, start, end)."""
     if not entries:
         raise ValueError("a byte range list needs at least one entry")
     lines = []
-    for entry, length in entries:
+    for entry, start, end in entries:
         check_concat_entry(entry)
-        if length < 1:
+        if end - start < 1 or start < 0:
             raise ValueError(f"{entry}: a byte range must keep at least one byte")
-        lines.append(f"subfile,,start,0,end,{length},,:{entry}")
+        lines.append(f"subfile,,start,{start},end,{end},,:{entry}")
     return "\n".join(lines) + "\n"
+
+
+def byte_range_input(listing: Path, rate: Fraction) -> Argv:
+    """Input options reading a byte range list as one Annex B H.264 stream at ``rate``."""
+    rate = Fraction(rate)
+    return (
+        "-protocol_whitelist", BYTE_RANGE_PROTOCOLS, "-f", "h264",
+        "-framerate", f"{rate.numerator}/{rate.denominator}",
+        "-i", "concatf:" + input_path(listing),
+    )  # fmt: skip
+
+
+def byte_range_clip_argv(listing: Path, output: Path, rate: Fraction, timescale: int) -> Argv:
+    """FFmpeg arguments copying a byte range list of Annex B H.264 into a video-only MP4."""
+    return (
+        *global_args(), *byte_range_input(listing, rate),
+        "-map", "0:v:0", "-c:v", "copy", "-video_track_timescale", str(timescale),
+        "-an", "-f", "mp4", input_path(output),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,12 +351,7 @@ def stitch_argv(stitch: Stitch) -> Argv:
     if stitch.video_rate is None:
         args += _source("concat", stitch.video_list, "-safe", "1")
     else:
-        rate = Fraction(stitch.video_rate)
-        args += [
-            "-protocol_whitelist", BYTE_RANGE_PROTOCOLS, "-f", "h264",
-            "-framerate", f"{rate.numerator}/{rate.denominator}",
-            "-i", "concatf:" + input_path(stitch.video_list),
-        ]  # fmt: skip
+        args += byte_range_input(stitch.video_list, stitch.video_rate)
     if isinstance(stitch.audio, EncodedAudio):
         args += stitch.audio.input_args()
     else:
