@@ -110,12 +110,16 @@ def _screen_a_film(window: MainWindow, folder: Path) -> None:
     wait_for(lambda: room.player.is_open and room.facts is not None)
     facts = room.facts
     assert facts is not None
-    starts = [c.first for c in facts.chapters] or [0]
-    scene = starts[min(2, len(starts) - 1)]
-    room.player.set_in(scene + 6)
-    room.player.set_out(scene + 30)
-    room.player.seek(scene + 14)
-    wait_for(lambda: room.player.frame == scene + 14)
+    chapters = facts.chapters
+    if chapters:  # the middle of the third scene: a speech, past its establishing card
+        chosen = chapters[min(2, len(chapters) - 1)]
+        frame = (chosen.first + chosen.last) // 2
+    else:
+        frame = 41
+    room.player.set_in(max(0, frame - 8))
+    room.player.set_out(frame + 16)
+    room.player.seek(frame)
+    wait_for(lambda: room.player.frame == frame)
     _draw_on(room)
     window.show_room("write")
 
