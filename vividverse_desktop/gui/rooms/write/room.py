@@ -49,7 +49,7 @@ from vividverse_desktop.studio import drafts, writing
 from vividverse_desktop.studio.drafts import Fingerprint
 from vividverse_desktop.studio.errors import explain
 
-PAUSE_MS = 120
+PAUSE_MS = 80
 KIND_NAMES = {
     "": "—",
     "title_page": "Title page",
