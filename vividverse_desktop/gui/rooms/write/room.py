@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, QStandardPaths, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QTextCursor
+from PySide6.QtGui import QAction, QTextCursor
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -33,6 +33,7 @@ from vividverse_desktop.core.changes import Subject
 from vividverse_desktop.core.resources import resource_path
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.preferences import Preferences
+from vividverse_desktop.gui.rooms.write.actions import build_actions
 from vividverse_desktop.gui.rooms.write.editor import ScriptEditor
 from vividverse_desktop.gui.rooms.write.export_dialog import ExportDialog
 from vividverse_desktop.gui.rooms.write.find_bar import FindBar
@@ -247,7 +248,7 @@ class WriteRoom(QWidget):
             lambda *_: self.preferences.set("write/splitter", self.splitter.saveState())
         )
         self.actions_by_name: dict[str, QAction] = {}
-        self._build_actions()
+        build_actions(self)
         self.set_session(None)
         self.apply_colours(colours)
         self._show_title()
@@ -261,184 +262,6 @@ class WriteRoom(QWidget):
         self.safe.restore()
 
     # -- actions -------------------------------------------------------------------
-
-    def _build_actions(self) -> None:
-        def a(name: str, text: str, keys: Any, slot: Any, tip: str) -> QAction:
-            action = QAction(text, self)
-            action.setObjectName(name)
-            if isinstance(keys, list):
-                action.setShortcuts([QKeySequence(k) for k in keys])
-            elif keys:
-                action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.setShortcutVisibleInContextMenu(True)
-            action.setData(tip)
-            action.setStatusTip(tip)
-            shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{tip} ({shown})" if shown else tip)
-            action.triggered.connect(lambda _=False: slot())
-            self.addAction(action)
-            self.actions_by_name[name] = action
-            return action
-
-        a(
-            "actionWriteNew",
-            "&New script",
-            QKeySequence.StandardKey.New,
-            self.new_draft,
-            "Start a new script",
-        )
-        a("actionWriteSave", "&Save", QKeySequence.StandardKey.Save, self.save, "Save the script")
-        a(
-            "actionWriteSaveAs",
-            "Save &as…",
-            "Ctrl+Alt+S",
-            self.save_as,
-            "Save the script under a new name",
-        )
-        a(
-            "actionWriteSubmit",
-            "Su&bmit for scoring",
-            ["Ctrl+Return", "Ctrl+Enter"],
-            self.submit,
-            "Submit the script (or a new version of it) for scoring",
-        )
-        a(
-            "actionWriteMyScripts",
-            "&My scripts",
-            "Ctrl+Shift+M",
-            self.show_my_scripts,
-            "List the scripts you submitted",
-        )
-        a(
-            "actionWriteCompare",
-            "&Compare versions…",
-            "Ctrl+Shift+D",
-            self.compare_versions,
-            "Compare two submitted versions of this script, scene by scene",
-        )
-        a(
-            "actionWriteWatchScene",
-            "&Watch this scene",
-            ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"],
-            self.watch_scene,
-            "Render the scene under the cursor and play it beside the script",
-        )
-        a("actionWriteExport", "&Export…", "Ctrl+E", self.export, "Export as PDF or Fountain")
-        a(
-            "actionWriteUndo",
-            "&Undo",
-            QKeySequence.StandardKey.Undo,
-            self.editor.undo,
-            "Undo the last change (moves, replace all and element changes are one step each)",
-        )
-        a(
-            "actionWriteRedo",
-            "&Redo",
-            ["Ctrl+Shift+Z", "Ctrl+Y"],
-            self.editor.redo,
-            "Redo what was undone",
-        )
-        a(
-            "actionWriteFind",
-            "&Find…",
-            QKeySequence.StandardKey.Find,
-            self.find_bar.open_bar,
-            "Find in the script",
-        )
-        a(
-            "actionWriteReplace",
-            "&Replace…",
-            "Ctrl+H",
-            lambda: self.find_bar.open_bar(replace=True),
-            "Find and replace",
-        )
-        a("actionWriteFindNext", "Find &next", "F3", self.find_bar.find_next, "Find the next match")
-        a(
-            "actionWriteFindPrevious",
-            "Find pre&vious",
-            "Shift+F3",
-            self.find_bar.find_previous,
-            "Find the previous match",
-        )
-        a(
-            "actionWriteGoToScene",
-            "Go to &scene…",
-            "Ctrl+G",
-            self.ask_scene,
-            "Go to a scene by number",
-        )
-        a("actionWriteGoToPage", "Go to &page…", "Ctrl+Shift+G", self.ask_page, "Go to a page")
-        a(
-            "actionWriteBold",
-            "&Bold",
-            "Ctrl+B",
-            lambda: self.editor.emphasise("bold"),
-            "Make the selection bold (**)",
-        )
-        a(
-            "actionWriteItalic",
-            "&Italic",
-            "Ctrl+I",
-            lambda: self.editor.emphasise("italic"),
-            "Make the selection italic (*)",
-        )
-        a(
-            "actionWriteUnderline",
-            "&Underline",
-            "Ctrl+U",
-            lambda: self.editor.emphasise("underline"),
-            "Underline the selection (_)",
-        )
-        a(
-            "actionWriteZoomIn",
-            "Zoom &in",
-            ["Ctrl++", "Ctrl+="],
-            lambda: self.editor.zoom(1),
-            "Larger script text",
-        )
-        a(
-            "actionWriteZoomOut",
-            "Zoom &out",
-            "Ctrl+-",
-            lambda: self.editor.zoom(-1),
-            "Smaller script text",
-        )
-        a(
-            "actionWriteZoomReset",
-            "Actual si&ze",
-            "Ctrl+0",
-            lambda: self.editor.zoom(0),
-            "Script text at 12 pt",
-        )
-        a(
-            "actionWriteFocus",
-            "&Focus mode",
-            "Ctrl+Shift+F",
-            self.toggle_focus,
-            "Hide everything but the page",
-        )
-        a(
-            "actionWriteNavigator",
-            "Show &navigator",
-            "Ctrl+Shift+N",
-            self.toggle_navigator,
-            "Show or hide the scene navigator",
-        )
-        a(
-            "actionWriteStats",
-            "Show s&tatistics",
-            "Ctrl+Shift+I",
-            self.show_statistics,
-            "Show the statistics beside the script",
-        )
-        a(
-            "actionWritePreview",
-            "Show the pa&ge",
-            "Ctrl+Shift+P",
-            self.show_page_preview,
-            "Show the formatted page beside the script",
-        )
 
     def room_actions(self) -> list[QAction]:
         """The room's actions, for its menu and the command palette."""
