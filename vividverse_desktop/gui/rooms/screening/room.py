@@ -130,6 +130,8 @@ class ScreeningRoom(QWidget):
         self.scenes = QListWidget(scenes_box)
         self.scenes.setObjectName("screeningScenes")
         self.scenes.setAccessibleName("Scenes of the film (its chapters)")
+        self.scenes.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scenes.setTextElideMode(Qt.TextElideMode.ElideRight)  # the tooltip has it whole
         self.scenes.itemClicked.connect(self._scene_clicked)
         self.scenes.itemActivated.connect(self._scene_clicked)
         scenes.addWidget(self.scenes, 1)
