@@ -59,7 +59,7 @@ def test_the_scene_on_screen_is_read_from_the_version_the_film_was_made_from(
     room.tabs.setCurrentWidget(room.script_pane)
     pane = room.script_pane
     assert wait_until(lambda: shows_scene(room, "INT. KITCHEN - DAY"))
-    assert pane.source.text() == "From Kettle, version 1"
+    assert pane.source == "From Kettle, version 1"
     assert "Off the heat, love." in pane.text.toPlainText()
     assert "Pigeons" not in pane.text.toPlainText()
     room.player.seek(40)
@@ -88,7 +88,7 @@ def test_a_film_from_disk_finds_the_script_beside_it_or_asks_for_one(
     chosen.write_text(SCRIPT, encoding="utf-8")
     room.use_script(chosen)
     assert wait_until(lambda: shows_scene(room, "INT. KITCHEN - DAY"))
-    assert pane.source.text() == "From kettle.fountain"
+    assert pane.source == "From kettle.fountain"
 
     beside = tmp_path / "beside"
     beside.mkdir()

@@ -45,6 +45,9 @@ class FilmScene:
     end: int
     kinds: tuple[str, ...] = ()
     """The parser's kind of each line of ``text`` (``core.screenplay.source_map``)."""
+    ranges: tuple[tuple[tuple[int, int, str], ...], ...] = ()
+    """Each line's ``(start, end, style)`` ranges: emphasis, notes, boneyard and the
+    markup characters themselves (``source_map``), for showing the text without them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +140,8 @@ def script_for_chapters(source: ScriptSource, chapters: Sequence[Chapter]) -> Fi
             end -= 1
         text = "\n".join(lines[start:end])
         kinds = tuple(mapped.kind(line) for line in range(start, end))
-        found.append(FilmScene(index, number, title, text, start, end, kinds))
+        marks = tuple(mapped.line_ranges(line) for line in range(start, end))
+        found.append(FilmScene(index, number, title, text, start, end, kinds, marks))
     return FilmScript(source, tuple(found))
 
 

@@ -146,7 +146,7 @@ class ScreeningRoom(QWidget):
         self.notes = NotesPanel(runner, hub, side)
         side.addWidget(self.tabs)
         side.addWidget(self.notes)
-        side.setSizes([260, 500])
+        side.setSizes([340, 420])
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vividverse_desktop.gui.fonts import script_family
+from vividverse_desktop.gui.fonts import script_font
 from vividverse_desktop.gui.theme import UNIT, Colours
 from vividverse_desktop.studio.film_script import FilmScene, FilmScript
 
@@ -37,25 +38,75 @@ NO_CHAPTERS = "This film has no chapters, so its scenes cannot be told apart."
 _INDENT = {"character": 20, "parenthetical": 15, "dialogue": 10, "lyrics": 10}
 
 
-def scene_html(scene: FilmScene, colours: Colours | None = None) -> str:
-    """``scene`` as HTML in the script font: headings bold, speech indented, transitions
-    to the right, notes and boneyard muted."""
+def scene_html(scene: FilmScene, colours: Colours | None = None, *, source: str = "") -> str:
+    """``scene`` as HTML in the script font, without its Fountain markup: headings bold,
+    speech indented, transitions to the right, emphasis shown, notes muted; ``source``
+    (where the script was found) above it."""
     muted = colours.muted if colours is not None else "#555b65"
+    char = QFontMetrics(script_font(11)).horizontalAdvance("M")
     rows: list[str] = []
-    for text, kind in zip(scene.text.split("\n"), scene.kinds, strict=False):
-        body = html.escape(text) or "&nbsp;"
-        style = f"margin:0; white-space:pre-wrap; margin-left:{_INDENT.get(kind, 0)}ch;"
+    if source:
+        rows.append(f'<p style="margin:0 0 6px 0; color:{muted};">{html.escape(source)}</p>')
+    lines = scene.text.split("\n")
+    for index, (text, kind) in enumerate(zip(lines, scene.kinds, strict=False)):
+        marks = scene.ranges[index] if index < len(scene.ranges) else ()
+        if kind == "boneyard":
+            continue
+        body = _styled(text, marks, muted) or "&nbsp;"
+        style = f"margin:0; white-space:pre-wrap; margin-left:{_INDENT.get(kind, 0) * char}px;"
         if kind == "scene_heading":
             body = f"<b>{body}</b>"
         elif kind == "transition":
             style += " text-align:right;"
         elif kind == "centered":
             style += " text-align:center;"
-        elif kind in ("note", "boneyard", "synopsis", "section"):
+        elif kind in ("note", "synopsis", "section"):
             style += f" color:{muted}; font-style:italic;"
         rows.append(f'<p style="{style}">{body}</p>')
-    family = html.escape(script_family())
-    return f"<div style=\"font-family:'{family}'; font-size:11pt;\">{''.join(rows)}</div>"
+    return "".join(rows)
+
+
+_TAGS = {"bold": "b", "italic": "i", "underline": "u"}
+_HIDDEN = frozenset({"marker", "scene_number", "boneyard"})
+
+
+def _styled(text: str, marks: tuple[tuple[int, int, str], ...], muted: str) -> str:
+    """One line as HTML: markup characters dropped, emphasis as tags, notes muted."""
+    if not marks:
+        return html.escape(text.rstrip())
+    styles: list[set[str]] = [set() for _ in text]
+    for start, end, style in marks:
+        for column in range(max(0, start), min(end, len(text))):
+            styles[column].add(style)
+    out: list[str] = []
+    shown: tuple[str, ...] = ()
+    for char, held in zip(text, styles, strict=True):
+        if held & _HIDDEN:
+            continue
+        wanted = tuple(sorted(held - _HIDDEN))
+        if wanted != shown:
+            out.append(_close(shown))
+            out.append(_open(wanted, muted))
+            shown = wanted
+        out.append(html.escape(char))
+    out.append(_close(shown))
+    return "".join(out).rstrip()
+
+
+def _open(styles: tuple[str, ...], muted: str) -> str:
+    return "".join(
+        f'<span style="color:{muted}">' if s == "note" else f"<{_TAGS[s]}>"
+        for s in styles
+        if s == "note" or s in _TAGS
+    )
+
+
+def _close(styles: tuple[str, ...]) -> str:
+    return "".join(
+        "</span>" if s == "note" else f"</{_TAGS[s]}>"
+        for s in reversed(styles)
+        if s == "note" or s in _TAGS
+    )
 
 
 class ScriptPane(QWidget):
@@ -81,11 +132,9 @@ class ScriptPane(QWidget):
         font.setWeight(font.Weight.DemiBold)
         self.heading.setFont(font)
         layout.addWidget(self.heading)
-        self.source = QLabel(self)
-        self.source.setObjectName("screeningScriptSource")
-        self.source.setProperty("role", "muted")
-        self.source.setMinimumWidth(UNIT)
+        self.source = ""  # where the script was found, said above the scene
         self.text = QTextBrowser(self)
+        self.text.setFont(script_font(11))
         self.text.setMinimumHeight(6 * UNIT)
         self.text.setObjectName("screeningScriptText")
         self.text.setAccessibleName("Scene text")
@@ -107,7 +156,7 @@ class ScriptPane(QWidget):
         self.choose_button.setToolTip("Read the scenes from a script file you choose")
         self.choose_button.clicked.connect(self.choose_requested)
         buttons.addWidget(self.choose_button)
-        buttons.addWidget(self.source, 1)
+        buttons.addStretch(1)
         layout.addLayout(buttons)
         self.say(NO_FILM)
 
@@ -124,7 +173,7 @@ class ScriptPane(QWidget):
         """No scene to show: say why."""
         self.script = None if text in (NO_FILM, LOOKING) else self.script
         self.heading.setText("Script")
-        self.source.setText("")
+        self.source = ""
         self.text.setPlainText(text)
         self.open_button.setEnabled(False)
         self.choose_button.setVisible(can_choose)
@@ -149,7 +198,7 @@ class ScriptPane(QWidget):
         script = self.script
         if script is None:
             return
-        self.source.setText(f"From {script.source.label}")
+        self.source = f"From {script.source.label}"
         scene = script.scene_of(chapter)
         if scene is None:
             self.heading.setText("Script")
@@ -164,7 +213,7 @@ class ScriptPane(QWidget):
         number = f"Scene {scene.number}: " if scene.number else ""
         self.heading.setText(f"{number}{scene.heading}")
         self.heading.setToolTip(self.heading.text())
-        self.text.setHtml(scene_html(scene, self.colours))
+        self.text.setHtml(scene_html(scene, self.colours, source=self.source))
         self.open_button.setEnabled(True)
 
     def current_scene(self) -> FilmScene | None:
