@@ -120,13 +120,13 @@ def script_for_chapters(source: ScriptSource, chapters: Sequence[Chapter]) -> Fi
     by_id: dict[str, tuple[str, tuple[str, str, int, int]]] = {}
     by_heading: dict[str, tuple[str, str, int, int]] = {}
     for scene, where in zip(plan.scenes, spans, strict=False):
-        by_id[scene.id] = (_norm(scene.heading), where)
-        by_heading.setdefault(_norm(scene.heading), where)
+        by_id[scene.id] = (normalised_heading(scene.heading), where)
+        by_heading.setdefault(normalised_heading(scene.heading), where)
     lines = source.text.split("\n")
     found: list[FilmScene | None] = []
     for index, chapter in enumerate(chapters):
         key = chapter_id(chapter.title)
-        heading = _norm(chapter.title[len(key) + 2 :] if key else chapter.title)
+        heading = normalised_heading(chapter.title[len(key) + 2 :] if key else chapter.title)
         named = by_id.get(key) if key else None
         if named is not None and named[0] == heading:
             span: tuple[str, str, int, int] | None = named[1]
@@ -145,7 +145,8 @@ def script_for_chapters(source: ScriptSource, chapters: Sequence[Chapter]) -> Fi
     return FilmScript(source, tuple(found))
 
 
-def _norm(heading: str) -> str:
+def normalised_heading(heading: str) -> str:
+    """A heading as compared across versions: plain text, upper case, single spaces."""
     return " ".join(plain_value(heading).upper().split())
 
 

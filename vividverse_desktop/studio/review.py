@@ -13,7 +13,7 @@ film or requests changes (``Capabilities.decision_refusal``: the role, then the 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from vividverse_desktop.core.capabilities import Action, Capabilities, allows
@@ -30,6 +30,7 @@ from vividverse_desktop.core.wire import (
     ScriptRecord,
     new_id,
 )
+from vividverse_desktop.core.wire.records import MAX_SCENE_TITLE
 from vividverse_desktop.core.workflow import Decision, MovieStatus, Role, movie_status
 from vividverse_desktop.studio.errors import StudioError
 
@@ -178,9 +179,10 @@ def add_note(
     text: str,
     frame_end: int | None = None,
     drawing: Drawing | None = None,
+    scene: str | None = None,
 ) -> SavedNote:
     """Pin a new note to ``frame`` (or ``frame..frame_end``) of a film, with a drawing on
-    the frame if given; works offline."""
+    the frame if given, and the film chapter (``scene``) the frame falls in; works offline."""
     if store.movie(movie_id) is None:
         raise StudioError(f"no film {movie_id} here; sync first")
     body = _checked(
@@ -194,6 +196,8 @@ def add_note(
         base_revision=None,
         drawing=drawing,
     )
+    if scene:
+        body = replace(body, scene=scene[:MAX_SCENE_TITLE])
     return SavedNote(body.note_id, store.record(Op.of(body), user_id=user_id))
 
 

@@ -37,6 +37,7 @@ from vividverse_desktop.core.workflow import Role, Status, role_names, roles_of
 MAX_REVISION = 2**31 - 1
 MAX_FRAME = 10**9
 MAX_FPS = 1000.0
+MAX_SCENE_TITLE = 300
 
 
 class Entity(enum.StrEnum):
@@ -274,6 +275,9 @@ class ReviewNoteRecord:
     revision: Revision
     created_at: Stamp
     drawing: Annotated[Drawing | None, Shapes()] = None
+    scene: Annotated[str | None, Text(max_length=MAX_SCENE_TITLE)] = None
+    """The film's chapter the note's frame fell in when it was pinned ("3. EXT. ROOF -
+    NIGHT": our renders' scene number and heading), so a writer sees it on that scene."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "drawing", no_empty(self.drawing))

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from vividverse_desktop.core.wire.drawing import Drawing, Shapes, no_empty
 from vividverse_desktop.core.wire.records import (
+    MAX_SCENE_TITLE,
     Fps,
     Frame,
     NoteReplyRecord,
@@ -51,6 +52,7 @@ class ReviewNoteEdit:
     status: NoteStatus
     base_revision: Revision | None = None
     drawing: Annotated[Drawing | None, Shapes(omit_none=True)] = None
+    scene: Annotated[str | None, Text(max_length=MAX_SCENE_TITLE, omit_none=True)] = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "drawing", no_empty(self.drawing))

@@ -40,6 +40,7 @@ from vividverse_desktop.gui.rooms.write.find_bar import FindBar
 from vividverse_desktop.gui.rooms.write.my_scripts import MyScripts
 from vividverse_desktop.gui.rooms.write.navigator import Navigator
 from vividverse_desktop.gui.rooms.write.preview import PagePreview
+from vividverse_desktop.gui.rooms.write.reviews import ReviewNotesFeed
 from vividverse_desktop.gui.rooms.write.safekeeping import Safekeeping
 from vividverse_desktop.gui.rooms.write.scene_player import ScenePlayer
 from vividverse_desktop.gui.rooms.write.stats_panel import StatsPanel
@@ -119,7 +120,7 @@ class WriteRoom(QWidget):
         self.document_key = uuid.uuid4().hex  # names this document's draft
         self.known: Fingerprint | None = None  # the file as last read or written
         self.session: Any = None  # studio.session.Session once signed in
-        self.script_id = ""  # the submitted script this text is a version of
+        self._script_id = ""
         self.hub = hub
         if hub is not None:
             hub.subscribe(Subject.SCRIPTS, lambda _ids: self.refresh_my_scripts())
@@ -132,6 +133,7 @@ class WriteRoom(QWidget):
         self.find_bar = FindBar(self.editor, self)
         self.find_bar.hide()
         self.navigator = Navigator(self)
+        self.reviews = ReviewNotesFeed(self)
         self.my_scripts = MyScripts(self)
         self.my_scripts.script_chosen.connect(self.open_submitted)
         self.my_scripts.compare_chosen.connect(self.compare_versions)
@@ -318,6 +320,7 @@ class WriteRoom(QWidget):
             self.editor.highlighter.prioritise(self.editor.first_visible_line())
         self.analysis = analysis
         self.navigator.set_outline(analysis.outline)
+        self.reviews.place()
         self.preview.pages.set_pages(analysis.screenplay, analysis.pagination)
         self.stats.show_stats(analysis.stats)
         if analysis.error:
@@ -422,6 +425,17 @@ class WriteRoom(QWidget):
         self._follow_cursor()
 
     # -- files ---------------------------------------------------------------------
+
+    @property
+    def script_id(self) -> str:
+        """The submitted script this text is a version of ("" for none)."""
+        return self._script_id
+
+    @script_id.setter
+    def script_id(self, value: str) -> None:
+        if value != self._script_id:
+            self._script_id = value
+            self.reviews.reload()
 
     def show_title(self, *_: object) -> None:
         document = self.editor.document()
@@ -655,6 +669,7 @@ class WriteRoom(QWidget):
     def set_session(self, session: Any) -> None:
         """The signed-in session (None when signed out): submitting and My scripts use it."""
         self.session = session
+        self.reviews.reload()
         self.submit_button.setEnabled(session is not None)
         self.submit_button.setToolTip(
             "Submit this script for scoring (Ctrl+Return)"
