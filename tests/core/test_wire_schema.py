@@ -68,7 +68,7 @@ class Row:
     """A stand-in for a table row: one attribute per column."""
 
     id = movie_id = author_id = frame = frame_end = fps = timecode = None
-    text = status = revision = created_at = drawing = colour = None
+    text = status = revision = created_at = drawing = scene = colour = None
 
 
 def test_a_new_field_is_read_and_written_under_its_camel_case_key() -> None:
@@ -138,7 +138,7 @@ def test_a_field_without_a_column_is_refused_by_the_row_copier() -> None:
 
     class OldRow:
         id = movie_id = author_id = frame = frame_end = fps = timecode = None
-        text = status = revision = created_at = drawing = None
+        text = status = revision = created_at = drawing = scene = None
 
     note = read_record(ColouredNote, _note(colour="#00ff88"))
     with pytest.raises(AttributeError, match="OldRow has no column 'colour'"):

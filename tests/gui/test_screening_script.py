@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import wait_until
 from tests.gui.screening_films import film, reviewer_session, wait_shown
-from tests.gui.test_screening_notes import screening_room
+from tests.gui.test_screening_notes import screening_room, write_note
 from vividverse_desktop.gui.main_window import MainWindow
 from vividverse_desktop.gui.rooms.pages import give_session
 from vividverse_desktop.gui.rooms.screening import ScreeningRoom
@@ -143,3 +143,46 @@ def test_open_in_script_takes_the_write_room_to_the_scene(
     assert wait_until(lambda: window.current_room() == "write")
     assert write.editor.textCursor().block().text() == "INT. CAR - LATER"
     assert "A new line." in write.editor.toPlainText()
+
+
+def test_a_note_pinned_on_the_roof_shows_under_the_roof_in_the_write_room(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """A note written at frame 40 keeps its chapter; opened in the Write room, the
+    navigator lists it right under scene 2, and keeps it there when a scene is added
+    above (by its heading), with the note's whole text in its tooltip."""
+    path = film(tmp_path, 24, 72, chapters=RENDERED)
+    session, movie_id = reviewer_session(tmp_path / "rita.sqlite", text=SCRIPT)
+    give_session(window, session)
+    window.show_room("screening")
+    room = window.pages["screening"]
+    assert isinstance(room, ScreeningRoom)
+    room.open_movie(movie_id, path)
+    assert wait_shown(room.player, 0)
+    assert wait_until(lambda: room.facts is not None)  # the chapters are read
+    room.player.seek(40)
+    assert wait_shown(room.player, 40)
+    write_note(qtbot, room, "Lift the roof: it reads as day.")
+    assert wait_until(lambda: room.notes.list.count() == 1)
+    (held,) = session.store.review_notes(movie_id)
+    assert held.scene == "2. EXT. ROOF - NIGHT"
+    assert wait_until(lambda: shows_scene(room, "EXT. ROOF - NIGHT"))
+    room.script_pane.open_button.click()
+    assert wait_until(lambda: window.current_room() == "write")
+    write = window.pages["write"]
+    navigator = write.navigator
+
+    def under(heading: str) -> str:
+        rows = [navigator.topLevelItem(i) for i in range(navigator.topLevelItemCount())]
+        texts = [row.text(1).strip() for row in rows]
+        at = texts.index(heading) if heading in texts else -1
+        return texts[at + 1] if 0 <= at < len(texts) - 1 else ""
+
+    assert wait_until(lambda: "Lift the roof" in under("EXT. ROOF - NIGHT"))
+    assert under("EXT. ROOF - NIGHT") == "00:00:01:16 · you: Lift the roof: it reads as day."
+    cursor = write.editor.textCursor()
+    cursor.movePosition(cursor.MoveOperation.Start)
+    cursor.insertText("EXT. HILL - DAWN\n\nWind.\n\n")
+    write.read_now()
+    assert wait_until(lambda: "Lift the roof" in under("EXT. ROOF - NIGHT"))
+    assert under("EXT. HILL - DAWN") == ""  # nothing moved onto the new scene

@@ -341,7 +341,10 @@ async def test_a_writer_pulls_the_notes_on_films_of_their_own_scripts_only(
     movie, _ = await _movie(client)
     rita = await _reviewer(client)
     note_id = str(uuid.uuid4())
-    note = ReviewNoteEdit(note_id, movie["id"], 12, None, 24.0, "00:00:00:12", "Too dark", "open")
+    note = ReviewNoteEdit(
+        note_id, movie["id"], 12, None, 24.0, "00:00:00:12", "Too dark", "open",
+        scene="1. INT. KITCHEN - DAY",
+    )  # fmt: skip
     reply = NoteReplyEdit(str(uuid.uuid4()), note_id, "Agreed, lift it.")
     results = (await rita.push(Op.of(note), Op.of(reply))).results
     assert [r.outcome.value for r in results] == ["accepted", "accepted"]
@@ -352,6 +355,7 @@ async def test_a_writer_pulls_the_notes_on_films_of_their_own_scripts_only(
     (seen,) = [c.record() for c in pulled if c.entity is Entity.REVIEW_NOTE]
     assert isinstance(seen, ReviewNoteRecord)
     assert (seen.id, seen.text, seen.frame) == (note_id, "Too dark", 12)
+    assert seen.scene == "1. INT. KITCHEN - DAY"  # the chapter it was pinned in
     bob = Device(client, await signed_in(client, "bob"))
     others = {c.entity for c in await bob.pull_all()}
     assert not others & {Entity.MOVIE, Entity.REVIEW_NOTE, Entity.NOTE_REPLY}
