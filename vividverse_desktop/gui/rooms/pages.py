@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from vividverse_desktop.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-ROOM_MENUS = {"write": "S&cript"}
+ROOM_MENUS = {"write": "S&cript", "screening": "Sc&reening"}
 
 
 REAL_ROOMS = {
@@ -120,9 +120,11 @@ def _real_page(room: RoomInfo, window: MainWindow) -> QWidget | None:
         except ImportError:
             log.exception("the Screening Room needs QtMultimedia, which did not load")
             return None
-        return ScreeningRoom(
+        screening = ScreeningRoom(
             room, runner=window.runner, hub=window.hub, open_action=action, parent=window.stack
         )
+        _add_menu(window, ROOM_MENUS[room.key], screening.room_actions())
+        return screening
     return None
 
 

@@ -9,6 +9,7 @@ task runner's work pool; until they arrive the decoder's own figures stand in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,12 +22,16 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from vividverse_desktop.gui.hub import ChangeHub
+from vividverse_desktop.gui.icons import icon
 from vividverse_desktop.gui.rooms import RoomInfo
+from vividverse_desktop.gui.rooms.screening.actions import build_actions
+from vividverse_desktop.gui.rooms.screening.compare import CompareMode
 from vividverse_desktop.gui.rooms.screening.draw_bar import DrawBar
 from vividverse_desktop.gui.rooms.screening.drawing import DrawingOverlay
 from vividverse_desktop.gui.rooms.screening.notes import NotesPanel
@@ -81,6 +86,12 @@ class ScreeningRoom(QWidget):
         self.film_label.setObjectName("screeningFilmName")
         self.film_label.setProperty("role", "muted")
         header.addWidget(self.film_label, 1)
+        self.compare_button = QToolButton(self)
+        self.compare_button.setObjectName("screeningCompareToggle")
+        self.compare_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.compare_button.setAutoRaise(True)
+        self.compare_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        header.addWidget(self.compare_button)
         self.open_button = QPushButton(room.action_label, self)
         self.open_button.setObjectName(f"{room.key}FirstAction")
         self.open_button.setAccessibleName("Open a film")
@@ -105,10 +116,18 @@ class ScreeningRoom(QWidget):
         stage = QVBoxLayout(self.stage)
         stage.setContentsMargins(0, 0, 0, 0)
         stage.setSpacing(UNIT)
-        self.player = Player(self.stage)
+        self.pictures = QWidget(self.stage)  # the film; film B beside it when comparing
+        self.pictures.setObjectName("screeningPictures")
+        pictures = QHBoxLayout(self.pictures)
+        pictures.setContentsMargins(0, 0, 0, 0)
+        pictures.setSpacing(UNIT)
+        self.player = Player(self.pictures)
         self.player.message = EMPTY
-        stage.addWidget(self.player, 1)
+        pictures.addWidget(self.player, 1)
         self.overlay = DrawingOverlay(self.player)
+        self.compare = CompareMode(self)
+        stage.addWidget(self.compare.bar)
+        stage.addWidget(self.pictures, 1)
         self.draw_bar = DrawBar(self.overlay, self.stage)
         stage.addWidget(self.draw_bar)
         self.transport = Transport(self.player, self.stage)
@@ -157,8 +176,12 @@ class ScreeningRoom(QWidget):
         self.overlay.draft_changed.connect(self.notes.show_where)
         self.notes.done_typing.connect(self.focus_player)
         self.notes.movie_changed.connect(self._movie_chosen)
+        self.notes.movie_changed.connect(lambda _id: self._movie_changed())
         self._films: dict[str, Path] = {}  # movie id -> its film opened here
         self._session: Session | None = None
+        self._actions = build_actions(self)
+        self.compare_button.setDefaultAction(self._actions[0])
+        self.compare_button.setAccessibleName("Compare with another render")
         self._show_scenes()
 
     # -- seams for the shell -----------------------------------------------------------------
@@ -174,6 +197,7 @@ class ScreeningRoom(QWidget):
         self.player.open(path)
         self.timeline.set_film(0, ())
         self._show_scenes()
+        self.compare.a_changed()
         self.focus_player()
         self.runner.run_work(
             screening.film_facts,
@@ -205,9 +229,27 @@ class ScreeningRoom(QWidget):
         def fetched(copy: films.FilmCopy) -> None:
             if self.notes.movie_id != movie_id:
                 return  # another film was chosen meanwhile
-            self._films[movie_id] = copy.path
             self.open_file(copy.path)
             self.notes.say("" if copy.downloaded else "Playing the copy kept on this computer.")
+
+        self.fetch_film(movie_id, on_fetched=fetched, on_error=self.notes.failed)
+
+    def fetch_film(
+        self,
+        movie_id: str,
+        *,
+        on_fetched: Callable[[films.FilmCopy], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """The film of a published movie on this computer: kept, or fetched once now."""
+        session = self._session
+        if session is None:
+            on_error(StudioError("sign in to play the films of published movies"))
+            return
+
+        def fetched(copy: films.FilmCopy) -> None:
+            self._films[movie_id] = copy.path
+            on_fetched(copy)
 
         self.runner.run_net(
             films.fetch_film,
@@ -216,8 +258,21 @@ class ScreeningRoom(QWidget):
             cache_dir=default_root() / "films",
             owner=self,
             on_done=fetched,
-            on_error=self.notes.failed,
+            on_error=on_error,
         )
+
+    def _movie_changed(self) -> None:
+        self.compare.read_renders()
+        self.compare.a_changed()
+
+    @property
+    def session(self) -> Session | None:
+        """The signed-in account's session (None: none)."""
+        return self._session
+
+    def room_actions(self) -> list[QAction]:
+        """The room's commands, for its menu and the command palette."""
+        return list(self._actions)
 
     def set_session(self, session: Session | None) -> None:
         """The signed-in account whose store holds the films and notes (None: none)."""
@@ -230,6 +285,8 @@ class ScreeningRoom(QWidget):
         self.timeline.apply_colours(colours)
         self.notes.decisions.apply_colours(colours)
         self.draw_bar.apply_colours(colours)
+        self.compare.apply_colours(colours)
+        self._actions[0].setIcon(icon("mdi6.select-compare", colours))
 
     def focus_player(self) -> None:
         """Give the keyboard to the player."""
@@ -261,12 +318,17 @@ class ScreeningRoom(QWidget):
         self.player.set_facts(facts.rate, facts.frames)
         self.timeline.set_film(facts.frames, facts.chapters)
         self._show_scenes()
+        self.compare.a_changed()
 
     def _facts_failed(self, path: Path, error: BaseException) -> None:
         if path != self.opened:
             return
         why = error.message if isinstance(error, StudioError) else str(error)
         self._say(f"{why} The player's own reading of the film is used.")
+
+    def say(self, text: str) -> None:
+        """Say ``text`` beside the film's name."""
+        self._say(text)
 
     def _say(self, text: str) -> None:
         self.film_label.setText(f"{self.opened.name if self.opened else ''} — {text}")
