@@ -36,12 +36,12 @@ def main() -> int:
     args = parser.parse_args(sys.argv[1:])
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    from PySide6.QtCore import QEvent, QEventLoop, QPointF, Qt, QTimer, QUrl
+    from PySide6.QtCore import QEvent, QPointF, Qt, QUrl
     from PySide6.QtGui import QKeyEvent, QMouseEvent
     from PySide6.QtMultimedia import QMediaPlayer, QVideoSink
     from PySide6.QtWidgets import QApplication
 
-    from vividverse_desktop.core.pipeline.frame_code import read_frame_code
+    from bench.frames import number, summary, wait
     from vividverse_desktop.core.timecode import FrameRate
     from vividverse_desktop.gui.hub import ChangeHub
     from vividverse_desktop.gui.rooms import ROOMS_BY_KEY
@@ -53,30 +53,6 @@ def main() -> int:
     width, height = (int(n) for n in args.size.split("x"))
     rate = FrameRate.conventional(args.fps)
     frames = round(args.fps * args.seconds)
-
-    def wait(done: Callable[[], bool], ms: int = 5000) -> bool:
-        loop, tick, deadline = QEventLoop(), QTimer(), QTimer()
-        tick.timeout.connect(lambda: loop.quit() if done() else None)
-        deadline.setSingleShot(True)
-        deadline.timeout.connect(loop.quit)
-        tick.start(1)
-        deadline.start(ms)
-        if not done():
-            loop.exec()
-        tick.stop()
-        deadline.stop()
-        return done()
-
-    def number(image) -> int:  # type: ignore[no-untyped-def]
-        return read_frame_code(
-            lambda x, y: image.pixelColor(x, y).lightness(), image.width(), image.height()
-        )
-
-    def summary(label: str, ms: list[float]) -> None:
-        print(
-            f"{label:<34} median {statistics.median(ms):6.1f} ms   max {max(ms):6.1f} ms   "
-            f"(n={len(ms)})"
-        )
 
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()

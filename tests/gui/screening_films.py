@@ -31,13 +31,30 @@ from vividverse_desktop.sync import SyncClient
 CHAPTERS = (("INT. KITCHEN - DAY", 0), ("EXT. ROOF - NIGHT", 30), ("INT. CAR - LATER", 55))
 
 
-def film(folder: Path, fps: float, frames: int, chapters=CHAPTERS) -> Path:
-    """A 64x48 film of ``frames`` frames at ``fps`` (drop-frame timecode at 29.97)."""
-    name = f"film-{str(fps).replace('.', '_')}-{frames}.mp4"
+def film(
+    folder: Path,
+    fps: float,
+    frames: int,
+    chapters=CHAPTERS,
+    *,
+    size: tuple[int, int] = (64, 48),
+    scale_to: tuple[int, int] | None = None,
+) -> Path:
+    """A film of ``frames`` frames at ``fps`` (drop-frame timecode at 29.97), 64x48 unless
+    ``size`` says otherwise, enlarged to ``scale_to`` when given."""
+    shape = "" if size == (64, 48) else f"-{size[0]}x{size[1]}"
+    shape += "" if scale_to is None else f"-to-{scale_to[0]}x{scale_to[1]}"
+    name = f"film-{str(fps).replace('.', '_')}-{frames}{shape}.mp4"
     path = folder / name
     if not path.exists():
         make_frame_code_film(
-            path=path, rate=FrameRate.conventional(fps), frames=frames, chapters=chapters
+            path=path,
+            rate=FrameRate.conventional(fps),
+            frames=frames,
+            chapters=chapters,
+            width=size[0],
+            height=size[1],
+            scale_to=scale_to,
         )
     return path
 

@@ -7,7 +7,16 @@ import pytest
 
 from tests.studio.conftest import Desk, Server, filmed
 from vividverse_desktop.core.timecode import FrameRate
-from vividverse_desktop.core.wire import Arrow, Box, Drawing, Label, NoteReplyEdit, Op, Pen
+from vividverse_desktop.core.wire import (
+    Arrow,
+    Box,
+    Drawing,
+    Label,
+    NoteReplyEdit,
+    Op,
+    Pen,
+    ReviewNoteEdit,
+)
 from vividverse_desktop.core.workflow import Role
 from vividverse_desktop.studio import outbox, review
 from vividverse_desktop.studio.errors import StudioError
@@ -170,3 +179,77 @@ async def test_a_drawing_that_is_not_a_drawing_is_refused(server: Server) -> Non
             drawing=[Box((0, 0), (1, 1))],  # type: ignore[arg-type]
         )
     assert rita.store.outbox() == ()
+
+
+def _drawing_on_server(server: Server, note_id: str) -> object:
+    """The note's drawing as the server's database holds it (its JSON, or None)."""
+    import uuid
+
+    from sync_server import models
+
+    with server.app.state.context.database.snapshot() as session:
+        note = session.get(models.ReviewNote, uuid.UUID(note_id))
+        assert note is not None
+        return note.drawing
+
+
+async def test_the_author_removes_a_drawing_offline_and_the_removal_syncs(
+    server: Server,
+) -> None:
+    """Removed offline: gone here at once (text, frames and status kept), queued, and still
+    on the server until the sync; after it another reviewer pulls the note without it.
+    Nobody else may remove it, a note without a drawing says so, and a removal forged past
+    the desk's check is refused by the server with the drawing left standing."""
+    _, movie_id = await filmed(server)
+    rita = await server.desk("rita", "reviewer")
+    otto = await server.desk("otto", "reviewer")
+    await server.sync(rita)
+    kept = review.add_note(
+        store=rita.store, user_id=rita.user.id, movie_id=movie_id, frame=10, frame_end=14,
+        rate=FPS24, text="Keep this one.", drawing=SKETCH,
+    )  # fmt: skip
+    gone = review.add_note(
+        store=rita.store, user_id=rita.user.id, movie_id=movie_id, frame=30, rate=FPS24,
+        text="Boom in shot.", drawing=SKETCH,
+    )  # fmt: skip
+    await server.sync(rita)
+    await server.sync(otto)
+    with pytest.raises(StudioError, match="only the note's author may remove its drawing"):
+        review.remove_drawing(store=otto.store, user_id=otto.user.id, note_id=gone.note_id)
+    assert otto.store.outbox() == ()
+
+    saved = review.remove_drawing(store=rita.store, user_id=rita.user.id, note_id=gone.note_id)
+    assert saved.note_id == gone.note_id
+    views = review.notes(store=rita.store, movie_id=movie_id, viewer_id=rita.user.id)
+    by_id = {v.note.id: v for v in views}
+    after = by_id[gone.note_id]
+    assert after.drawing is None
+    assert (after.note.text, after.note.frame, after.note.frame_end, after.resolved) == (
+        "Boom in shot.", 30, None, False,
+    )  # fmt: skip
+    assert by_id[kept.note_id].drawing == SKETCH
+    assert len(rita.store.outbox()) == 1
+    assert _drawing_on_server(server, gone.note_id) == SKETCH.to_json()
+    with pytest.raises(StudioError, match="no drawing to remove"):
+        review.remove_drawing(store=rita.store, user_id=rita.user.id, note_id=gone.note_id)
+
+    assert (await server.sync(rita)).accepted == 1
+    assert _drawing_on_server(server, gone.note_id) is None
+    await server.sync(otto)
+    seen = {v.note.id: v for v in review.notes(
+        store=otto.store, movie_id=movie_id, viewer_id=otto.user.id
+    )}  # fmt: skip
+    assert seen[gone.note_id].drawing is None
+    assert seen[gone.note_id].note.text == "Boom in shot."
+    assert seen[kept.note_id].drawing == SKETCH
+
+    note = otto.store.review_note(kept.note_id)
+    assert note is not None
+    forged = ReviewNoteEdit(
+        note_id=note.id, movie_id=note.movie_id, frame=note.frame, frame_end=note.frame_end,
+        fps=note.fps, timecode=note.timecode, text=note.text, status=note.status,
+        base_revision=note.revision, drawing=None,
+    )  # fmt: skip
+    otto.store.record(Op.of(forged), user_id=otto.user.id)
+    assert (await server.sync(otto)).forbidden == 1
+    assert _drawing_on_server(server, kept.note_id) == SKETCH.to_json()

@@ -11,6 +11,8 @@ OPEN_FILTER = (
     "Scripts (*.fountain *.spmd *.pdf *.txt *.fdx);;Films (*.mp4 *.mov *.m4v)"
 )
 
+FILM_FILTER = "Films (*.mp4 *.mov *.m4v);;All files (*)"
+
 
 def room_for(path: str | Path) -> str | None:
     """The key of the room that opens ``path``, or None for a file no room reads."""

@@ -72,9 +72,14 @@ def wait_for(predicate: Callable[[], bool], ms: int = 10_000) -> bool:
     return predicate()
 
 
-def _render_sample(folder: Path) -> Path | None:
+LUCA_LINE = "Luca. I'm not lost. My gran is lost."
+"""A line of the sample's third scene, said otherwise in its second render (Compare)."""
+
+
+def _render_sample(folder: Path, *, revised: bool = False) -> Path | None:
     """The sample script rendered by the keyless providers at 640x360 (None if it fails:
-    the screenshots then use a frame-code film)."""
+    the screenshots then use a frame-code film); ``revised``: again after a line of its
+    third scene was rewritten (only that scene renders anew, in the same job folder)."""
     from vividverse_desktop.core.resources import resource_path
     from vividverse_desktop.core.screenplay.fountain import parse
     from vividverse_desktop.studio.errors import StudioError
@@ -82,6 +87,9 @@ def _render_sample(folder: Path) -> Path | None:
 
     text = resource_path("samples", "night_market.fountain").read_text(encoding="utf-8")
     output = folder / "night-market.mp4"
+    if revised:
+        text = text.replace(LUCA_LINE, "I'm Luca. And I'm not lost. Gran is.", 1)
+        output = folder / "night-market-take-2.mp4"
     output.with_suffix(".fountain").write_text(text, encoding="utf-8")  # the script beside it
     try:
         with prepare(output=output, job_dir=folder / "job", size=(640, 360), fps=24) as setup:
@@ -91,7 +99,51 @@ def _render_sample(folder: Path) -> Path | None:
     return output
 
 
-def _screen_a_film(window: MainWindow, folder: Path) -> None:
+def _second_film(folder: Path, first: Path) -> Path:
+    """Film B of the compare view: the sample rendered again after an edit, or (when the
+    first film is a frame-code film) the same frames at twice the size."""
+    if first.name == "night-market.mp4":
+        revised = _render_sample(folder, revised=True)
+        if revised is not None:
+            return revised
+    return make_frame_code_film(
+        path=folder / "frame-code-film-large.mp4",
+        rate=FrameRate.conventional(24),
+        frames=96,
+        width=480,
+        height=264,
+        scale_to=(960, 528),
+    )
+
+
+def _compare_views(window: MainWindow, film_b: Path, out: Path, scheme: str) -> list[Path]:
+    """The Screening Room comparing the film with film B: side by side, then the wipe."""
+    from vividverse_desktop.gui.rooms.screening import ScreeningRoom
+
+    room = window.pages["screening"]
+    if not isinstance(room, ScreeningRoom):
+        return []
+    window.show_room("screening")
+    room.overlay.clear_draft()  # the drawing being made belongs to the other screenshots
+    room.draw_bar.stop()
+    frame = room.player.frame
+    compare = room.compare
+    compare.open_file(film_b)
+    wait_for(lambda: compare.comparison is not None)
+    compare.set_wipe(False)
+    room.player.seek(frame)
+    wait_for(lambda: room.player.frame == compare.other.frame == frame)
+    shots = [save(window, out / f"screening-compare-{scheme}.png")]
+    compare.set_wipe(True)
+    compare.wipe.set_position(0.5)
+    shots.append(save(window, out / f"screening-compare-wipe-{scheme}.png"))
+    compare.stop()
+    _draw_on(room)
+    window.show_room("write")
+    return shots
+
+
+def _screen_a_film(window: MainWindow, folder: Path) -> Path:
     """Open the sample's keyless film in the Screening Room, paused in its third scene with
     an in-out range marked (a frame-code film when rendering is not possible here)."""
     from vividverse_desktop.gui.rooms.screening import ScreeningRoom
@@ -107,7 +159,7 @@ def _screen_a_film(window: MainWindow, folder: Path) -> None:
     window.open_file(path)
     room = window.pages["screening"]
     if not isinstance(room, ScreeningRoom):
-        return
+        return path
     wait_for(lambda: room.player.is_open and room.facts is not None)
     facts = room.facts
     assert facts is not None
@@ -123,6 +175,7 @@ def _screen_a_film(window: MainWindow, folder: Path) -> None:
     wait_for(lambda: room.player.frame == frame)
     _draw_on(room)
     window.show_room("write")
+    return path
 
 
 def _screening_views(window: MainWindow, out: Path, scheme: str) -> list[Path]:
@@ -267,7 +320,8 @@ def take_all(out: Path) -> list[Path]:
             if all(type(window.pages[key]).__name__ != "LoadingRoom" for key in window.pages):
                 break
             settle(25)
-        _screen_a_film(window, Path(tmp))
+        film_a = _screen_a_film(window, Path(tmp))
+        film_b = _second_film(Path(tmp), film_a)
         write = window.pages["write"]
         _open_sample(write)
         for scheme in SCHEMES:
@@ -282,6 +336,7 @@ def take_all(out: Path) -> list[Path]:
                         saved.append(save(window, out / "main-window.png"))  # README's picture
             window.resize(*SIZES[0])
             saved.extend(_screening_views(window, out, scheme))
+            saved.extend(_compare_views(window, film_b, out, scheme))
             window.show_room("write")
             saved.extend(_write_views(window, write, out, scheme))
             saved.extend(_write_dialogs(window, Path(tmp), out, scheme))

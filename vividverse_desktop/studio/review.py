@@ -236,6 +236,20 @@ def edit_note(
     return SavedNote(note.id, store.record(Op.of(body), user_id=user_id))
 
 
+def remove_drawing(*, store: LocalStore, user_id: str, note_id: str) -> SavedNote:
+    """Take the drawing off one's own note, its text, frames and status kept; works
+    offline. Only the note's author may, as for any edit (the server checks it again);
+    putting it back is :func:`edit_note` with the drawing."""
+    note = _note(store, note_id)
+    if note.author_id != user_id:
+        raise StudioError("only the note's author may remove its drawing")
+    if note.drawing is None:
+        raise StudioError("this note has no drawing to remove")
+    return edit_note(
+        store=store, user_id=user_id, note_id=note_id, text=note.text, drawing=Drawing()
+    )
+
+
 def set_note_status(
     *,
     store: LocalStore,

@@ -9,6 +9,7 @@ frame ranges, so a player, its timeline and its notes all count the same frames.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
 
@@ -41,7 +42,7 @@ class Chapter:
 
 @dataclass(frozen=True, slots=True)
 class FilmFacts:
-    """A film's frame rate, frame count, size and chapters."""
+    """A film's frame rate, frame count, size, chapters, and when its file was written."""
 
     path: Path
     rate: FrameRate
@@ -49,6 +50,7 @@ class FilmFacts:
     width: int
     height: int
     chapters: tuple[Chapter, ...] = ()
+    modified: datetime | None = None
 
     def chapter_at(self, frame: int) -> Chapter | None:
         """The chapter holding ``frame``, if any."""
@@ -76,7 +78,13 @@ def film_facts(*, path: Path, timeout: float = 60.0) -> FilmFacts:
         first = min(round(Fraction(chapter.start) * rate.exact), frames - 1)
         last = min(max(first, round(Fraction(chapter.end) * rate.exact) - 1), frames - 1)
         chapters.append(Chapter(index, chapter.title or f"Chapter {index + 1}", first, last))
-    return FilmFacts(path, rate, frames, stream.width, stream.height, tuple(chapters))
+    try:
+        modified: datetime | None = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except OSError:
+        modified = None
+    return FilmFacts(
+        path, rate, frames, stream.width, stream.height, tuple(chapters), modified=modified
+    )
 
 
 def make_frame_code_film(

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from vividverse_desktop.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-ROOM_MENUS = {"write": "S&cript", "screening": "F&ilm"}
+ROOM_MENUS = {"write": "S&cript", "screening": "Sc&reening"}
 
 
 REAL_ROOMS = {

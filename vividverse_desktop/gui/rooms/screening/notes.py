@@ -31,6 +31,7 @@ from vividverse_desktop.core.wire import Drawing
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.rooms.screening.decisions import DecisionBar
 from vividverse_desktop.gui.rooms.screening.exports import ExportButton
+from vividverse_desktop.gui.rooms.screening.note_drawing import NoteDrawingButtons
 from vividverse_desktop.gui.rooms.screening.thread import ThreadPanel
 from vividverse_desktop.gui.rooms.screening.timeline import Marker
 from vividverse_desktop.gui.tasks import TaskRunner
@@ -146,12 +147,9 @@ class NotesPanel(QWidget):
         self.resolve_button.clicked.connect(self.toggle_resolved)
         actions.addWidget(self.resolve_button)
         column.addLayout(actions)
-        self.draw_on_button = QPushButton("Add the drawing to this note", self)
-        self.draw_on_button.setObjectName("screeningDrawOnNote")
-        self.draw_on_button.setAccessibleName("Add the drawing to the chosen note")
-        self.draw_on_button.setToolTip("Add what is drawn on the frame to your chosen note")
-        self.draw_on_button.clicked.connect(self.draw_on_note)
-        column.addWidget(self.draw_on_button)
+        self.note_drawing = NoteDrawingButtons(self)
+        self.draw_on_button = self.note_drawing.add_button
+        column.addWidget(self.note_drawing)
         self.thread = ThreadPanel(runner, hub, self)
         self.thread.done_typing.connect(self.done_typing)
         column.addWidget(self.thread)
@@ -345,30 +343,6 @@ class NotesPanel(QWidget):
         self.note_added.emit(saved.note_id, frame)
         self.hub.publish(saved.changes)
 
-    def draw_on_note(self) -> None:
-        """Add the drawing being made to one's own chosen note (after its shapes)."""
-        view, session, draft = self.current_note(), self.session, self.draft()
-        if view is None or session is None or draft is None:
-            return
-        shapes = (view.drawing.shapes if view.drawing is not None else ()) + draft.shapes
-        self.draw_on_button.setEnabled(False)
-        self.runner.run_db(
-            review.edit_note,
-            store=session.store,
-            user_id=session.user_id,
-            note_id=view.note.id,
-            text=view.note.text,
-            drawing=Drawing(shapes),
-            on_done=lambda saved: self._drawn_on(saved, view.note.frame),
-            on_error=self.failed,
-            owner=self,
-        )
-
-    def _drawn_on(self, saved: review.SavedNote, frame: int) -> None:
-        self.say("The drawing is on the note.")
-        self.note_added.emit(saved.note_id, frame)
-        self.hub.publish(saved.changes)
-
     def show_where(self) -> None:
         """Say again where (and with what) a new note goes."""
         self._show_state()
@@ -490,8 +464,7 @@ class NotesPanel(QWidget):
             and self.session is not None
             and view.note.author_id == self.session.user_id
         )
-        self.draw_on_button.setVisible(own and self.draft() is not None)
-        self.draw_on_button.setEnabled(True)
+        self.note_drawing.show_for(view, own=own, drafting=self.draft() is not None)
         self.thread.show_note(self.session, view)
 
     def why_no_notes(self) -> str:

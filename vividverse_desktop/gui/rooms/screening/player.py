@@ -65,6 +65,8 @@ class Player(QWidget):
         self.out_frame: int | None = None
         self.fullscreen = False
         self.message = ""
+        self.badge = ""  # a letter painted in the picture's corner ("A", "B" when comparing)
+        self.limit: int | None = None  # frames that may be shown (None: the whole film)
         self._facts_known = False
         self._image = QImage()
         self._target: int | None = None  # a seek on its way
@@ -99,6 +101,7 @@ class Player(QWidget):
         self.frames = 0
         self.frame = -1
         self.in_frame = self.out_frame = None
+        self.limit = None
         self._facts_known = False
         self._image = QImage()
         self._target = None
@@ -124,8 +127,24 @@ class Player(QWidget):
 
     @property
     def last_frame(self) -> int:
-        """The film's last frame (0 while unknown)."""
-        return max(0, self.frames - 1)
+        """The film's last frame, or the last within the limit (0 while unknown)."""
+        frames = self.frames if self.limit is None else min(self.frames, self.limit)
+        return max(0, frames - 1)
+
+    @property
+    def seeking(self) -> bool:
+        """Whether a seek is on its way (its frame not shown yet)."""
+        return self._target is not None
+
+    def set_limit(self, frames: int | None) -> None:
+        """Show no frame past ``frames - 1`` (seek, step, End and play stop there): the
+        frames another film has too, when comparing. None: the whole film."""
+        self.limit = None if frames is None else max(1, frames)
+        if self.out_frame is not None and self.out_frame > self.last_frame:
+            self.out_frame = self.last_frame
+        self.changed.emit()
+        if self.frames and self.frame > self.last_frame:
+            self.seek(self.last_frame)
 
     @property
     def image(self) -> QImage:
@@ -400,6 +419,8 @@ class Player(QWidget):
         if not self._image.isNull():
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
             painter.drawImage(self.picture_rect(), self._image)
+        if self.badge and not self._image.isNull():
+            paint_badge(painter, self.picture_rect(), self.badge, left=True)
         if self.message:
             painter.setPen(QColor(230, 230, 230))
             painter.drawText(
@@ -411,3 +432,28 @@ class Player(QWidget):
         if self.frame != self._painted and not self._image.isNull():
             self._painted = self.frame
             self.frame_painted.emit(self.frame)
+
+
+def paint_badge(painter: QPainter, picture: QRect, text: str, *, left: bool) -> None:
+    """A small label (``A``, ``B``) in a top corner of the picture, legible on any frame."""
+    painter.save()
+    font = painter.font()
+    font.setBold(True)
+    font.setPixelSize(max(11, min(18, picture.height() // 14)))
+    painter.setFont(font)
+    metrics = painter.fontMetrics()
+    pad = max(4, metrics.height() // 4)
+    width = metrics.horizontalAdvance(text) + 2 * pad
+    box = QRect(0, 0, width, metrics.height() + pad)
+    corner = picture.adjusted(pad, pad, -pad, -pad)
+    if left:
+        box.moveTopLeft(corner.topLeft())
+    else:
+        box.moveTopRight(corner.topRight())
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(0, 0, 0, 170))
+    painter.drawRoundedRect(box, 3, 3)
+    painter.setPen(QColor(255, 255, 255))
+    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+    painter.restore()

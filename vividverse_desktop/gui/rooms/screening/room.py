@@ -9,11 +9,12 @@ task runner's work pool; until they arrive the decoder's own figures stand in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QIODevice, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -23,12 +24,16 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from vividverse_desktop.gui.hub import ChangeHub
+from vividverse_desktop.gui.icons import icon
 from vividverse_desktop.gui.rooms import RoomInfo
+from vividverse_desktop.gui.rooms.screening.actions import build_actions
+from vividverse_desktop.gui.rooms.screening.compare import CompareMode
 from vividverse_desktop.gui.rooms.screening.draw_bar import DrawBar
 from vividverse_desktop.gui.rooms.screening.drawing import DrawingOverlay
 from vividverse_desktop.gui.rooms.screening.notes import NotesPanel
@@ -87,6 +92,12 @@ class ScreeningRoom(QWidget):
         self.film_label.setObjectName("screeningFilmName")
         self.film_label.setProperty("role", "muted")
         header.addWidget(self.film_label, 1)
+        self.compare_button = QToolButton(self)
+        self.compare_button.setObjectName("screeningCompareToggle")
+        self.compare_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.compare_button.setAutoRaise(True)
+        self.compare_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        header.addWidget(self.compare_button)
         self.open_button = QPushButton(room.action_label, self)
         self.open_button.setObjectName(f"{room.key}FirstAction")
         self.open_button.setAccessibleName("Open a film")
@@ -111,10 +122,18 @@ class ScreeningRoom(QWidget):
         stage = QVBoxLayout(self.stage)
         stage.setContentsMargins(0, 0, 0, 0)
         stage.setSpacing(UNIT)
-        self.player = Player(self.stage)
+        self.pictures = QWidget(self.stage)  # the film; film B beside it when comparing
+        self.pictures.setObjectName("screeningPictures")
+        pictures = QHBoxLayout(self.pictures)
+        pictures.setContentsMargins(0, 0, 0, 0)
+        pictures.setSpacing(UNIT)
+        self.player = Player(self.pictures)
         self.player.message = EMPTY
-        stage.addWidget(self.player, 1)
+        pictures.addWidget(self.player, 1)
         self.overlay = DrawingOverlay(self.player)
+        self.compare = CompareMode(self)
+        stage.addWidget(self.compare.bar)
+        stage.addWidget(self.pictures, 1)
         self.draw_bar = DrawBar(self.overlay, self.stage)
         stage.addWidget(self.draw_bar)
         self.transport = Transport(self.player, self.stage)
@@ -165,55 +184,15 @@ class ScreeningRoom(QWidget):
         self.overlay.draft_changed.connect(self.notes.show_where)
         self.notes.done_typing.connect(self.focus_player)
         self.notes.movie_changed.connect(self._movie_chosen)
+        self.notes.movie_changed.connect(lambda _id: self._movie_changed())
         self._films: dict[str, Path] = {}  # movie id -> its film opened here
         self._session: Session | None = None
-        self.actions_by_name: dict[str, QAction] = {}
-        self._build_actions()
+        self._actions = build_actions(self)
+        self.compare_button.setDefaultAction(self._actions[0])
+        self.compare_button.setAccessibleName("Compare with another render")
         self.script_pane.open_requested.connect(self.script_wanted)
         self.script_pane.choose_requested.connect(self.choose_script)
         self._show_scenes()
-
-    def _build_actions(self) -> None:
-        def add(name: str, text: str, keys: str, slot: object, tip: str) -> QAction:
-            action = QAction(text, self)
-            action.setObjectName(name)
-            if keys:
-                action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{tip} ({shown})" if shown else tip)
-            action.setStatusTip(tip)
-            action.triggered.connect(lambda _=False: slot())  # type: ignore[operator]
-            self.addAction(action)
-            self.actions_by_name[name] = action
-            return action
-
-        opener = add(
-            "actionScreeningOpenInScript",
-            "Open scene in &script",
-            "Ctrl+Shift+E",
-            self.script_pane.open_scene,
-            "Open the script in the Write room at the scene on screen",
-        )
-        self.script_pane.set_open_tip(opener.toolTip())
-        add(
-            "actionScreeningChooseScript",
-            "C&hoose the film's script…",
-            "Ctrl+Alt+O",
-            self.choose_script,
-            "Read the film's scenes from a script file you choose",
-        )
-        add(
-            "actionScreeningShowScript",
-            "Show the s&cript beside the film",
-            "Ctrl+Shift+T",
-            lambda: self.tabs.setCurrentWidget(self.script_pane),
-            "Show the text of the scene on screen beside the film",
-        )
-
-    def room_actions(self) -> list[QAction]:
-        """The room's own commands, for its menu and the command palette."""
-        return list(self.actions_by_name.values())
 
     # -- seams for the shell -----------------------------------------------------------------
 
@@ -228,6 +207,7 @@ class ScreeningRoom(QWidget):
         self.player.open(path)
         self.timeline.set_film(0, ())
         self._show_scenes()
+        self.compare.a_changed()
         self.focus_player()
         self.runner.run_work(
             screening.film_facts,
@@ -259,9 +239,27 @@ class ScreeningRoom(QWidget):
         def fetched(copy: films.FilmCopy) -> None:
             if self.notes.movie_id != movie_id:
                 return  # another film was chosen meanwhile
-            self._films[movie_id] = copy.path
             self.open_file(copy.path)
             self.notes.say("" if copy.downloaded else "Playing the copy kept on this computer.")
+
+        self.fetch_film(movie_id, on_fetched=fetched, on_error=self.notes.failed)
+
+    def fetch_film(
+        self,
+        movie_id: str,
+        *,
+        on_fetched: Callable[[films.FilmCopy], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """The film of a published movie on this computer: kept, or fetched once now."""
+        session = self._session
+        if session is None:
+            on_error(StudioError("sign in to play the films of published movies"))
+            return
+
+        def fetched(copy: films.FilmCopy) -> None:
+            self._films[movie_id] = copy.path
+            on_fetched(copy)
 
         self.runner.run_net(
             films.fetch_film,
@@ -270,8 +268,21 @@ class ScreeningRoom(QWidget):
             cache_dir=default_root() / "films",
             owner=self,
             on_done=fetched,
-            on_error=self.notes.failed,
+            on_error=on_error,
         )
+
+    def _movie_changed(self) -> None:
+        self.compare.read_renders()
+        self.compare.a_changed()
+
+    @property
+    def session(self) -> Session | None:
+        """The signed-in account's session (None: none)."""
+        return self._session
+
+    def room_actions(self) -> list[QAction]:
+        """The room's commands, for its menu and the command palette."""
+        return list(self._actions)
 
     def set_session(self, session: Session | None) -> None:
         """The signed-in account whose store holds the films and notes (None: none)."""
@@ -285,6 +296,8 @@ class ScreeningRoom(QWidget):
         self.notes.decisions.apply_colours(colours)
         self.draw_bar.apply_colours(colours)
         self.script_pane.apply_colours(colours)
+        self.compare.apply_colours(colours)
+        self._actions[0].setIcon(icon("mdi6.select-compare", colours))
 
     def focus_player(self) -> None:
         """Give the keyboard to the player."""
@@ -317,12 +330,17 @@ class ScreeningRoom(QWidget):
         self.timeline.set_film(facts.frames, facts.chapters)
         self._show_scenes()
         self._find_script(path, facts)
+        self.compare.a_changed()
 
     def _facts_failed(self, path: Path, error: BaseException) -> None:
         if path != self.opened:
             return
         why = error.message if isinstance(error, StudioError) else str(error)
         self._say(f"{why} The player's own reading of the film is used.")
+
+    def say(self, text: str) -> None:
+        """Say ``text`` beside the film's name."""
+        self._say(text)
 
     def _say(self, text: str) -> None:
         self.film_label.setText(f"{self.opened.name if self.opened else ''} — {text}")
