@@ -223,6 +223,8 @@ class ReviewNote(Base):
     usn: Mapped[int] = mapped_column(BigInteger, index=True)
     drawing: Mapped[list[Any] | None] = mapped_column(JSON)
     """The shapes drawn on the frame (``core.wire.Drawing`` JSON), or NULL."""
+    scene: Mapped[str | None] = mapped_column(String(300))
+    """The film's chapter the frame fell in when the note was pinned, or NULL."""
 
 
 class NoteReply(Base):

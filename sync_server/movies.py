@@ -38,7 +38,7 @@ from sync_server.storage import is_key
 from sync_server.usn import UsnSequence
 from vividverse_desktop.core.capabilities import Action
 from vividverse_desktop.core.wire import Drawing, WireError
-from vividverse_desktop.core.wire.records import MAX_FPS, MAX_FRAME, MAX_REVISION
+from vividverse_desktop.core.wire.records import MAX_FPS, MAX_FRAME, MAX_REVISION, MAX_SCENE_TITLE
 from vividverse_desktop.core.workflow import (
     Decision,
     Status,
@@ -70,6 +70,7 @@ NOTE_FIELDS = (
     Field("text", str, min_length=1, max_length=10_000),
     Field("status", str, required=False, min_length=1, max_length=16),
     Field("drawing", list, required=False),
+    Field("scene", str, required=False, min_length=1, max_length=MAX_SCENE_TITLE),
 )
 
 
@@ -279,6 +280,7 @@ async def notes(request: Request) -> Response:
             text=body["text"],
             status=body.get("status", "open"),
             drawing=drawing,
+            scene=body.get("scene"),
             revision=1,
             created_at=now,
             updated_at=now,

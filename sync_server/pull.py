@@ -146,12 +146,44 @@ def _sources(account: Account) -> list[Source]:
             Source(select(models.ReviewNote), models.ReviewNote.usn, _of(note_record)),
             Source(select(models.NoteReply), models.NoteReply.usn, _of(reply_record)),
         ]
+    elif caps.can(Action.READ_OWN_REVIEWS):
+        sources += _own_review_sources(account)
     return sources
 
 
+def _own_review_sources(account: Account) -> list[Source]:
+    """The films of a writer's own scripts, and the notes and replies on them."""
+    owned = select(models.Script.id).where(models.Script.author_id == account.id)
+    versions = select(models.ScriptVersion.id).where(models.ScriptVersion.script_id.in_(owned))
+    movies = select(models.Movie.id).where(models.Movie.script_version_id.in_(versions))
+    return [
+        Source(
+            select(models.Movie).where(models.Movie.id.in_(movies)),
+            models.Movie.usn,
+            _of(movie_record),
+        ),
+        Source(
+            select(models.ReviewNote).where(models.ReviewNote.movie_id.in_(movies)),
+            models.ReviewNote.usn,
+            _of(note_record),
+        ),
+        Source(
+            select(models.NoteReply).where(models.NoteReply.movie_id.in_(movies)),
+            models.NoteReply.usn,
+            _of(reply_record),
+        ),
+    ]
+
+
+SIGHT_VERSION = 2
+"""Raised when what a role sees changes (2: writers see the notes on their own films), so
+that every device pulls again from 0 once and gets what it could not see before."""
+
+
 def pull_scope(account: Account) -> str:
-    """What ``account`` may see, as a name that changes when it does: its roles."""
-    return "+".join(role_names(account.roles))
+    """What ``account`` may see, as a name that changes when it does: its roles, and the
+    version of what roles see."""
+    return f"{'+'.join(role_names(account.roles))};v{SIGHT_VERSION}"
 
 
 def pull_page(session: Session, account: Account, since: int, limit: int) -> PullResponse:

@@ -43,6 +43,7 @@ start_render       : editor, admin
 report_render      : editor, admin
 publish_movie      : editor, admin
 watch_movie        : editor, reviewer, admin
+read_own_reviews   : writer
 write_note         : editor, reviewer, admin
 edit_own_note      : editor, reviewer, admin
 resolve_any_note   : admin

@@ -76,16 +76,19 @@ def wait_shown(player: Player, frame: int, timeout_ms: int = 5000) -> bool:
     return wait_until(lambda: player.frame == frame and shown(player) == frame, timeout_ms)
 
 
-def reviewer_session(store_path: Path, *, title: str = "Kettle") -> tuple[Session, str]:
+def reviewer_session(
+    store_path: Path, *, title: str = "Kettle", text: str = ""
+) -> tuple[Session, str]:
     """A reviewer's session over a real store at ``store_path`` holding one completed film
-    (as a sync would have brought it); the film's movie id. Its client never connects."""
+    (as a sync would have brought it) rendered from a version whose text is ``text``
+    (a one-scene script by default); the film's movie id. Its client never connects."""
     user = UserRecord("u-rita", "rita", "Rita Reviewer", Role.REVIEWER)
     store = LocalStore.open(store_path)
     movie_id = "m-kettle"
     if store.movie(movie_id) is None:
         when = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
         script = ScriptRecord("s-kettle", user.id, title, Status.COMPLETED, 3, when)
-        text = f"Title: {title}\n\nINT. KITCHEN - DAY\n\nThe kettle sings.\n"
+        text = text or f"Title: {title}\n\nINT. KITCHEN - DAY\n\nThe kettle sings.\n"
         version = ScriptVersionRecord(
             "v-kettle", script.id, 1, hashlib.sha256(text.encode()).hexdigest(), text,
             SourceFormat.FOUNTAIN, when,

@@ -37,7 +37,7 @@ async def test_a_writer_made_validator_receives_the_older_blind_queue(
     assert report.clean
     assert [script.title for script in store.scripts()] != ["Scores"]  # blind
     assert store.last_usn() > cursor
-    assert store.pull_scope() == "writer+validator"
+    assert store.pull_scope() == "writer+validator;v2"
     me = store.user(wes)
     assert me is not None
     assert me.roles == {Role.WRITER, Role.VALIDATOR}
@@ -53,7 +53,7 @@ async def test_a_validator_made_editor_sees_the_blind_script_whole(
         await _grant(studio, studio.validator_id, ["validator", "editor"])
         await synchronize(store, client)
     assert [script.title for script in store.scripts()] == ["Scores"]
-    assert store.pull_scope() == "validator+editor"
+    assert store.pull_scope() == "validator+editor;v2"
 
 
 async def test_an_unchanged_scope_pulls_only_what_is_new(

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.sync_server.conftest import admin_tokens, signed_in, staff_tokens
+from tests.sync_server.conftest import admin_tokens, login, signed_in, staff_tokens
 from tests.sync_server.test_movies import _movie
 from tests.sync_server.test_sync import Device
 from vividverse_desktop.core.wire import (
@@ -331,3 +331,31 @@ async def test_a_bad_drawing_is_refused_naming_the_shape(client: httpx.AsyncClie
     assert posted.json()["detail"] == [
         {"field": "drawing[0].kind", "message": "must be one of pen, arrow, box, text, not 'blob'"}
     ]
+
+
+async def test_a_writer_pulls_the_notes_on_films_of_their_own_scripts_only(
+    client: httpx.AsyncClient,
+) -> None:
+    """Ada wrote the script the film was rendered from: her pull brings the film's record,
+    Rita's note and its reply. Another writer pulls none of them."""
+    movie, _ = await _movie(client)
+    rita = await _reviewer(client)
+    note_id = str(uuid.uuid4())
+    note = ReviewNoteEdit(
+        note_id, movie["id"], 12, None, 24.0, "00:00:00:12", "Too dark", "open",
+        scene="1. INT. KITCHEN - DAY",
+    )  # fmt: skip
+    reply = NoteReplyEdit(str(uuid.uuid4()), note_id, "Agreed, lift it.")
+    results = (await rita.push(Op.of(note), Op.of(reply))).results
+    assert [r.outcome.value for r in results] == ["accepted", "accepted"]
+    ada = Device(client, (await login(client, "ada")).json())
+    pulled = await ada.pull_all()
+    entities = {c.entity for c in pulled}
+    assert {Entity.MOVIE, Entity.REVIEW_NOTE, Entity.NOTE_REPLY} <= entities
+    (seen,) = [c.record() for c in pulled if c.entity is Entity.REVIEW_NOTE]
+    assert isinstance(seen, ReviewNoteRecord)
+    assert (seen.id, seen.text, seen.frame) == (note_id, "Too dark", 12)
+    assert seen.scene == "1. INT. KITCHEN - DAY"  # the chapter it was pinned in
+    bob = Device(client, await signed_in(client, "bob"))
+    others = {c.entity for c in await bob.pull_all()}
+    assert not others & {Entity.MOVIE, Entity.REVIEW_NOTE, Entity.NOTE_REPLY}

@@ -151,9 +151,9 @@ async def test_the_pull_scope_follows_the_roles(client: httpx.AsyncClient) -> No
     """Each page names the puller's roles; a grant changes it."""
     tokens = await signed_in(client, "sam")
     device = Device(client, tokens)
-    assert (await device.pull()).scope == "writer"
+    assert (await device.pull()).scope == "writer;v2"
     await _grant(client, device.user_id, ["writer", "editor"], await _admin(client))
-    assert (await device.pull()).scope == "writer+editor"
+    assert (await device.pull()).scope == "writer+editor;v2"
 
 
 def test_admin_roles_setting() -> None:

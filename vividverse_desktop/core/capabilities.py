@@ -72,6 +72,8 @@ class Action(enum.StrEnum):
     REPORT_RENDER = "report_render"
     PUBLISH_MOVIE = "publish_movie"
     WATCH_MOVIE = "watch_movie"
+    READ_OWN_REVIEWS = "read_own_reviews"
+    """The films of one's own scripts and the review notes on them (not the films)."""
     WRITE_NOTE = "write_note"
     EDIT_OWN_NOTE = "edit_own_note"
     RESOLVE_ANY_NOTE = "resolve_any_note"
@@ -102,6 +104,7 @@ PHRASES: Mapping[Action, str] = MappingProxyType(
         Action.REPORT_RENDER: "report a render's progress",
         Action.PUBLISH_MOVIE: "publish a movie",
         Action.WATCH_MOVIE: "watch a movie",
+        Action.READ_OWN_REVIEWS: "read the review notes on films of their own scripts",
         Action.WRITE_NOTE: "write a review note",
         Action.EDIT_OWN_NOTE: "edit their own review note",
         Action.RESOLVE_ANY_NOTE: "edit or resolve anyone's review note",
@@ -115,7 +118,7 @@ PHRASES: Mapping[Action, str] = MappingProxyType(
 _A = Action
 _WRITER = frozenset(
     {_A.SUBMIT_SCRIPT, _A.REVISE_OWN_SCRIPT, _A.MOVE_SCRIPT, _A.READ_OWN_SCRIPTS,
-     _A.READ_OWN_SCORES}
+     _A.READ_OWN_SCORES, _A.READ_OWN_REVIEWS}
 )  # fmt: skip
 _VALIDATOR = frozenset({_A.READ_BLIND_QUEUE, _A.SCORE_SCRIPT})
 _REVIEW = frozenset(
@@ -127,7 +130,9 @@ _EDITOR = _REVIEW | {
     _A.MOVE_SCRIPT, _A.VIEW_LEADERBOARD, _A.START_RENDER, _A.REPORT_RENDER, _A.PUBLISH_MOVIE
 }  # fmt: skip
 _REVIEWER = _REVIEW | {_A.DECIDE_ON_MOVIE}
-_ADMIN = frozenset(Action) - _VALIDATOR - {_A.READ_OWN_SCRIPTS, _A.READ_OWN_SCORES}
+_ADMIN = frozenset(Action) - _VALIDATOR - {
+    _A.READ_OWN_SCRIPTS, _A.READ_OWN_SCORES, _A.READ_OWN_REVIEWS
+}  # fmt: skip
 
 TABLE: Mapping[Role, frozenset[Action]] = MappingProxyType(
     {

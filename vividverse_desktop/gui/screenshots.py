@@ -90,6 +90,7 @@ def _render_sample(folder: Path, *, revised: bool = False) -> Path | None:
     if revised:
         text = text.replace(LUCA_LINE, "I'm Luca. And I'm not lost. Gran is.", 1)
         output = folder / "night-market-take-2.mp4"
+    output.with_suffix(".fountain").write_text(text, encoding="utf-8")  # the script beside it
     try:
         with prepare(output=output, job_dir=folder / "job", size=(640, 360), fps=24) as setup:
             render(setup=setup, plan=plan_of(parse(text)))
@@ -175,6 +176,21 @@ def _screen_a_film(window: MainWindow, folder: Path) -> Path:
     _draw_on(room)
     window.show_room("write")
     return path
+
+
+def _screening_views(window: MainWindow, out: Path, scheme: str) -> list[Path]:
+    """The Screening Room with the script of the scene on screen beside the film."""
+    from vividverse_desktop.gui.rooms.screening import ScreeningRoom
+
+    room = window.pages["screening"]
+    if not isinstance(room, ScreeningRoom):
+        return []
+    window.show_room("screening")
+    room.tabs.setCurrentWidget(room.script_pane)
+    wait_for(room.script_pane.open_button.isEnabled, 5000)
+    shot = save(window, out / f"screening-script-{scheme}.png")
+    room.tabs.setCurrentIndex(0)
+    return [shot]
 
 
 def _draw_on(room: QWidget) -> None:
@@ -319,6 +335,7 @@ def take_all(out: Path) -> list[Path]:
                     if (room.key, scheme, width) == ("write", "light", SIZES[0][0]):
                         saved.append(save(window, out / "main-window.png"))  # README's picture
             window.resize(*SIZES[0])
+            saved.extend(_screening_views(window, out, scheme))
             saved.extend(_compare_views(window, film_b, out, scheme))
             window.show_room("write")
             saved.extend(_write_views(window, write, out, scheme))

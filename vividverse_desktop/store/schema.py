@@ -151,6 +151,8 @@ class ReviewNoteRow(Base):
     usn: Mapped[int | None] = mapped_column(BigInteger)
     drawing: Mapped[list[Any] | None] = mapped_column()
     """The shapes drawn on the frame, as ``Drawing`` JSON (schema 3)."""
+    scene: Mapped[str | None] = mapped_column(String(300))
+    """The film chapter the note was pinned in (added to older files by the store)."""
 
 
 class NoteReplyRow(Base):

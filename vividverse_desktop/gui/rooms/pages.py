@@ -123,9 +123,27 @@ def _real_page(room: RoomInfo, window: MainWindow) -> QWidget | None:
         screening = ScreeningRoom(
             room, runner=window.runner, hub=window.hub, open_action=action, parent=window.stack
         )
+        screening.script_wanted.connect(lambda source, line: open_in_script(window, source, line))
         _add_menu(window, ROOM_MENUS[room.key], screening.room_actions())
         return screening
     return None
+
+
+def open_in_script(window: MainWindow, source: object, line: int) -> None:
+    """Show the Write room with the script ``source`` (a ``film_script.ScriptSource``)
+    open at 0-based ``line``; say so when this account has no Write room."""
+    write = window.pages.get("write")
+    opener = getattr(write, "open_script_at", None)
+    from vividverse_desktop.gui.rooms import ROOMS_BY_KEY
+
+    if not callable(opener) or window.sidebar.item(_row(ROOMS_BY_KEY["write"])).isHidden():
+        window.statusBar().showMessage(
+            "The Write room is not open to this account: the scene's text is in the Script tab.",
+            8000,
+        )
+        return
+    window.show_room("write")
+    opener(source, line)
 
 
 def _add_menu(window: MainWindow, title: str, actions: list) -> None:  # type: ignore[type-arg]

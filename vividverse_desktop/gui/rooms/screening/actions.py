@@ -61,4 +61,27 @@ def build_actions(room: ScreeningRoom) -> list[QAction]:
         compare.ask_file,
         "Compare this film with a film file on this computer",
     )
+    pane = room.script_pane
+    opener = a(
+        "actionScreeningOpenInScript",
+        "Open scene in &script",
+        ("Ctrl+Shift+E", ""),
+        pane.open_scene,
+        "Open the script in the Write room at the scene on screen",
+    )
+    pane.set_open_tip(opener.toolTip())
+    a(
+        "actionScreeningChooseScript",
+        "C&hoose the film's script…",
+        ("Ctrl+Alt+O", ""),
+        room.choose_script,
+        "Read the film's scenes from a script file you choose",
+    )
+    a(
+        "actionScreeningShowScript",
+        "Show the s&cript beside the film",
+        ("Ctrl+Shift+T", ""),
+        lambda: room.tabs.setCurrentWidget(pane),
+        "Show the text of the scene on screen beside the film",
+    )
     return made

@@ -319,6 +319,7 @@ class NotesPanel(QWidget):
             return
         self.add_button.setEnabled(False)
         frame = self.frame
+        chapter = self.facts.chapter_at(frame) if self.facts is not None else None
         self.runner.run_db(
             review.add_note,
             store=session.store,
@@ -329,6 +330,7 @@ class NotesPanel(QWidget):
             rate=self.rate,
             text=text,
             drawing=self.draft(),
+            scene=chapter.title if chapter is not None else None,
             on_done=lambda saved: self._added(saved, frame),
             on_error=self.failed,
             owner=self,

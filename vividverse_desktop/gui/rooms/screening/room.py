@@ -13,15 +13,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QIODevice, Qt
+from PySide6.QtCore import QBuffer, QIODevice, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -36,11 +38,12 @@ from vividverse_desktop.gui.rooms.screening.draw_bar import DrawBar
 from vividverse_desktop.gui.rooms.screening.drawing import DrawingOverlay
 from vividverse_desktop.gui.rooms.screening.notes import NotesPanel
 from vividverse_desktop.gui.rooms.screening.player import Player
+from vividverse_desktop.gui.rooms.screening.script_pane import LOOKING, ScriptPane
 from vividverse_desktop.gui.rooms.screening.timeline import Timeline
 from vividverse_desktop.gui.rooms.screening.transport import Transport
 from vividverse_desktop.gui.tasks import TaskRunner
 from vividverse_desktop.gui.theme import UNIT, Colours
-from vividverse_desktop.studio import films, screening
+from vividverse_desktop.studio import film_script, films, screening
 from vividverse_desktop.studio.errors import StudioError
 from vividverse_desktop.studio.session import default_root
 
@@ -55,7 +58,10 @@ EMPTY = (
 
 
 class ScreeningRoom(QWidget):
-    """Player, transport, timeline, scenes and notes for one film at a time."""
+    """Player, transport, timeline, scenes, the script and notes for one film at a time."""
+
+    script_wanted = Signal(object, int)
+    """"Open in script": a ``film_script.ScriptSource`` and the 0-based line to go to."""
 
     def __init__(
         self,
@@ -138,14 +144,13 @@ class ScreeningRoom(QWidget):
 
         side = QSplitter(Qt.Orientation.Vertical, self.splitter)
         side.setObjectName("screeningSide")
-        scenes_box = QWidget(side)
+        self.tabs = QTabWidget(side)
+        self.tabs.setObjectName("screeningTabs")
+        self.tabs.setAccessibleName("The film's scenes, and the script of the scene on screen")
+        self.tabs.setDocumentMode(True)
+        scenes_box = QWidget(self.tabs)
         scenes = QVBoxLayout(scenes_box)
-        scenes.setContentsMargins(0, 0, 0, 0)
-        heading = QLabel("Scenes", scenes_box)
-        font = heading.font()
-        font.setWeight(font.Weight.DemiBold)
-        heading.setFont(font)
-        scenes.addWidget(heading)
+        scenes.setContentsMargins(0, UNIT, 0, 0)
         self.scenes = QListWidget(scenes_box)
         self.scenes.setObjectName("screeningScenes")
         self.scenes.setAccessibleName("Scenes of the film (its chapters)")
@@ -154,10 +159,13 @@ class ScreeningRoom(QWidget):
         self.scenes.itemClicked.connect(self._scene_clicked)
         self.scenes.itemActivated.connect(self._scene_clicked)
         scenes.addWidget(self.scenes, 1)
+        self.script_pane = ScriptPane(self.tabs)
+        self.tabs.addTab(scenes_box, "Scenes")
+        self.tabs.addTab(self.script_pane, "Script")
         self.notes = NotesPanel(runner, hub, side)
-        side.addWidget(scenes_box)
+        side.addWidget(self.tabs)
         side.addWidget(self.notes)
-        side.setSizes([150, 600])
+        side.setSizes([340, 420])
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
@@ -182,6 +190,8 @@ class ScreeningRoom(QWidget):
         self._actions = build_actions(self)
         self.compare_button.setDefaultAction(self._actions[0])
         self.compare_button.setAccessibleName("Compare with another render")
+        self.script_pane.open_requested.connect(self.script_wanted)
+        self.script_pane.choose_requested.connect(self.choose_script)
         self._show_scenes()
 
     # -- seams for the shell -----------------------------------------------------------------
@@ -285,6 +295,7 @@ class ScreeningRoom(QWidget):
         self.timeline.apply_colours(colours)
         self.notes.decisions.apply_colours(colours)
         self.draw_bar.apply_colours(colours)
+        self.script_pane.apply_colours(colours)
         self.compare.apply_colours(colours)
         self._actions[0].setIcon(icon("mdi6.select-compare", colours))
 
@@ -318,6 +329,7 @@ class ScreeningRoom(QWidget):
         self.player.set_facts(facts.rate, facts.frames)
         self.timeline.set_film(facts.frames, facts.chapters)
         self._show_scenes()
+        self._find_script(path, facts)
         self.compare.a_changed()
 
     def _facts_failed(self, path: Path, error: BaseException) -> None:
@@ -436,6 +448,7 @@ class ScreeningRoom(QWidget):
             return
         chapter = self.facts.chapter_at(frame)
         row = chapter.index if chapter is not None else -1
+        self.script_pane.show_chapter(row)
         if self.scenes.currentRow() != row:
             self.scenes.blockSignals(True)
             self.scenes.setCurrentRow(row)
@@ -446,3 +459,70 @@ class ScreeningRoom(QWidget):
         if isinstance(first, int):
             self.player.seek(first)
             self.focus_player()
+
+    # -- the script beside the film ------------------------------------------------------------
+
+    def _find_script(
+        self, path: Path, facts: screening.FilmFacts, chosen: Path | None = None
+    ) -> None:
+        """Find the film's script (the held version of its movie, a file beside it, or
+        ``chosen``) and pair its scenes with the chapters, off the GUI thread."""
+        if not facts.chapters:
+            self.script_pane.set_script(None, chapters=0)
+            return
+        self.script_pane.say(LOOKING)
+
+        def pair(held: film_script.ScriptSource | None) -> None:
+            self.runner.run_work(
+                film_script.find_script,
+                chapters=facts.chapters,
+                film=path,
+                held=held,
+                chosen=chosen,
+                owner=self,
+                on_done=lambda found: self._script_found(path, found),
+                on_error=lambda error: self._script_failed(path, error),
+            )
+
+        session = self._session
+        movie_id = next((m for m, p in self._films.items() if p == path), "")
+        if chosen is None and session is not None and movie_id:
+            self.runner.run_db(
+                film_script.held_version,
+                store=session.store,
+                movie_id=movie_id,
+                viewer_id=session.user_id,
+                owner=self,
+                on_done=pair,
+                on_error=lambda _error: pair(None),
+            )
+        else:
+            pair(None)
+
+    def _script_found(self, path: Path, found: film_script.FilmScript | None) -> None:
+        if path != self.opened or self.facts is None:
+            return
+        self.script_pane.set_script(found, chapters=len(self.facts.chapters))
+        self._highlight_scene(max(self.player.frame, 0))
+
+    def _script_failed(self, path: Path, error: BaseException) -> None:
+        if path != self.opened:
+            return
+        why = error.message if isinstance(error, StudioError) else str(error)
+        self.script_pane.say(f"The script could not be read: {why}", can_choose=True)
+
+    def choose_script(self) -> None:
+        """Ask for the script file the film was rendered from."""
+        if self.opened is None or self.facts is None:
+            return
+        start = str(self.opened.parent)
+        name, _ = QFileDialog.getOpenFileName(
+            self, "The film's script", start, "Scripts (*.fountain *.spmd *.fdx *.txt *.pdf)"
+        )
+        if name:
+            self.use_script(Path(name))
+
+    def use_script(self, path: Path) -> None:
+        """Read the film's scenes from the script file ``path``."""
+        if self.opened is not None and self.facts is not None:
+            self._find_script(self.opened, self.facts, chosen=path)

@@ -1,4 +1,5 @@
-"""The navigator: scenes (number, heading, page, length), sections, synopses and notes.
+"""The navigator: scenes (number, heading, page, length), sections, synopses and notes,
+and the review notes pinned to the films of the script, each under its scene.
 
 It follows the cursor (the scene being written is selected) and the cursor follows it
 (a click goes to the line). Dragging a scene onto another moves its text before that
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTree
 
 from vividverse_desktop.core.screenplay.pagination import format_eighths
 from vividverse_desktop.gui.theme import Colours
+from vividverse_desktop.studio.script_reviews import PlacedNotes, ScriptNote
 from vividverse_desktop.studio.writing import OutlineEntry
 
 LINE = Qt.ItemDataRole.UserRole
@@ -46,10 +48,12 @@ class Navigator(QTreeWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.entries: tuple[OutlineEntry, ...] = ()
+        self.reviews = PlacedNotes()
         self._scene_items: list[QTreeWidgetItem] = []
         self._muted = QColor("#555b65")
         self._section = QColor("#1d6f38")
         self._note = QColor("#855400")
+        self._review = QColor("#2d5bc8")
         self._following = False
         self.itemActivated.connect(self._chosen)
         self.itemClicked.connect(self._chosen)
@@ -59,6 +63,15 @@ class Navigator(QTreeWidget):
         self._muted = QColor(colours.muted)
         self._section = QColor(colours.success)
         self._note = QColor(colours.warning)
+        self._review = QColor(colours.accent)
+        entries, self.entries = self.entries, ()
+        self.set_outline(entries)
+
+    def set_reviews(self, reviews: PlacedNotes) -> None:
+        """Show the review notes on the films of the script under their scenes."""
+        if reviews == self.reviews:
+            return
+        self.reviews = reviews
         entries, self.entries = self.entries, ()
         self.set_outline(entries)
 
@@ -92,7 +105,12 @@ class Navigator(QTreeWidget):
                 item.setToolTip(1, f"Scene {entry.number}: {entry.title} (page {entry.page})")
                 flags |= Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
                 self._scene_items.append(item)
-            elif entry.kind == "section":
+                item.setFlags(flags)
+                items.append(item)
+                notes = self.reviews.by_scene.get(len(self._scene_items) - 1, ())
+                items.extend(self._review_item(note, entry.line) for note in notes)
+                continue
+            if entry.kind == "section":
                 item.setText(1, ("  " * max(0, entry.level - 1)) + entry.title)
                 font = QFont(item.font(1))
                 font.setBold(True)
@@ -108,12 +126,45 @@ class Navigator(QTreeWidget):
                 item.setToolTip(1, entry.title)
             item.setFlags(flags)
             items.append(item)
+        if self.reviews.unplaced:
+            heading = QTreeWidgetItem()
+            heading.setText(1, "Review notes on scenes not in this text")
+            heading.setData(0, LINE, -1)
+            heading.setData(0, ENTRY, "review")
+            heading.setForeground(1, QBrush(self._muted))
+            heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            items.append(heading)
+            items.extend(self._review_item(note, -1) for note in self.reviews.unplaced)
         self.addTopLevelItems(items)
         self.invisibleRootItem().setFlags(Qt.ItemFlag.ItemIsEnabled)
         if selected is not None:
             self._select_line(int(selected))
         self.verticalScrollBar().setValue(scroll)
         self.setUpdatesEnabled(True)
+
+    def _review_item(self, note: ScriptNote, line: int) -> QTreeWidgetItem:
+        """A review note's row: its timecode, author and first line, under its scene."""
+        item = QTreeWidgetItem()
+        item.setData(0, LINE, line)
+        item.setData(0, ENTRY, "review")
+        item.setText(0, "✓" if note.resolved else "●")
+        item.setText(1, f"    {note.summary}")
+        item.setForeground(0, QBrush(self._muted if note.resolved else self._review))
+        item.setForeground(1, QBrush(self._muted if note.resolved else self._review))
+        if note.resolved:
+            font = QFont(item.font(1))
+            font.setStrikeOut(True)
+            item.setFont(1, font)
+        replies = f"; {note.replies} repl{'y' if note.replies == 1 else 'ies'}"
+        state = "resolved" if note.resolved else "open"
+        item.setToolTip(
+            1,
+            f"Review note on the film of version {note.version}, {note.timecode} "
+            f"(frame {note.frame}), by {note.author}, {state}"
+            f"{replies if note.replies else ''}:\n{note.text}",
+        )
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        return item
 
     def follow(self, scene: int) -> None:
         """Select scene ``scene`` (the cursor is in it) without moving the cursor."""
@@ -139,8 +190,9 @@ class Navigator(QTreeWidget):
                 return
 
     def _chosen(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        if not self._following:
-            self.line_chosen.emit(int(item.data(0, LINE)))
+        line = int(item.data(0, LINE))
+        if not self._following and line >= 0:  # -1: a note on no scene of this text
+            self.line_chosen.emit(line)
 
     # -- drag a scene --------------------------------------------------------------
 
@@ -169,6 +221,6 @@ class Navigator(QTreeWidget):
             dest = -1
         else:
             dest = int(target.data(0, LINE))
-            if dest == entry.line:
+            if dest in (entry.line, -1):
                 return
         self.scene_moved.emit(entry.line, entry.end, dest)

@@ -40,6 +40,7 @@ from vividverse_desktop.gui.rooms.write.find_bar import FindBar
 from vividverse_desktop.gui.rooms.write.my_scripts import MyScripts
 from vividverse_desktop.gui.rooms.write.navigator import Navigator
 from vividverse_desktop.gui.rooms.write.preview import PagePreview
+from vividverse_desktop.gui.rooms.write.reviews import ReviewNotesFeed
 from vividverse_desktop.gui.rooms.write.safekeeping import Safekeeping
 from vividverse_desktop.gui.rooms.write.scene_player import ScenePlayer
 from vividverse_desktop.gui.rooms.write.stats_panel import StatsPanel
@@ -119,7 +120,7 @@ class WriteRoom(QWidget):
         self.document_key = uuid.uuid4().hex  # names this document's draft
         self.known: Fingerprint | None = None  # the file as last read or written
         self.session: Any = None  # studio.session.Session once signed in
-        self.script_id = ""  # the submitted script this text is a version of
+        self._script_id = ""
         self.hub = hub
         if hub is not None:
             hub.subscribe(Subject.SCRIPTS, lambda _ids: self.refresh_my_scripts())
@@ -132,6 +133,7 @@ class WriteRoom(QWidget):
         self.find_bar = FindBar(self.editor, self)
         self.find_bar.hide()
         self.navigator = Navigator(self)
+        self.reviews = ReviewNotesFeed(self)
         self.my_scripts = MyScripts(self)
         self.my_scripts.script_chosen.connect(self.open_submitted)
         self.my_scripts.compare_chosen.connect(self.compare_versions)
@@ -234,7 +236,7 @@ class WriteRoom(QWidget):
         self._pause.timeout.connect(self.read_now)
         self.safe = Safekeeping(self)
         self.editor.document().contentsChanged.connect(self._typed)
-        self.editor.document().modificationChanged.connect(self._show_title)
+        self.editor.document().modificationChanged.connect(self.show_title)
         self.editor.cursorPositionChanged.connect(self._follow_cursor)
         self.editor.element_changed.connect(
             lambda kind: self.element.setText(KIND_NAMES.get(kind, kind))
@@ -251,7 +253,7 @@ class WriteRoom(QWidget):
         build_actions(self)
         self.set_session(None)
         self.apply_colours(colours)
-        self._show_title()
+        self.show_title()
         self._opening = 0  # the latest open asked for; older answers are dropped
         self.read_now()
         if restore:
@@ -282,7 +284,7 @@ class WriteRoom(QWidget):
     def _typed(self) -> None:
         self._pause.start()
         self.safe.touched()
-        self._show_title()
+        self.show_title()
 
     def read_now(self) -> None:
         """Read the text now (after a pause in typing, or on open)."""
@@ -318,6 +320,7 @@ class WriteRoom(QWidget):
             self.editor.highlighter.prioritise(self.editor.first_visible_line())
         self.analysis = analysis
         self.navigator.set_outline(analysis.outline)
+        self.reviews.place()
         self.preview.pages.set_pages(analysis.screenplay, analysis.pagination)
         self.stats.show_stats(analysis.stats)
         if analysis.error:
@@ -423,7 +426,18 @@ class WriteRoom(QWidget):
 
     # -- files ---------------------------------------------------------------------
 
-    def _show_title(self, *_: object) -> None:
+    @property
+    def script_id(self) -> str:
+        """The submitted script this text is a version of ("" for none)."""
+        return self._script_id
+
+    @script_id.setter
+    def script_id(self, value: str) -> None:
+        if value != self._script_id:
+            self._script_id = value
+            self.reviews.reload()
+
+    def show_title(self, *_: object) -> None:
         document = self.editor.document()
         name = self.display_name or (self.path.name if self.path is not None else "Untitled")
         modified = document.isModified()
@@ -438,7 +452,7 @@ class WriteRoom(QWidget):
     def open_file(self, path: Path, *, note: str = "") -> None:
         """Open a script file (Fountain, text, Final Draft, PDF) off the GUI thread;
         ``note`` is said once it is open."""
-        if not self._may_discard():
+        if not self.may_discard():
             return
         if Path(path).suffix.lower() in (".pdf", ".txt"):
             self.review_import(Path(path))
@@ -453,6 +467,12 @@ class WriteRoom(QWidget):
             on_done=lambda draft: self._opened(draft, note) if asked == self._opening else None,
             on_error=lambda error: self._open_failed(error) if asked == self._opening else None,
         )
+
+    def open_script_at(self, source: Any, line: int) -> None:
+        """Open a film's script (``studio.film_script.ScriptSource``) at 0-based ``line``."""
+        from vividverse_desktop.gui.rooms.write.from_film import open_script_at
+
+        open_script_at(self, source, line)
 
     def review_import(self, path: Path) -> None:
         """Open a PDF or text file through the import review (Accept loads its text)."""
@@ -498,24 +518,24 @@ class WriteRoom(QWidget):
         )
         self.display_name = ""
         self.script_id = ""
-        self._show_submit_label()
+        self.show_submit_label()
         with QSignalBlocker(self.editor.document()):
             self.editor.setPlainText(text)
         self.editor.document().setModified(False)
         self.editor.moveCursor(QTextCursor.MoveOperation.Start)
         self.analysis = None
-        self._show_title()
+        self.show_title()
         self.read_now()
         if self.isVisible():
             self.editor.setFocus()
 
     def new_draft(self) -> None:
         """Start an empty, untitled script."""
-        if self._may_discard():
+        if self.may_discard():
             self.load_text("", path=None)
             self.state.setText("")
 
-    def _may_discard(self) -> bool:
+    def may_discard(self) -> bool:
         """Ask before throwing away unsaved changes; True to go on."""
         if not self.has_changes() or self.editor.document().isEmpty():
             return True
@@ -576,7 +596,7 @@ class WriteRoom(QWidget):
             if self.editor.document().revision() == revision:
                 self.editor.document().setModified(False)
             self.state.setText(f"Saved {path.name}")
-            self._show_title()
+            self.show_title()
 
         def failed(error: BaseException) -> None:
             if isinstance(error, drafts.ChangedOnDisk):
@@ -649,6 +669,7 @@ class WriteRoom(QWidget):
     def set_session(self, session: Any) -> None:
         """The signed-in session (None when signed out): submitting and My scripts use it."""
         self.session = session
+        self.reviews.reload()
         self.submit_button.setEnabled(session is not None)
         self.submit_button.setToolTip(
             "Submit this script for scoring (Ctrl+Return)"
@@ -699,7 +720,7 @@ class WriteRoom(QWidget):
                 self.hub.publish(submitted.changes)
             what = "A new version is" if revision else "The script is"
             self.state.setText(f"{what} in the outbox; it is sent on the next sync.")
-            self._show_submit_label()
+            self.show_submit_label()
 
         self.runner.run_db(
             writing.submit_draft,
@@ -712,7 +733,7 @@ class WriteRoom(QWidget):
             on_error=lambda error: self.state.setText(explain(error)),
         )
 
-    def _show_submit_label(self) -> None:
+    def show_submit_label(self) -> None:
         label = "Submit new version" if self.script_id else "Submit for scoring"
         self.submit_button.setText(label)
         self.submit_button.setAccessibleName(label)
@@ -720,15 +741,15 @@ class WriteRoom(QWidget):
     def open_submitted(self, script: Any) -> None:
         """Open the latest version of a submitted script, to read or revise."""
         session = self.session
-        if session is None or not self._may_discard():
+        if session is None or not self.may_discard():
             return
 
         def opened(text: str) -> None:
             self.load_text(text, path=None)
             self.script_id = script.id
-            self._show_submit_label()
+            self.show_submit_label()
             self.display_name = f"{script.title} (version {script.versions})"
-            self._show_title()
+            self.show_title()
             self.state.setText("Edit and submit a new version; earlier versions stay as they are.")
 
         self.runner.run_db(

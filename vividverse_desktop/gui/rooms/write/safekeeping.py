@@ -77,7 +77,7 @@ class Safekeeping(QObject):
         self.room.document_key = draft.document_key
         self.room.editor.document().setModified(True)
         self.room.state.setText("Recovered: save it to keep it.")
-        self.room._show_title()
+        self.room.show_title()
         if draft.source_path is not None:
             self.room.runner.run_work(
                 drafts.fingerprint,
