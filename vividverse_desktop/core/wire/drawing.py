@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vividverse_desktop.core.wire.fields import Reader, WireError, join
+from vividverse_desktop.core.wire.schema import Kind
 
 MAX_SHAPES = 200
 MAX_POINTS = 2_000
@@ -295,16 +296,21 @@ class Drawing:
             raise WireError(exc.message, where) from None
 
 
-def optional_drawing(read: Reader, key: str = "drawing") -> Drawing | None:
-    """The drawing at ``key`` of an object being read, or None when absent or null."""
-    if not read.has(key):
-        return None
-    return Drawing.from_json(read.raw(key), read.path(key))
+@dataclass(frozen=True, slots=True)
+class Shapes(Kind):
+    """A record's field holding a :class:`Drawing` (its JSON array in a column too)."""
 
+    def read(self, read: Reader, key: str) -> Drawing:
+        return Drawing.from_json(read.raw(key), read.path(key))
 
-def drawing_json(drawing: Drawing | None) -> list[dict[str, Any]] | None:
-    """A drawing's JSON, or None for no drawing (an empty one included)."""
-    return drawing.to_json() if drawing else None
+    def write(self, value: Any) -> list[dict[str, Any]]:
+        return list(value.to_json())
+
+    def to_column(self, value: Any, ids: Any) -> list[dict[str, Any]]:
+        return list(value.to_json())
+
+    def from_column(self, value: Any) -> Drawing:
+        return Drawing.from_json(value)
 
 
 def no_empty(drawing: Drawing | None) -> Drawing | None:

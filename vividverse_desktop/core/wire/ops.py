@@ -15,12 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Annotated, Any
 
 from vividverse_desktop.core.instants import instant_problem
 from vividverse_desktop.core.scoring import DEFAULT_RUBRIC, Rubric, ScoreEvent, ScoringError
 from vividverse_desktop.core.wire.fields import (
-    MAX_SCRIPT_TEXT,
     Reader,
     WireError,
     canonical_json,
@@ -30,10 +29,12 @@ from vividverse_desktop.core.wire.fields import (
     sha256_hex,
 )
 from vividverse_desktop.core.wire.records import (
-    MAX_REVISION,
     Entity,
+    Revision,
+    ScriptText,
+    Sha256,
     SourceFormat,
-    check_content_hash,
+    check_text_hash,
     content_sha256,
 )
 from vividverse_desktop.core.wire.review_ops import (
@@ -42,6 +43,7 @@ from vividverse_desktop.core.wire.review_ops import (
     NoteReplyEdit,
     ReviewNoteEdit,
 )
+from vividverse_desktop.core.wire.schema import OneOf, Text, Uuid, read_record, write_record
 from vividverse_desktop.core.workflow import Status
 
 
@@ -62,12 +64,12 @@ class OpKind(enum.StrEnum):
 class ScriptSubmission:
     """A new script and its first version (``submit_script``); both ids made by the client."""
 
-    script_id: str
-    version_id: str
-    title: str
-    fountain_text: str
-    source_format: SourceFormat
-    content_sha256: str
+    script_id: Uuid
+    version_id: Uuid
+    title: Annotated[str, Text(max_length=300)]
+    fountain_text: ScriptText
+    source_format: Annotated[SourceFormat, OneOf(SourceFormat)]
+    content_sha256: Sha256
 
     @classmethod
     def of(
@@ -80,41 +82,12 @@ class ScriptSubmission:
 
     def to_json(self) -> dict[str, Any]:
         """The op payload (camelCase keys)."""
-        return {
-            "scriptId": self.script_id,
-            "versionId": self.version_id,
-            "title": self.title,
-            "fountainText": self.fountain_text,
-            "sourceFormat": self.source_format.value,
-            "contentSha256": self.content_sha256,
-        }
+        return write_record(self)
 
     @classmethod
     def from_json(cls, data: object, where: str = "") -> ScriptSubmission:
         """Parse and check (the hash must match the text)."""
-        read = Reader(
-            data,
-            where,
-            (
-                "scriptId",
-                "versionId",
-                "title",
-                "fountainText",
-                "sourceFormat",
-                "contentSha256",
-            ),
-        )
-        text = read.text("fountainText", max_length=MAX_SCRIPT_TEXT, allow_empty=True)
-        digest = read.text("contentSha256", max_length=64)
-        check_content_hash(text, digest, read.path("contentSha256"))
-        return cls(
-            script_id=read.identifier("scriptId"),
-            version_id=read.identifier("versionId"),
-            title=read.text("title", max_length=300),
-            fountain_text=text,
-            source_format=read.choice("sourceFormat", SourceFormat),
-            content_sha256=digest,
-        )
+        return read_record(cls, data, where, check_text_hash)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +97,11 @@ class ScriptRevision:
     The server numbers versions (``n``) in the order it accepts them.
     """
 
-    script_id: str
-    version_id: str
-    fountain_text: str
-    source_format: SourceFormat
-    content_sha256: str
+    script_id: Uuid
+    version_id: Uuid
+    fountain_text: ScriptText
+    source_format: Annotated[SourceFormat, OneOf(SourceFormat)]
+    content_sha256: Sha256
 
     @classmethod
     def of(
@@ -142,32 +115,12 @@ class ScriptRevision:
 
     def to_json(self) -> dict[str, Any]:
         """The op payload (camelCase keys)."""
-        return {
-            "scriptId": self.script_id,
-            "versionId": self.version_id,
-            "fountainText": self.fountain_text,
-            "sourceFormat": self.source_format.value,
-            "contentSha256": self.content_sha256,
-        }
+        return write_record(self)
 
     @classmethod
     def from_json(cls, data: object, where: str = "") -> ScriptRevision:
         """Parse and check (the hash must match the text)."""
-        read = Reader(
-            data,
-            where,
-            ("scriptId", "versionId", "fountainText", "sourceFormat", "contentSha256"),
-        )
-        text = read.text("fountainText", max_length=MAX_SCRIPT_TEXT, allow_empty=True)
-        digest = read.text("contentSha256", max_length=64)
-        check_content_hash(text, digest, read.path("contentSha256"))
-        return cls(
-            script_id=read.identifier("scriptId"),
-            version_id=read.identifier("versionId"),
-            fountain_text=text,
-            source_format=read.choice("sourceFormat", SourceFormat),
-            content_sha256=digest,
-        )
+        return read_record(cls, data, where, check_text_hash)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,34 +130,24 @@ class ScriptMetadata:
     The server checks a status move with ``workflow.transition``.
     """
 
-    script_id: str
-    base_revision: int
-    title: str | None = None
-    status: Status | None = None
+    script_id: Uuid
+    base_revision: Revision
+    title: Annotated[str | None, Text(max_length=300)] = None
+    status: Annotated[Status | None, OneOf(Status)] = None
 
     def to_json(self) -> dict[str, Any]:
         """The op payload (camelCase keys)."""
-        return {
-            "scriptId": self.script_id,
-            "baseRevision": self.base_revision,
-            "title": self.title,
-            "status": None if self.status is None else self.status.value,
-        }
+        return write_record(self)
 
     @classmethod
     def from_json(cls, data: object, where: str = "") -> ScriptMetadata:
         """Parse and check: at least one of title and status must be given."""
-        read = Reader(data, where, ("scriptId", "baseRevision", "title", "status"))
-        title = read.text("title", max_length=300) if read.has("title") else None
-        status = read.optional_choice("status", Status)
-        if title is None and status is None:
-            raise WireError("must change the title, the status or both", where or None)
-        return cls(
-            script_id=read.identifier("scriptId"),
-            base_revision=read.integer("baseRevision", 1, MAX_REVISION),
-            title=title,
-            status=status,
-        )
+        return read_record(cls, data, where, _changes_something)
+
+
+def _changes_something(read: Reader, values: dict[str, Any]) -> None:
+    if values["title"] is None and values["status"] is None:
+        raise WireError("must change the title, the status or both", read.where or None)
 
 
 Body = (

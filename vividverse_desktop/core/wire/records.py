@@ -4,20 +4,35 @@ Score events are :class:`~vividverse_desktop.core.scoring.ScoreEvent` (their JSO
 event's ``to_json``). Mutable records (scripts, movies, review notes) carry ``revision``:
 the server bumps it on every accepted change, and an edit names the revision it was based
 on so a stale edit is a conflict, never a silent overwrite (DESIGN.md §4).
+
+Each record declares its fields once, with what each is on the wire (``core.wire.schema``):
+its JSON reader and writer and its row copiers follow from that list.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Annotated, Any
 
-from vividverse_desktop.core.wire.drawing import Drawing, drawing_json, no_empty, optional_drawing
+from vividverse_desktop.core.wire.drawing import Drawing, Shapes, no_empty
 from vividverse_desktop.core.wire.fields import MAX_SCRIPT_TEXT, Reader, WireError, sha256_hex
-from vividverse_desktop.core.workflow import Role, Status, role_names
+from vividverse_desktop.core.wire.schema import (
+    Flag,
+    Kind,
+    Number,
+    Object,
+    OneOf,
+    Stamp,
+    Text,
+    Uuid,
+    Whole,
+    read_record,
+    write_record,
+)
+from vividverse_desktop.core.workflow import Role, Status, role_names, roles_of
 
 MAX_REVISION = 2**31 - 1
 MAX_FRAME = 10**9
@@ -56,63 +71,10 @@ def check_content_hash(fountain_text: str, declared: str, where: str) -> None:
         raise WireError("does not match the SHA-256 of fountainText", where)
 
 
-def _stamp(value: datetime) -> str:
-    return value.isoformat()
-
-
-@dataclass(frozen=True, slots=True)
-class UserRecord:
-    """A user as clients see them: never a password hash or token data.
-
-    ``roles`` are every role held (``{role}`` when not given); ``role`` is the most
-    privileged of them (``Role.primary``), for clients that show one.
-    """
-
-    id: str
-    username: str
-    display_name: str
-    role: Role
-    disabled: bool = False
-    roles: frozenset[Role] = frozenset()
-
-    def __post_init__(self) -> None:
-        if not self.roles:
-            object.__setattr__(self, "roles", frozenset({self.role}))
-
-    def to_json(self) -> dict[str, Any]:
-        """The record's JSON object (camelCase keys)."""
-        return {
-            "id": self.id,
-            "username": self.username,
-            "displayName": self.display_name,
-            "role": self.role.value,
-            "roles": list(role_names(self.roles)),
-            "disabled": self.disabled,
-        }
-
-    @classmethod
-    def from_json(cls, data: object, where: str = "") -> UserRecord:
-        """Parse and check; ``WireError`` naming the bad field. Without ``roles`` (an
-        older server) the user holds ``role`` alone."""
-        read = Reader(data, where, ("id", "username", "displayName", "role", "roles", "disabled"))
-        role = _user_role(read.choice("role", Role), read.path("role"))
-        roles = frozenset({role})
-        if read.has("roles"):
-            items = read.array("roles", len(Role))
-            roles = frozenset(
-                _user_role(_role(item, read.path(f"roles[{i}]")), read.path(f"roles[{i}]"))
-                for i, item in enumerate(items)
-            )
-            if not roles or Role.primary(roles) is not role:
-                raise WireError("must be the most privileged of roles", read.path("role"))
-        return cls(
-            id=read.identifier("id"),
-            username=read.text("username", max_length=64),
-            display_name=read.text("displayName", max_length=128, allow_empty=True),
-            role=role,
-            disabled=read.boolean("disabled", default=False),
-            roles=roles,
-        )
+Revision = Annotated[int, Whole(1, MAX_REVISION)]
+"""A mutable record's revision, or the one an edit was based on."""
+Frame = Annotated[int, Whole(0, MAX_FRAME)]
+Fps = Annotated[float, Number(1.0, MAX_FPS)]
 
 
 def _role(value: object, where: str) -> Role:
@@ -130,102 +92,136 @@ def _user_role(role: Role, where: str) -> Role:
 
 
 @dataclass(frozen=True, slots=True)
-class ScriptRecord:
-    """A script: its author, title and workflow status at ``revision``."""
+class UserRole(Kind):
+    """A role a user may hold (never the system's)."""
 
-    id: str
-    author_id: str
-    title: str
-    status: Status
-    revision: int
-    created_at: datetime
+    def read(self, read: Reader, key: str) -> Role:
+        return _user_role(read.choice(key, Role), read.path(key))
+
+    def write(self, value: Any) -> str:
+        return str(value.value)
+
+    def to_column(self, value: Any, ids: Callable[[str], Any]) -> str:
+        return str(value.value)
+
+    def from_column(self, value: Any) -> Role:
+        return Role(value)
+
+
+@dataclass(frozen=True, slots=True)
+class UserRoles(Kind):
+    """Every role a user holds: a JSON array of names; comma-separated in a column."""
+
+    def read(self, read: Reader, key: str) -> frozenset[Role]:
+        items = read.array(key, len(Role))
+        return frozenset(
+            _user_role(_role(item, read.path(f"{key}[{i}]")), read.path(f"{key}[{i}]"))
+            for i, item in enumerate(items)
+        )
+
+    def write(self, value: Any) -> list[str]:
+        return list(role_names(value))
+
+    def to_column(self, value: Any, ids: Callable[[str], Any]) -> str:
+        return ",".join(role_names(value))
+
+    def from_column(self, value: Any) -> frozenset[Role]:
+        return roles_of(value.split(",")) if value else frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    """A user as clients see them: never a password hash or token data.
+
+    ``roles`` are every role held (``{role}`` when not given); ``role`` is the most
+    privileged of them (``Role.primary``), for clients that show one.
+    """
+
+    id: Uuid
+    username: Annotated[str, Text(max_length=64)]
+    display_name: Annotated[str, Text(max_length=128, allow_empty=True)]
+    role: Annotated[Role, UserRole()]
+    disabled: Annotated[bool, Flag()] = False
+    roles: Annotated[frozenset[Role], UserRoles()] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not self.roles:
+            object.__setattr__(self, "roles", frozenset({self.role}))
 
     def to_json(self) -> dict[str, Any]:
         """The record's JSON object (camelCase keys)."""
-        return {
-            "id": self.id,
-            "authorId": self.author_id,
-            "title": self.title,
-            "status": self.status.value,
-            "revision": self.revision,
-            "createdAt": _stamp(self.created_at),
-        }
+        return write_record(self)
+
+    @classmethod
+    def from_json(cls, data: object, where: str = "") -> UserRecord:
+        """Parse and check; ``WireError`` naming the bad field. Without ``roles`` (an
+        older server) the user holds ``role`` alone."""
+        return read_record(cls, data, where, _check_primary_role)
+
+
+def _check_primary_role(read: Reader, values: dict[str, Any]) -> None:
+    roles = values["roles"]
+    if read.has("roles") and (not roles or Role.primary(roles) is not values["role"]):
+        raise WireError("must be the most privileged of roles", read.path("role"))
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptRecord:
+    """A script: its author, title and workflow status at ``revision``."""
+
+    id: Uuid
+    author_id: Uuid
+    title: Annotated[str, Text(max_length=300)]
+    status: Annotated[Status, OneOf(Status)]
+    revision: Revision
+    created_at: Stamp
+
+    def to_json(self) -> dict[str, Any]:
+        """The record's JSON object (camelCase keys)."""
+        return write_record(self)
 
     @classmethod
     def from_json(cls, data: object, where: str = "") -> ScriptRecord:
         """Parse and check; ``WireError`` naming the bad field."""
-        read = Reader(data, where, ("id", "authorId", "title", "status", "revision", "createdAt"))
-        return cls(
-            id=read.identifier("id"),
-            author_id=read.identifier("authorId"),
-            title=read.text("title", max_length=300),
-            status=read.choice("status", Status),
-            revision=read.integer("revision", 1, MAX_REVISION),
-            created_at=read.timestamp("createdAt"),
-        )
+        return read_record(cls, data, where)
+
+
+ScriptText = Annotated[str, Text(max_length=MAX_SCRIPT_TEXT, allow_empty=True)]
+"""A script version's Fountain text."""
+Sha256 = Annotated[str, Text(max_length=64)]
+
+
+def check_text_hash(read: Reader, values: dict[str, Any]) -> None:
+    """``contentSha256`` must be the hash of ``fountainText`` (a record's or an op's)."""
+    check_content_hash(
+        values["fountain_text"], values["content_sha256"], read.path("contentSha256")
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class ScriptVersionRecord:
     """One immutable text of a script; ``n`` counts versions from 1 in server order."""
 
-    id: str
-    script_id: str
-    n: int
-    content_sha256: str
-    fountain_text: str
-    source_format: SourceFormat
-    created_at: datetime
-    source_file_key: str | None = None
-    stats: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    id: Uuid
+    script_id: Uuid
+    n: Revision
+    content_sha256: Sha256
+    fountain_text: ScriptText
+    source_format: Annotated[SourceFormat, OneOf(SourceFormat)]
+    created_at: Stamp
+    source_file_key: Annotated[str | None, Text(max_length=200, allow_empty=True)] = None
+    stats: Annotated[Mapping[str, Any], Object()] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def to_json(self) -> dict[str, Any]:
         """The record's JSON object (camelCase keys)."""
-        return {
-            "id": self.id,
-            "scriptId": self.script_id,
-            "n": self.n,
-            "contentSha256": self.content_sha256,
-            "fountainText": self.fountain_text,
-            "sourceFormat": self.source_format.value,
-            "sourceFileKey": self.source_file_key,
-            "stats": dict(self.stats),
-            "createdAt": _stamp(self.created_at),
-        }
+        return write_record(self)
 
     @classmethod
     def from_json(cls, data: object, where: str = "") -> ScriptVersionRecord:
         """Parse and check (the content hash must match the text)."""
-        read = Reader(
-            data,
-            where,
-            (
-                "id",
-                "scriptId",
-                "n",
-                "contentSha256",
-                "fountainText",
-                "sourceFormat",
-                "sourceFileKey",
-                "stats",
-                "createdAt",
-            ),
-        )
-        text = read.text("fountainText", max_length=MAX_SCRIPT_TEXT, allow_empty=True)
-        digest = read.text("contentSha256", max_length=64)
-        check_content_hash(text, digest, read.path("contentSha256"))
-        stats = read.mapping("stats") if read.has("stats") else {}
-        return cls(
-            id=read.identifier("id"),
-            script_id=read.identifier("scriptId"),
-            n=read.integer("n", 1, MAX_REVISION),
-            content_sha256=digest,
-            fountain_text=text,
-            source_format=read.choice("sourceFormat", SourceFormat),
-            created_at=read.timestamp("createdAt"),
-            source_file_key=read.optional_text("sourceFileKey", max_length=200),
-            stats=MappingProxyType(dict(stats)),
-        )
+        return read_record(cls, data, where, check_text_hash)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,68 +230,27 @@ class MovieRecord:
     finished, the reviewers' decision (``status`` approved or changes_requested, who
     decided and their comment)."""
 
-    id: str
-    script_version_id: str
-    status: str
-    progress: float
-    stage: str
-    created_by: str
-    revision: int
-    video_key: str | None = None
-    duration_s: float | None = None
-    decided_by: str | None = None
-    decision_comment: str = ""
+    id: Uuid
+    script_version_id: Uuid
+    status: Annotated[str, Text(max_length=32)]
+    progress: Annotated[float, Number(0.0, 1.0)]
+    stage: Annotated[str, Text(max_length=64, allow_empty=True)]
+    created_by: Uuid
+    revision: Revision
+    video_key: Annotated[str | None, Text(max_length=200, allow_empty=True)] = None
+    duration_s: Annotated[float | None, Number(0.0, 1e7)] = None
+    decided_by: Uuid | None = None
+    decision_comment: Annotated[str, Text(allow_empty=True)] = ""
 
     def to_json(self) -> dict[str, Any]:
         """The record's JSON object (camelCase keys)."""
-        return {
-            "id": self.id,
-            "scriptVersionId": self.script_version_id,
-            "status": self.status,
-            "progress": self.progress,
-            "stage": self.stage,
-            "createdBy": self.created_by,
-            "revision": self.revision,
-            "videoKey": self.video_key,
-            "durationS": self.duration_s,
-            "decidedBy": self.decided_by,
-            "decisionComment": self.decision_comment,
-        }
+        return write_record(self)
 
     @classmethod
     def from_json(cls, data: object, where: str = "") -> MovieRecord:
         """Parse and check; ``WireError`` naming the bad field. An older server sends no
         decision fields."""
-        read = Reader(
-            data,
-            where,
-            (
-                "id",
-                "scriptVersionId",
-                "status",
-                "progress",
-                "stage",
-                "createdBy",
-                "revision",
-                "videoKey",
-                "durationS",
-                "decidedBy",
-                "decisionComment",
-            ),
-        )
-        return cls(
-            id=read.identifier("id"),
-            script_version_id=read.identifier("scriptVersionId"),
-            status=read.text("status", max_length=32),
-            progress=read.number("progress", 0.0, 1.0),
-            stage=read.text("stage", max_length=64, allow_empty=True),
-            created_by=read.identifier("createdBy"),
-            revision=read.integer("revision", 1, MAX_REVISION),
-            video_key=read.optional_text("videoKey", max_length=200),
-            duration_s=read.optional_number("durationS", 0.0, 1e7),
-            decided_by=read.optional_identifier("decidedBy"),
-            decision_comment=read.optional_text("decisionComment") or "",
-        )
+        return read_record(cls, data, where)
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,124 +258,56 @@ class ReviewNoteRecord:
     """A timecoded note on a movie: frame ``frame`` or the range ``frame..frame_end``,
     perhaps with a drawing on the frame (never an empty one: no drawing is None)."""
 
-    id: str
-    movie_id: str
-    author_id: str
-    frame: int
-    frame_end: int | None
-    fps: float
-    timecode: str
-    text: str
-    status: str
-    revision: int
-    created_at: datetime
-    drawing: Drawing | None = None
+    id: Uuid
+    movie_id: Uuid
+    author_id: Uuid
+    frame: Frame
+    frame_end: Frame | None
+    fps: Fps
+    timecode: Annotated[str, Text(max_length=16)]
+    text: Annotated[str, Text()]
+    status: Annotated[str, Text(max_length=16)]
+    revision: Revision
+    created_at: Stamp
+    drawing: Annotated[Drawing | None, Shapes()] = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "drawing", no_empty(self.drawing))
 
     def to_json(self) -> dict[str, Any]:
         """The record's JSON object (camelCase keys)."""
-        return {
-            "id": self.id,
-            "movieId": self.movie_id,
-            "authorId": self.author_id,
-            "frame": self.frame,
-            "frameEnd": self.frame_end,
-            "fps": self.fps,
-            "timecode": self.timecode,
-            "text": self.text,
-            "status": self.status,
-            "revision": self.revision,
-            "createdAt": _stamp(self.created_at),
-            "drawing": drawing_json(self.drawing),
-        }
+        return write_record(self)
 
     @classmethod
     def from_json(cls, data: object, where: str = "") -> ReviewNoteRecord:
         """Parse and check (a range must not end before it starts)."""
-        read = Reader(
-            data,
-            where,
-            (
-                "id",
-                "movieId",
-                "authorId",
-                "frame",
-                "frameEnd",
-                "fps",
-                "timecode",
-                "text",
-                "status",
-                "revision",
-                "createdAt",
-                "drawing",
-            ),
-        )
-        frame, frame_end = frame_range(read)
-        return cls(
-            id=read.identifier("id"),
-            movie_id=read.identifier("movieId"),
-            author_id=read.identifier("authorId"),
-            frame=frame,
-            frame_end=frame_end,
-            fps=read.number("fps", 1.0, MAX_FPS),
-            timecode=read.text("timecode", max_length=16),
-            text=read.text("text"),
-            status=read.text("status", max_length=16),
-            revision=read.integer("revision", 1, MAX_REVISION),
-            created_at=read.timestamp("createdAt"),
-            drawing=optional_drawing(read),
-        )
+        return read_record(cls, data, where, check_frame_range)
 
 
 @dataclass(frozen=True, slots=True)
 class NoteReplyRecord:
     """A reply in a review note's thread; its author may edit it."""
 
-    id: str
-    note_id: str
-    movie_id: str
-    author_id: str
-    text: str
-    revision: int
-    created_at: datetime
+    id: Uuid
+    note_id: Uuid
+    movie_id: Uuid
+    author_id: Uuid
+    text: Annotated[str, Text()]
+    revision: Revision
+    created_at: Stamp
 
     def to_json(self) -> dict[str, Any]:
         """The record's JSON object (camelCase keys)."""
-        return {
-            "id": self.id,
-            "noteId": self.note_id,
-            "movieId": self.movie_id,
-            "authorId": self.author_id,
-            "text": self.text,
-            "revision": self.revision,
-            "createdAt": _stamp(self.created_at),
-        }
+        return write_record(self)
 
     @classmethod
     def from_json(cls, data: object, where: str = "") -> NoteReplyRecord:
         """Parse and check; ``WireError`` naming the bad field."""
-        read = Reader(
-            data,
-            where,
-            ("id", "noteId", "movieId", "authorId", "text", "revision", "createdAt"),
-        )
-        return cls(
-            id=read.identifier("id"),
-            note_id=read.identifier("noteId"),
-            movie_id=read.identifier("movieId"),
-            author_id=read.identifier("authorId"),
-            text=read.text("text"),
-            revision=read.integer("revision", 1, MAX_REVISION),
-            created_at=read.timestamp("createdAt"),
-        )
+        return read_record(cls, data, where)
 
 
-def frame_range(read: Reader) -> tuple[int, int | None]:
-    """``frame`` and ``frameEnd`` of a note; the end (if any) is not before the start."""
-    frame = read.integer("frame", 0, MAX_FRAME)
-    frame_end = read.optional_integer("frameEnd", 0, MAX_FRAME)
-    if frame_end is not None and frame_end < frame:
+def check_frame_range(read: Reader, values: dict[str, Any]) -> None:
+    """A note's range (if any) does not end before it starts."""
+    frame_end = values["frame_end"]
+    if frame_end is not None and frame_end < values["frame"]:
         raise WireError("must not be before frame", read.path("frameEnd"))
-    return frame, frame_end

@@ -6,11 +6,18 @@ based on (``base_revision``); ``None`` creates the record.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from vividverse_desktop.core.wire.drawing import Drawing, no_empty, optional_drawing
-from vividverse_desktop.core.wire.fields import MAX_TEXT, Reader
-from vividverse_desktop.core.wire.records import MAX_FPS, MAX_REVISION, frame_range
+from vividverse_desktop.core.wire.drawing import Drawing, Shapes, no_empty
+from vividverse_desktop.core.wire.records import Fps, Frame, Revision, check_frame_range
+from vividverse_desktop.core.wire.schema import (
+    Number,
+    OneOf,
+    Text,
+    Uuid,
+    read_record,
+    write_record,
+)
 from vividverse_desktop.core.workflow import Decision
 
 
@@ -19,105 +26,52 @@ class ReviewNoteEdit:
     """A review note created (``base_revision`` is ``None``) or edited (``review_note``).
 
     An edit carries the note's whole state, its drawing included (None: no drawing).
+    ``drawing`` is left out of the JSON when there is none, so a note without one hashes
+    as it did before drawings existed.
     """
 
-    note_id: str
-    movie_id: str
-    frame: int
-    frame_end: int | None
-    fps: float
-    timecode: str
-    text: str
-    status: str
-    base_revision: int | None = None
-    drawing: Drawing | None = None
+    note_id: Uuid
+    movie_id: Uuid
+    frame: Frame
+    frame_end: Frame | None
+    fps: Fps
+    timecode: Annotated[str, Text(max_length=16)]
+    text: Annotated[str, Text()]
+    status: Annotated[str, Text(max_length=16)]
+    base_revision: Revision | None = None
+    drawing: Annotated[Drawing | None, Shapes(omit_none=True)] = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "drawing", no_empty(self.drawing))
 
     def to_json(self) -> dict[str, Any]:
-        """The op payload (camelCase keys); ``drawing`` only when there is one, so a
-        note without one hashes as it did before drawings existed."""
-        data: dict[str, Any] = {
-            "noteId": self.note_id,
-            "movieId": self.movie_id,
-            "frame": self.frame,
-            "frameEnd": self.frame_end,
-            "fps": float(self.fps),
-            "timecode": self.timecode,
-            "text": self.text,
-            "status": self.status,
-            "baseRevision": self.base_revision,
-        }
-        if self.drawing is not None:
-            data["drawing"] = self.drawing.to_json()
-        return data
+        """The op payload (camelCase keys)."""
+        return write_record(self)
 
     @classmethod
     def from_json(cls, data: object, where: str = "") -> ReviewNoteEdit:
         """Parse and check (a range must not end before it starts)."""
-        read = Reader(
-            data,
-            where,
-            (
-                "noteId",
-                "movieId",
-                "frame",
-                "frameEnd",
-                "fps",
-                "timecode",
-                "text",
-                "status",
-                "baseRevision",
-                "drawing",
-            ),
-        )
-        frame, frame_end = frame_range(read)
-        return cls(
-            note_id=read.identifier("noteId"),
-            movie_id=read.identifier("movieId"),
-            frame=frame,
-            frame_end=frame_end,
-            fps=read.number("fps", 1.0, MAX_FPS),
-            timecode=read.text("timecode", max_length=16),
-            text=read.text("text"),
-            status=read.text("status", max_length=16),
-            base_revision=read.optional_integer("baseRevision", 1, MAX_REVISION),
-            drawing=optional_drawing(read),
-        )
+        return read_record(cls, data, where, check_frame_range)
 
 
 @dataclass(frozen=True, slots=True)
 class MovieProgress:
     """A render's status, progress (0..1) and stage, based on the revision last seen."""
 
-    movie_id: str
-    status: str
-    progress: float
-    stage: str
-    base_revision: int
+    movie_id: Uuid
+    status: Annotated[str, Text(max_length=32)]
+    progress: Annotated[float, Number(0.0, 1.0)]
+    stage: Annotated[str, Text(max_length=64, allow_empty=True)]
+    base_revision: Revision
 
     def to_json(self) -> dict[str, Any]:
         """The op payload (camelCase keys)."""
-        return {
-            "movieId": self.movie_id,
-            "status": self.status,
-            "progress": float(self.progress),
-            "stage": self.stage,
-            "baseRevision": self.base_revision,
-        }
+        return write_record(self)
 
     @classmethod
     def from_json(cls, data: object, where: str = "") -> MovieProgress:
         """Parse and check; ``WireError`` naming the bad field."""
-        read = Reader(data, where, ("movieId", "status", "progress", "stage", "baseRevision"))
-        return cls(
-            movie_id=read.identifier("movieId"),
-            status=read.text("status", max_length=32),
-            progress=read.number("progress", 0.0, 1.0),
-            stage=read.text("stage", max_length=64, allow_empty=True),
-            base_revision=read.integer("baseRevision", 1, MAX_REVISION),
-        )
+        return read_record(cls, data, where)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,57 +81,35 @@ class MovieDecision:
     The server checks the move with ``workflow.decision_refusal``; ``comment`` may be empty.
     """
 
-    movie_id: str
-    decision: Decision
-    base_revision: int
-    comment: str = ""
+    movie_id: Uuid
+    decision: Annotated[Decision, OneOf(Decision)]
+    base_revision: Revision
+    comment: Annotated[str, Text(allow_empty=True)] = ""
 
     def to_json(self) -> dict[str, Any]:
         """The op payload (camelCase keys)."""
-        return {
-            "movieId": self.movie_id,
-            "decision": self.decision.value,
-            "comment": self.comment,
-            "baseRevision": self.base_revision,
-        }
+        return write_record(self)
 
     @classmethod
     def from_json(cls, data: object, where: str = "") -> MovieDecision:
         """Parse and check; ``WireError`` naming the bad field."""
-        read = Reader(data, where, ("movieId", "decision", "comment", "baseRevision"))
-        return cls(
-            movie_id=read.identifier("movieId"),
-            decision=read.choice("decision", Decision),
-            base_revision=read.integer("baseRevision", 1, MAX_REVISION),
-            comment=read.optional_text("comment", max_length=MAX_TEXT) or "",
-        )
+        return read_record(cls, data, where)
 
 
 @dataclass(frozen=True, slots=True)
 class NoteReplyEdit:
     """A reply to a review note created (``base_revision`` is ``None``) or edited."""
 
-    reply_id: str
-    note_id: str
-    text: str
-    base_revision: int | None = None
+    reply_id: Uuid
+    note_id: Uuid
+    text: Annotated[str, Text()]
+    base_revision: Revision | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The op payload (camelCase keys)."""
-        return {
-            "replyId": self.reply_id,
-            "noteId": self.note_id,
-            "text": self.text,
-            "baseRevision": self.base_revision,
-        }
+        return write_record(self)
 
     @classmethod
     def from_json(cls, data: object, where: str = "") -> NoteReplyEdit:
         """Parse and check; ``WireError`` naming the bad field."""
-        read = Reader(data, where, ("replyId", "noteId", "text", "baseRevision"))
-        return cls(
-            reply_id=read.identifier("replyId"),
-            note_id=read.identifier("noteId"),
-            text=read.text("text"),
-            base_revision=read.optional_integer("baseRevision", 1, MAX_REVISION),
-        )
+        return read_record(cls, data, where)
