@@ -29,6 +29,7 @@ from vividverse_desktop.core.wire import (
     PushResult,
     ReviewNoteEdit,
 )
+from vividverse_desktop.core.wire.schema import fill_row
 from vividverse_desktop.core.workflow import Decision, Role, Status, decision_refusal, transition
 
 RENDER_ENDS = {"completed": Status.COMPLETED, "failed": Status.FAILED}
@@ -127,13 +128,7 @@ def note_op(batch: Batch, op: Op, body: ReviewNoteEdit) -> PushResult:
             return refused(op, Outcome.FORBIDDEN, refusal)
         if body.base_revision != note.revision:
             return stale(op, note_record(note).to_json(), note.revision)
-    note.frame = body.frame
-    note.frame_end = body.frame_end
-    note.fps = body.fps
-    note.timecode = body.timecode
-    note.text = body.text
-    note.status = body.status
-    note.drawing = None if body.drawing is None else body.drawing.to_json()
+    fill_row(note, body, ids=uuid.UUID, skip=("note_id", "movie_id", "base_revision"))
     note.revision += 1
     note.updated_at = now
     note.usn = batch.usns.take()
@@ -189,7 +184,7 @@ def reply_op(batch: Batch, op: Op, body: NoteReplyEdit) -> PushResult:
             return refused(op, Outcome.FORBIDDEN, refusal)
         if body.base_revision != reply.revision:
             return stale(op, reply_record(reply).to_json(), reply.revision)
-    reply.text = body.text
+    fill_row(reply, body, ids=uuid.UUID, skip=("reply_id", "note_id", "base_revision"))
     reply.revision += 1
     reply.updated_at = now
     reply.usn = batch.usns.take()

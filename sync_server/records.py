@@ -1,5 +1,8 @@
 """Database rows as the wire's records (``vividverse_desktop.core.wire``), and blinding.
 
+A record that declares its fields (``core.wire.schema``) is read from the row column by
+column, each named like its field (``VERSION_COLUMNS`` names the exceptions).
+
 Validators score blind (DESIGN.md §1): the scripts and versions they receive carry no
 title, no author and no title page. :func:`blind_script` and :func:`blind_version` make
 those copies; a blinded version carries the blind copy stored with it
@@ -18,7 +21,6 @@ from sync_server.models import roles_in_column
 from vividverse_desktop.core.scoring import ScoreEvent, Verdict
 from vividverse_desktop.core.wire import (
     Change,
-    Drawing,
     Entity,
     MovieRecord,
     NoteReplyRecord,
@@ -28,7 +30,8 @@ from vividverse_desktop.core.wire import (
     SourceFormat,
     UserRecord,
 )
-from vividverse_desktop.core.workflow import Role, Status
+from vividverse_desktop.core.wire.schema import record_from_row
+from vividverse_desktop.core.workflow import Role
 
 HIDDEN_AUTHOR = str(uuid.UUID(int=0))
 """The author id blind copies carry (the nil UUID: nobody)."""
@@ -39,41 +42,21 @@ BLIND_HIDDEN_STATS = frozenset({"title", "title_page", "author"})
 def user_record(row: models.User) -> UserRecord:
     """The wire record of an account: never its password hash or token data."""
     roles = roles_in_column(row.roles)
-    return UserRecord(
-        id=str(row.id),
-        username=row.username,
-        display_name=row.display_name,
-        role=Role.primary(roles),
-        disabled=row.disabled,
-        roles=roles,
-    )
+    return record_from_row(UserRecord, row, role=Role.primary(roles), roles=roles)
 
 
 def script_record(row: models.Script) -> ScriptRecord:
     """The wire record of a script row."""
-    return ScriptRecord(
-        id=str(row.id),
-        author_id=str(row.author_id),
-        title=row.title,
-        status=Status(row.status),
-        revision=row.revision,
-        created_at=row.created_at,
-    )
+    return record_from_row(ScriptRecord, row)
+
+
+VERSION_COLUMNS = {"stats": "stats_json"}
+"""Fields of a script version whose column has another name."""
 
 
 def version_record(row: models.ScriptVersion) -> ScriptVersionRecord:
     """The wire record of a script version row."""
-    return ScriptVersionRecord(
-        id=str(row.id),
-        script_id=str(row.script_id),
-        n=row.n,
-        content_sha256=row.content_sha256,
-        fountain_text=row.fountain_text,
-        source_format=SourceFormat(row.source_format),
-        created_at=row.created_at,
-        source_file_key=row.source_file_key,
-        stats=MappingProxyType(dict(row.stats_json)),
-    )
+    return record_from_row(ScriptVersionRecord, row, columns=VERSION_COLUMNS)
 
 
 def score_record(row: models.ScoreEvent) -> ScoreEvent:
@@ -120,50 +103,17 @@ def score_change(row: Any) -> Change:
 
 def movie_record(row: models.Movie) -> MovieRecord:
     """The wire record of a movie row."""
-    return MovieRecord(
-        id=str(row.id),
-        script_version_id=str(row.script_version_id),
-        status=row.status,
-        progress=row.progress,
-        stage=row.stage,
-        created_by=str(row.created_by),
-        revision=row.revision,
-        video_key=row.video_key,
-        duration_s=row.duration_s,
-        decided_by=None if row.decided_by is None else str(row.decided_by),
-        decision_comment=row.decision_comment or "",
-    )
+    return record_from_row(MovieRecord, row)
 
 
 def note_record(row: models.ReviewNote) -> ReviewNoteRecord:
     """The wire record of a review note row."""
-    return ReviewNoteRecord(
-        id=str(row.id),
-        movie_id=str(row.movie_id),
-        author_id=str(row.author_id),
-        frame=row.frame,
-        frame_end=row.frame_end,
-        fps=row.fps,
-        timecode=row.timecode,
-        text=row.text,
-        status=row.status,
-        revision=row.revision,
-        created_at=row.created_at,
-        drawing=None if row.drawing is None else Drawing.from_json(row.drawing),
-    )
+    return record_from_row(ReviewNoteRecord, row)
 
 
 def reply_record(row: models.NoteReply) -> NoteReplyRecord:
     """The wire record of a reply row."""
-    return NoteReplyRecord(
-        id=str(row.id),
-        note_id=str(row.note_id),
-        movie_id=str(row.movie_id),
-        author_id=str(row.author_id),
-        text=row.text,
-        revision=row.revision,
-        created_at=row.created_at,
-    )
+    return record_from_row(NoteReplyRecord, row)
 
 
 def blind_title(script_id: str) -> str:

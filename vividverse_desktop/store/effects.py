@@ -23,6 +23,7 @@ from vividverse_desktop.core.wire import (
     ScriptRevision,
     ScriptSubmission,
 )
+from vividverse_desktop.core.wire.schema import fill_row
 from vividverse_desktop.core.workflow import Status
 from vividverse_desktop.store.engine import StoreError
 from vividverse_desktop.store.rows import fill_score, score_from_row
@@ -133,14 +134,7 @@ def _put_note(session: Session, body: ReviewNoteEdit, op: Op, user_id: str, log:
         session.add(row)
     else:
         row.revision = (body.base_revision or row.revision) + 1
-    row.movie_id = body.movie_id
-    row.frame = body.frame
-    row.frame_end = body.frame_end
-    row.fps = body.fps
-    row.timecode = body.timecode
-    row.text = body.text
-    row.status = body.status
-    row.drawing = None if body.drawing is None else body.drawing.to_json()
+    fill_row(row, body, skip=("note_id", "base_revision"))  # the note's whole state
     log.add(Subject.REVIEW_NOTES, body.note_id)
     return True
 
@@ -163,7 +157,7 @@ def _put_reply(session: Session, body: NoteReplyEdit, op: Op, user_id: str, log:
         session.add(row)
     else:
         row.revision = (body.base_revision or row.revision) + 1
-    row.text = body.text
+    fill_row(row, body, skip=("reply_id", "note_id", "base_revision"))
     log.add(Subject.NOTE_REPLIES, body.reply_id)
     return True
 

@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Connection, Engine, create_engine, event
+from sqlalchemy import URL, Column, Connection, Engine, Table, create_engine, event
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from vividverse_desktop.store.schema import SCHEMA_VERSION, Base, NoteReplyRow
 
@@ -87,7 +88,58 @@ def _film_review(connection: Connection) -> None:
 
 
 MIGRATIONS: Mapping[int, Callable[[Connection], None]] = {1: _user_roles, 2: _film_review}
-"""``from_version -> step`` upgrading the schema by one version, inside a transaction."""
+"""``from_version -> step`` upgrading the schema by one version, inside a transaction.
+
+A new table, or a new column that may be NULL or has a constant default, needs no step:
+:func:`add_what_is_new` adds it to every file. Anything else (a new required column, a
+changed type, data to move) is a step here and a bump of ``SCHEMA_VERSION``.
+"""
+
+
+def _literal(value: object) -> str | None:
+    """``value`` as an SQL literal, or None when it is not a plain constant."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return None
+
+
+def _add_column(connection: Connection, table: Table, column: Column[Any]) -> None:
+    kind = column.type.compile(dialect=connection.dialect)
+    sql = f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'
+    if not column.nullable:
+        default = column.default
+        literal = None
+        if isinstance(default, ScalarElementColumnDefault):
+            literal = _literal(default.arg)
+        if literal is None:
+            raise StoreError(
+                f"the new column {table.name}.{column.name} may not be NULL and has no "
+                "constant default: it needs a migration step (store/engine.py MIGRATIONS)"
+            )
+        sql += f" NOT NULL DEFAULT {literal}"
+    connection.exec_driver_sql(sql)
+
+
+def add_what_is_new(connection: Connection) -> None:
+    """Give the file every table, column and index the models declare that it lacks.
+
+    Safe by construction: only additions, and a new column is NULL (or its constant
+    default) in the rows already held; a file with a column this code does not know
+    keeps it.
+    """
+    Base.metadata.create_all(connection)  # only the tables the file lacks
+    for table in Base.metadata.sorted_tables:
+        held = {row[1] for row in connection.exec_driver_sql(f'PRAGMA table_info("{table.name}")')}
+        added = [column for column in table.columns if column.name not in held]
+        for column in added:
+            _add_column(connection, table, column)
+        for index in table.indexes:
+            if any(column in added for column in index.columns):
+                index.create(connection, checkfirst=True)
 
 
 def prepare_schema(engine: Engine) -> None:
@@ -109,6 +161,7 @@ def prepare_schema(engine: Engine) -> None:
                 raise StoreError(f"no migration from local store schema {version}")
             step(connection)
             version += 1
+        add_what_is_new(connection)
         connection.exec_driver_sql(f"PRAGMA user_version = {int(version)}")
 
 
