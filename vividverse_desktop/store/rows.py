@@ -113,6 +113,7 @@ class TableSpec:
     """How one entity is kept: its table and the two conversions."""
 
     model: Any
+    record: type[Any]
     fill: Callable[[Any, Any], None]
     read: Callable[[Any], Record]
 
@@ -127,16 +128,16 @@ class TableSpec:
 
 def _declared(model: Any, record: type[Any]) -> TableSpec:
     """The table of a record that declares its fields: every field in its column."""
-    return TableSpec(model, fill_row, functools.partial(record_from_row, record))
+    return TableSpec(model, record, fill_row, functools.partial(record_from_row, record))
 
 
 TABLES: Mapping[Entity, TableSpec] = {
-    Entity.USER: TableSpec(UserRow, fill_user, user_from_row),
+    Entity.USER: TableSpec(UserRow, UserRecord, fill_user, user_from_row),
     Entity.SCRIPT: _declared(ScriptRow, ScriptRecord),
     Entity.SCRIPT_VERSION: _declared(ScriptVersionRow, ScriptVersionRecord),
-    Entity.SCORE_EVENT: TableSpec(ScoreEventRow, fill_score, score_from_row),
+    Entity.SCORE_EVENT: TableSpec(ScoreEventRow, ScoreEvent, fill_score, score_from_row),
     Entity.MOVIE: _declared(MovieRow, MovieRecord),
     Entity.REVIEW_NOTE: _declared(ReviewNoteRow, ReviewNoteRecord),
     Entity.NOTE_REPLY: _declared(NoteReplyRow, NoteReplyRecord),
 }
-"""Entity -> table, row filler and row reader."""
+"""Entity -> table, record class, row filler and row reader."""

@@ -75,6 +75,10 @@ Revision = Annotated[int, Whole(1, MAX_REVISION)]
 """A mutable record's revision, or the one an edit was based on."""
 Frame = Annotated[int, Whole(0, MAX_FRAME)]
 Fps = Annotated[float, Number(1.0, MAX_FPS)]
+Timecode = Annotated[str, Text(max_length=16)]
+Prose = Annotated[str, Text()]
+"""Free text a person wrote (a note's, a reply's): not blank, at most ``MAX_TEXT``."""
+NoteStatus = Annotated[str, Text(max_length=16)]
 
 
 def _role(value: object, where: str) -> Role:
@@ -264,9 +268,9 @@ class ReviewNoteRecord:
     frame: Frame
     frame_end: Frame | None
     fps: Fps
-    timecode: Annotated[str, Text(max_length=16)]
-    text: Annotated[str, Text()]
-    status: Annotated[str, Text(max_length=16)]
+    timecode: Timecode
+    text: Prose
+    status: NoteStatus
     revision: Revision
     created_at: Stamp
     drawing: Annotated[Drawing | None, Shapes()] = None
@@ -292,7 +296,7 @@ class NoteReplyRecord:
     note_id: Uuid
     movie_id: Uuid
     author_id: Uuid
-    text: Annotated[str, Text()]
+    text: Prose
     revision: Revision
     created_at: Stamp
 

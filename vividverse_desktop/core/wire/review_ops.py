@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from vividverse_desktop.core.wire.drawing import Drawing, Shapes, no_empty
-from vividverse_desktop.core.wire.records import Fps, Frame, Revision, check_frame_range
+from vividverse_desktop.core.wire.records import (
+    Fps,
+    Frame,
+    NoteStatus,
+    Prose,
+    Revision,
+    Timecode,
+    check_frame_range,
+)
 from vividverse_desktop.core.wire.schema import (
     Number,
     OneOf,
@@ -35,9 +43,9 @@ class ReviewNoteEdit:
     frame: Frame
     frame_end: Frame | None
     fps: Fps
-    timecode: Annotated[str, Text(max_length=16)]
-    text: Annotated[str, Text()]
-    status: Annotated[str, Text(max_length=16)]
+    timecode: Timecode
+    text: Prose
+    status: NoteStatus
     base_revision: Revision | None = None
     drawing: Annotated[Drawing | None, Shapes(omit_none=True)] = None
 
@@ -102,7 +110,7 @@ class NoteReplyEdit:
 
     reply_id: Uuid
     note_id: Uuid
-    text: Annotated[str, Text()]
+    text: Prose
     base_revision: Revision | None = None
 
     def to_json(self) -> dict[str, Any]:
