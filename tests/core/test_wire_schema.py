@@ -49,6 +49,13 @@ class ColouredNote(ReviewNoteRecord):
     colour: Annotated[str | None, Text(max_length=16)] = None
 
 
+@dataclass(frozen=True, slots=True)
+class ColouredEdit(ReviewNoteEdit):
+    """Its edit op, given the same field (left out of the JSON when there is none)."""
+
+    colour: Annotated[str | None, Text(max_length=16, omit_none=True)] = None
+
+
 def _note(**changes: Any) -> dict[str, Any]:
     """A coloured note's JSON as a server would send it."""
     note = ColouredNote(
@@ -106,6 +113,24 @@ def test_the_new_field_is_copied_to_and_from_a_row() -> None:
     fill_row(row, note)
     assert row.colour == "#00ff88"
     assert record_from_row(ColouredNote, row) == note
+
+
+def test_an_edit_of_a_note_keeps_the_new_field() -> None:
+    """An edit made from a held note carries every field it does not change."""
+    note = read_record(ColouredNote, _note(colour="#00ff88"))
+    edit = ColouredEdit.of(note, status="resolved")
+    assert (edit.colour, edit.status, edit.base_revision) == ("#00ff88", "resolved", 1)
+    assert (edit.note_id, edit.text, edit.frame) == (note.id, note.text, note.frame)
+    assert ColouredEdit.from_json(edit.to_json()) == edit
+
+
+def test_an_op_without_the_new_field_hashes_as_before() -> None:
+    """An op body's new field is left out when it is None: same JSON, same hash."""
+    note = read_record(ColouredNote, _note())
+    plain = ReviewNoteEdit.of(note)
+    coloured = ColouredEdit.of(note)
+    assert coloured.to_json() == plain.to_json()
+    assert "colour" not in coloured.to_json()
 
 
 def test_a_field_without_a_column_is_refused_by_the_row_copier() -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vividverse_desktop.core.capabilities import Action, Capabilities, allows
 from vividverse_desktop.core.changes import Changes
@@ -227,6 +227,7 @@ def edit_note(
         status=_status_of(note),
         base_revision=note.revision,
         drawing=note.drawing if drawing is None else drawing,
+        kept=note,
     )
     return SavedNote(note.id, store.record(Op.of(body), user_id=user_id))
 
@@ -259,18 +260,7 @@ def set_note_status(
         raise StudioError("only the note's author or an admin may resolve or reopen it")
     if note.status == status.value:
         return SavedNote(note.id, Changes())
-    body = ReviewNoteEdit(
-        note_id=note.id,
-        movie_id=note.movie_id,
-        frame=note.frame,
-        frame_end=note.frame_end,
-        fps=note.fps,
-        timecode=note.timecode,
-        text=note.text,
-        status=status.value,
-        base_revision=note.revision,
-        drawing=note.drawing,
-    )
+    body = ReviewNoteEdit.of(note, status=status.value)
     return SavedNote(note.id, store.record(Op.of(body), user_id=user_id))
 
 
@@ -299,8 +289,10 @@ def _checked(
     status: NoteStatus,
     base_revision: int | None,
     drawing: Drawing | None,
+    kept: ReviewNoteRecord | None = None,
 ) -> ReviewNoteEdit:
-    """The op body for a note, after the checks a person gets a sentence for."""
+    """The op body for a note, after the checks a person gets a sentence for; an edit of
+    ``kept`` keeps its other fields."""
     text = _text(text, "a note")
     if drawing is not None and not isinstance(drawing, Drawing):
         raise StudioError("a note's drawing must be a Drawing of shapes")
@@ -312,18 +304,19 @@ def _checked(
         timecode = rate.timecode(frame)
     except TimecodeError as exc:
         raise StudioError(str(exc)) from exc
-    return ReviewNoteEdit(
-        note_id=note_id,
-        movie_id=movie_id,
-        frame=frame,
-        frame_end=frame_end,
-        fps=rate.fps,
-        timecode=timecode,
-        text=text,
-        status=status.value,
-        base_revision=base_revision,
-        drawing=drawing,
-    )
+    values: dict[str, Any] = {
+        "note_id": note_id,
+        "movie_id": movie_id,
+        "frame": frame,
+        "frame_end": frame_end,
+        "fps": rate.fps,
+        "timecode": timecode,
+        "text": text,
+        "status": status.value,
+        "base_revision": base_revision,
+        "drawing": drawing,
+    }
+    return ReviewNoteEdit(**values) if kept is None else ReviewNoteEdit.of(kept, **values)
 
 
 def _text(text: str, what: str) -> str:
@@ -358,7 +351,7 @@ def edit_reply(*, store: LocalStore, user_id: str, reply_id: str, text: str) -> 
         raise StudioError(f"no reply {reply_id} here; sync first")
     if reply.author_id != user_id:
         raise StudioError("only the reply's author may edit it")
-    body = NoteReplyEdit(reply.id, reply.note_id, _text(text, "a reply"), reply.revision)
+    body = NoteReplyEdit.of(reply, text=_text(text, "a reply"))
     return SavedReply(reply.id, store.record(Op.of(body), user_id=user_id))
 
 

@@ -12,8 +12,10 @@ from vividverse_desktop.core.wire.drawing import Drawing, Shapes, no_empty
 from vividverse_desktop.core.wire.records import (
     Fps,
     Frame,
+    NoteReplyRecord,
     NoteStatus,
     Prose,
+    ReviewNoteRecord,
     Revision,
     Timecode,
     check_frame_range,
@@ -23,6 +25,7 @@ from vividverse_desktop.core.wire.schema import (
     OneOf,
     Text,
     Uuid,
+    carried,
     read_record,
     write_record,
 )
@@ -51,6 +54,11 @@ class ReviewNoteEdit:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "drawing", no_empty(self.drawing))
+
+    @classmethod
+    def of(cls, note: ReviewNoteRecord, **changes: Any) -> ReviewNoteEdit:
+        """An edit of ``note`` based on its revision: its whole state but ``changes``."""
+        return carried(note, cls, **{"note_id": note.id, "base_revision": note.revision, **changes})
 
     def to_json(self) -> dict[str, Any]:
         """The op payload (camelCase keys)."""
@@ -112,6 +120,13 @@ class NoteReplyEdit:
     note_id: Uuid
     text: Prose
     base_revision: Revision | None = None
+
+    @classmethod
+    def of(cls, reply: NoteReplyRecord, **changes: Any) -> NoteReplyEdit:
+        """An edit of ``reply`` based on its revision: its whole state but ``changes``."""
+        return carried(
+            reply, cls, **{"reply_id": reply.id, "base_revision": reply.revision, **changes}
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The op payload (camelCase keys)."""

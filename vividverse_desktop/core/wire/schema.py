@@ -316,6 +316,15 @@ def write_record(record: object) -> dict[str, Any]:
     return data
 
 
+def carried(source: object, cls: type[T], **given: Any) -> T:
+    """A ``cls`` with every field of ``source`` that it declares under the same name,
+    then ``given``: an edit of a record keeps whatever the edit does not change, fields
+    added later included."""
+    names = {f.name for f in spec_of(type(source)).fields}
+    values = {f.name: getattr(source, f.name) for f in spec_of(cls).fields if f.name in names}
+    return cls(**{**values, **given})
+
+
 def _keep(ids: str) -> str:
     return ids
 
