@@ -41,12 +41,15 @@ def draft(message: str, *, into: Path = VERSIONS_DIR) -> Path:
             config = migration_config(engine)
             config.set_main_option("file_template", "v%%(rev)s_%%(slug)s")
             config.set_main_option("path_separator", "os")
-            config.set_main_option(
-                "version_locations", os.pathsep.join(map(str, (VERSIONS_DIR, into)))
-            )
+            places = dict.fromkeys(str(p.resolve()) for p in (VERSIONS_DIR, into))
+            config.set_main_option("version_locations", os.pathsep.join(places))
             revision = next_revision(VERSIONS_DIR)
             script = command.revision(
-                config, message=message, autogenerate=True, rev_id=revision, version_path=str(into)
+                config,
+                message=message,
+                autogenerate=True,
+                rev_id=revision,
+                version_path=str(into.resolve()),
             )
         finally:
             engine.dispose()
