@@ -206,13 +206,9 @@ class RecordSpec:
     cls: type
     fields: tuple[WireField, ...]
     keys: frozenset[str]
-
-    def field(self, name: str) -> WireField:
-        """The field called ``name``."""
-        for wire_field in self.fields:
-            if wire_field.name == name:
-                return wire_field
-        raise KeyError(name)
+    writes: tuple[tuple[str, str, Callable[[Any], Any] | None, bool], ...]
+    """Per field: name, key, its kind's ``write`` (None when it writes values as they
+    are) and ``omit_none``; what :func:`write_record` runs."""
 
 
 def camel_case(name: str) -> str:
@@ -274,7 +270,12 @@ def _declared(cls: type) -> RecordSpec:
         key = kind.key or camel_case(field.name)
         declared.append(WireField(field.name, key, kind, optional, _default(field)))
     fields = tuple(declared)
-    return RecordSpec(cls, fields, frozenset(f.key for f in fields))
+    writes = tuple((f.name, f.key, _writer(f.kind), f.kind.omit_none) for f in fields)
+    return RecordSpec(cls, fields, frozenset(f.key for f in fields), writes)
+
+
+def _writer(kind: Kind) -> Callable[[Any], Any] | None:
+    return None if type(kind).write is Kind.write else kind.write
 
 
 Check = Callable[[Reader, dict[str, Any]], None]
@@ -306,13 +307,13 @@ def read_record(cls: type[T], data: object, where: str = "", check: Check | None
 def write_record(record: object) -> dict[str, Any]:
     """The record's JSON object: every declared field under its key."""
     data: dict[str, Any] = {}
-    for field in spec_of(type(record)).fields:
-        value = getattr(record, field.name)
+    for name, key, write, omit_none in spec_of(type(record)).writes:
+        value = getattr(record, name)
         if value is None:
-            if not field.kind.omit_none:
-                data[field.key] = None
+            if not omit_none:
+                data[key] = None
         else:
-            data[field.key] = field.kind.write(value)
+            data[key] = value if write is None else write(value)
     return data
 
 
