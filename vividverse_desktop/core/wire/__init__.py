@@ -2,7 +2,8 @@
 
 Pure and stdlib-only (plus core). Every type is a frozen dataclass with ``to_json`` and a
 strict ``from_json`` that raises :class:`WireError` naming the offending field. Keys on
-the wire are camelCase, like the seed API and ``ScoreEvent``.
+the wire are camelCase, like the seed API and ``ScoreEvent``. Records and op bodies
+declare their fields once (``schema``): their JSON and their table rows follow from that.
 
 The protocol (DESIGN.md §4)
 ---------------------------

@@ -5,11 +5,11 @@ with ``typing.Annotated``::
 
     @dataclass(frozen=True, slots=True)
     class NoteReplyRecord:
-        id: Uuid
-        text: Annotated[str, Text()]
-        revision: Annotated[int, Whole(1, MAX_REVISION)]
-        created_at: Stamp
-        colour: Annotated[str | None, Text(max_length=16)] = None
+        id: Uuid                                           # "id", a UUID
+        text: Annotated[str, Text()]                       # "text", not blank
+        revision: Annotated[int, Whole(1, MAX_REVISION)]   # "revision"
+        created_at: Stamp                                  # "createdAt", ISO 8601
+        edited_at: Stamp | None = None                     # "editedAt", optional
 
 Everything else follows from that one list:
 
