@@ -13,21 +13,23 @@ from pathlib import Path
 import pytest
 
 from tests.core.pipeline.conftest import write_card_files
+from vividverse_desktop.core.pipeline.card_clips import (
+    CardPieces,
+    card_argv,
+    card_pieces,
+    piece_starts,
+    pieces_argv,
+)
+from vividverse_desktop.core.pipeline.card_draw import card_filter
 from vividverse_desktop.core.pipeline.cards import (
     Card,
     CardFiles,
     CardFonts,
     CardLayout,
-    CardPieces,
     ShotKind,
-    card_argv,
-    card_filter,
     card_look,
-    card_pieces,
     card_text,
     mark_colour,
-    piece_starts,
-    pieces_argv,
 )
 from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
 from vividverse_desktop.core.pipeline.plan import Transition, build_plan

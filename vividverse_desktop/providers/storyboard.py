@@ -26,6 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from vividverse_desktop.core.cancel import CancelToken
+from vividverse_desktop.core.pipeline.card_clips import (
+    card_pieces,
+    cards_argv,
+    piece_starts,
+    pieces_argv,
+)
 from vividverse_desktop.core.pipeline.cards import (
     Card,
     CardFiles,
@@ -33,11 +39,7 @@ from vividverse_desktop.core.pipeline.cards import (
     CardLook,
     ShotKind,
     card_look,
-    card_pieces,
     card_text,
-    cards_argv,
-    piece_starts,
-    pieces_argv,
 )
 from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
 from vividverse_desktop.core.pipeline.plan import PlanScene, Shot, Transition

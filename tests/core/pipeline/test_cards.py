@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.core.pipeline.conftest import write_card_files
+from vividverse_desktop.core.pipeline.card_clips import card_argv, cards_argv
+from vividverse_desktop.core.pipeline.card_draw import card_filter
 from vividverse_desktop.core.pipeline.cards import (
     Card,
     CardFiles,
@@ -15,18 +17,14 @@ from vividverse_desktop.core.pipeline.cards import (
     CardLayout,
     Light,
     Motion,
-    card_argv,
-    card_filter,
     card_look,
     card_text,
-    cards_argv,
     cast_line,
     light_of,
     mark_colour,
-    motion_canvas,
-    motion_filter,
 )
 from vividverse_desktop.core.pipeline.ffmpeg_args import X264, VideoFormat
+from vividverse_desktop.core.pipeline.motion import motion_canvas, motion_filter
 from vividverse_desktop.core.screenplay.heading import DayNight, parse_heading
 from vividverse_desktop.media.ffmpeg import FFmpeg
 from vividverse_desktop.media.probe import count_frames, probe
