@@ -19,7 +19,8 @@ from vividverse_desktop.core.pipeline.mux import (
     scene_samples,
     seconds_to_samples,
 )
-from vividverse_desktop.core.pipeline.plan import Plan, PlanScene, Transition, scene_to_json
+from vividverse_desktop.core.pipeline.plan import Plan, PlanScene, Transition
+from vividverse_desktop.core.pipeline.plan_json import scene_to_json
 from vividverse_desktop.core.pipeline.stitch import concat_list
 from vividverse_desktop.providers.contract import (
     ClipRequest,
