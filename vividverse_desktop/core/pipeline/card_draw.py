@@ -8,9 +8,9 @@ its ends.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from vividverse_desktop.core.pipeline.cards import (
     ADVANCE_EM,
@@ -18,14 +18,15 @@ from vividverse_desktop.core.pipeline.cards import (
     NAME_CHARS,
     Card,
     CardLayout,
+    CardLook,
     Light,
     Motion,
     ShotKind,
     cast_line,
     look_of,
-    mark_colour,
 )
 from vividverse_desktop.core.pipeline.ffmpeg_args import TO_BT709, filter_path
+from vividverse_desktop.core.pipeline.marks import Mark, Shape, top_of
 from vividverse_desktop.core.pipeline.motion import fades, motion_canvas, motion_filter, number
 
 
@@ -62,9 +63,18 @@ def _draw(card: Card, label: str) -> str:
         x, y, w, h = rect
         return f"drawbox=x={ox + x}:y={oy + y}:w={max(1, w)}:h={max(1, h)}:color={colour}:t={t}"
 
+    def mark(sign: Mark, at: tuple[int, int], size: int) -> str:
+        """The mark's glyph filling the ``size`` px square at ``at`` (drawtext places its top)."""
+        x, y = at
+        return (
+            f"drawtext=fontfile={filter_path(card.fonts.marks)}:text={sign.glyph}"
+            f":fontsize={max(1, size)}:x={ox + x}:y={oy + y + round(top_of(sign.shape) * size)}"
+            f":fontcolor={sign.colour}:expansion=none"
+        )
+
     heading_size = card.text.heading_size or layout.heading_size
     if kind is ShotKind.ESTABLISHING:
-        parts += _establishing(card, layout, box)
+        parts += _establishing(card, _Pens(box, text, mark))
         sub = layout.cast_size
         y = round(fmt.height * 0.62)
         parts.append(text(card.fonts.bold, card.texts.action, sub, (m, y)))
@@ -75,18 +85,27 @@ def _draw(card: Card, label: str) -> str:
             box((m, layout.rule_y, fmt.width // 6, fmt.height // 180), f"{look.ink}@0.6"),
         ]
         if kind is ShotKind.SPEECH:
-            parts += _figures(card, layout, box, text)
+            parts += _figures(card, layout, _Pens(box, text, mark))
         else:
             at = (m, layout.action_y)
             parts.append(text(card.fonts.regular, card.texts.action, layout.action_size, at))
-            parts += _cast_row(card, layout, box, text)
+            parts += _cast_row(card, layout, _Pens(box, text, mark))
     parts += [TO_BT709]
     return ",".join(parts) + f"[{label}]"
 
 
-def _establishing(card: Card, layout: CardLayout, box: Any) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class _Pens:
+    """What draws on a card: boxes, text from files, and marks (see ``_draw``)."""
+
+    box: Callable[..., str]
+    text: Callable[..., str]
+    mark: Callable[..., str]
+
+
+def _establishing(card: Card, pens: _Pens) -> list[str]:
     """The place's look: a sky with sun or moon over the ground outside, a window inside."""
-    fmt, look, light = card.fmt, card.look, card.light
+    fmt, look, light, box = card.fmt, card.look, card.light, pens.box
     w, h = fmt.width, fmt.height
     sky = look_of(True, light)
     if card.exterior:
@@ -94,7 +113,7 @@ def _establishing(card: Card, layout: CardLayout, box: Any) -> list[str]:
         y = round(h * {Light.DAY: 0.12, Light.NIGHT: 0.1}.get(light, 0.42))
         glow = "0xf4f1e0" if light is Light.NIGHT else "0xfff2b0"
         return [
-            box((round(w * 0.74), y, disc, disc), f"{glow}@0.9"),
+            pens.mark(Mark(Shape.CIRCLE, f"{glow}@0.9"), (round(w * 0.74), y), disc),
             box((0, round(h * 0.58), w, h - round(h * 0.58)), f"{look.shadow}@0.35"),
             box((0, round(h * 0.58), w, max(1, h // 240)), f"{look.ink}@0.5"),
         ]
@@ -109,7 +128,7 @@ def _establishing(card: Card, layout: CardLayout, box: Any) -> list[str]:
     ]
 
 
-def _cast_row(card: Card, layout: CardLayout, box: Any, text: Any, y: int = -1) -> list[str]:
+def _cast_row(card: Card, layout: CardLayout, pens: _Pens, y: int = -1) -> list[str]:
     """The characters present (at the foot unless ``y`` says): names after their marks."""
     fmt, m = card.fmt, layout.margin
     size = layout.cast_size
@@ -118,42 +137,49 @@ def _cast_row(card: Card, layout: CardLayout, box: Any, text: Any, y: int = -1) 
     advance = ADVANCE_EM * size
     side = round(size * 0.8)
     parts = [
-        box((m + round(col * advance), y + (size - side) // 4, side, side), mark_colour(name))
-        for col, name in zip(columns, card.text.names, strict=False)
+        pens.mark(sign, (m + round(col * advance), y + (size - side) // 4), side)
+        for col, sign in zip(columns, card.text.marks, strict=False)
     ]
-    return [*parts, text(card.fonts.bold, card.texts.cast, size, (m, y))]
+    return [*parts, pens.text(card.fonts.bold, card.texts.cast, size, (m, y))]
 
 
-def _figures(card: Card, layout: CardLayout, box: Any, text: Any) -> list[str]:
-    """A speech: everyone present as a figure in their colour, the speaker in front, and
-    the lower third with the speaker's mark, name and line."""
+def _figures(card: Card, layout: CardLayout, pens: _Pens) -> list[str]:
+    """A speech: everyone present as a figure in their mark's shape and colour, the
+    speaker in front, and the lower third with the speaker's mark, name and line."""
     fmt, m = card.fmt, layout.margin
+    box, text = pens.box, pens.text
     top, band = layout.action_y, layout.band_top(fmt)
     speaker = card.text.speaker.strip().rstrip(ELLIPSIS)
-    names = list(card.text.names) or ([speaker] if speaker else [])
+    sign = card.text.speaker_mark
+    people = list(zip(card.text.names, card.text.marks, strict=False))
+    if not people and speaker and sign is not None:
+        people = [(speaker, sign)]
     slot = round((NAME_CHARS + 2) * ADVANCE_EM * layout.cast_size)
     room = max(1, (fmt.width - 2 * m) // slot)
-    names = names[:room]
+    people = people[:room]
     parts: list[str] = []
     row = band - layout.margin // 4 - layout.cast_size
     tall = row - top - layout.margin // 2
-    head = max(2, round(min(slot * 0.3, tall * 0.3)))
+    head = max(2, round(min(slot * 0.36, tall * 0.36)))  # the mark: big enough to read
     body_w, body_h = max(2, round(slot * 0.5)), max(2, tall - head - head // 4)
-    start = (fmt.width - slot * len(names)) // 2
-    for n, name in enumerate(names):
+    start = (fmt.width - slot * len(people)) // 2
+    for n, (name, mark) in enumerate(people):
         spoken = name.upper().startswith(speaker) if speaker else False
-        alpha = "" if spoken or not speaker else "@0.5"
-        colour = mark_colour(name) + alpha
         cx = start + n * slot + slot // 2
         lift = 0 if spoken else head // 3
-        parts.append(box((cx - head // 2, top + lift, head, head), colour))
         body = (cx - body_w // 2, top + lift + head + head // 4, body_w, body_h - lift)
-        parts.append(box(body, colour))
-    parts += _cast_row(card, layout, box, text, row)
+        own = mark
+        if speaker and not spoken:  # those who listen stand back, half faded into the card
+            behind = (body[1] + body[3] / 2) / fmt.height
+            own = replace(mark, colour=_mixed(mark.colour, card.look, behind))
+        parts.append(pens.mark(own, (cx - head // 2, top + lift), head))
+        parts.append(box(body, own.colour))
+    parts += _cast_row(card, layout, pens, row)
     parts.append(box((0, band, fmt.width, fmt.height - band), "0x000000@0.6"))
     name_size = layout.cast_size
     y = band + layout.margin // 3
-    parts.append(box((m, y, name_size, name_size), mark_colour(speaker)))
+    if sign is not None:
+        parts.append(pens.mark(sign, (m, y), name_size))
     if card.texts.speaker is not None:
         parts.append(
             text(
@@ -175,6 +201,25 @@ def _figures(card: Card, layout: CardLayout, box: Any, text: Any) -> list[str]:
             )
         )
     return parts
+
+
+def _mixed(colour: str, look: CardLook, at: float) -> str:
+    """``colour`` half blended with the card's gradient ``at`` (a share of its height).
+
+    Drawn opaque: FFmpeg's ``drawbox`` blends a translucent colour wrongly on the
+    4:2:0 frame the card is drawn on (0xe6194b at 50% over a pale blue sky came out
+    (255, 81, 129), brighter than the red itself; ``drawtext`` gave the true blend,
+    (198, 114, 154), so a faded head and body would not match).
+    """
+
+    def channels(value: str) -> tuple[int, int, int]:
+        n = int(value, 16)
+        return n >> 16, (n >> 8) & 0xFF, n & 0xFF
+
+    top, bottom = channels(look.top), channels(look.bottom)
+    ground = [t + (b - t) * at for t, b in zip(top, bottom, strict=True)]
+    mixed = [round((c + g) / 2) for c, g in zip(channels(colour), ground, strict=True)]
+    return "0x" + "".join(f"{c:02x}" for c in mixed)
 
 
 def card_filter(card: Card, label: str = "v", frames: int | None = None) -> str:

@@ -12,13 +12,13 @@ inline, so no screenplay text needs filter escaping.
 from __future__ import annotations
 
 import enum
-import hashlib
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
+from vividverse_desktop.core.pipeline.marks import MARKS_FONT, Mark, marks_for
 from vividverse_desktop.core.resources import resource_path
 from vividverse_desktop.core.screenplay.heading import DayNight, SceneHeading
 
@@ -115,7 +115,8 @@ class CardText:
 
     ``heading_size`` is the heading's font size after shrinking a long heading to
     fit its two lines; a speech card adds its ``speaker`` and spoken ``line``
-    (the lower third). ``names`` are the characters whose marks the card draws.
+    (the lower third). ``names`` are the characters whose marks the card draws,
+    ``marks`` their marks (one per name) and ``speaker_mark`` the speaker's.
     """
 
     heading: str
@@ -126,6 +127,8 @@ class CardText:
     heading_size: int = 0
     names: tuple[str, ...] = ()
     kind: ShotKind = ShotKind.ACTION
+    marks: tuple[Mark, ...] = ()
+    speaker_mark: Mark | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +204,7 @@ def card_text(
     kind: ShotKind = ShotKind.ACTION,
     speaker: str = "",
     line: str = "",
+    cast: Sequence[str] = (),
 ) -> CardText:
     """Wrap a card's texts to the frame; overflowing text ends with an ellipsis.
 
@@ -208,7 +212,8 @@ def card_text(
     :data:`MIN_HEADING_SCALE`) before it is cut; the action to the lines that fit,
     the cast to one line of names with room for each name's mark before it. A
     speech card's ``line`` is wrapped to the lower third. Control characters
-    become spaces.
+    become spaces. Each name's mark comes from its place in the film's ``cast``
+    (:func:`marks.marks_for`).
     """
     layout = CardLayout.for_format(fmt)
     base = layout.establishing_size if kind is ShotKind.ESTABLISHING else layout.heading_size
@@ -219,6 +224,7 @@ def card_text(
         if not wrapped.endswith(ELLIPSIS):
             break
     names = tuple(characters)
+    *marks, spoken = marks_for((*names, speaker), cast)
     return CardText(
         heading=wrapped,
         action=_fit(action, layout.columns(fmt, layout.action_size), layout.action_lines),
@@ -228,6 +234,8 @@ def card_text(
         heading_size=size,
         names=names,
         kind=kind,
+        marks=tuple(marks),
+        speaker_mark=spoken if speaker.strip() else None,
     )
 
 
@@ -247,18 +255,6 @@ def cast_line(names: Sequence[str], columns: int) -> tuple[str, tuple[int, ...]]
         marks.append(len(text) + (3 if text else 0))
         text += entry
     return text, tuple(marks)
-
-
-_MARK_COLOURS = (
-    "0xe6194b", "0x3cb44b", "0xffe119", "0x4363d8", "0xf58231", "0x911eb4",
-    "0x46f0f0", "0xf032e6", "0xbcf60c", "0xfabebe", "0x008080", "0xe6beff",
-)  # fmt: skip
-
-
-def mark_colour(name: str) -> str:
-    """A character's own colour, the same in every scene and film: a hash of the name."""
-    digest = hashlib.sha256(" ".join(name.upper().split()).encode("utf-8")).digest()
-    return _MARK_COLOURS[digest[0] % len(_MARK_COLOURS)]
 
 
 def _fit(text: str, columns: int, max_lines: int) -> str:
@@ -281,14 +277,15 @@ def _clean(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class CardFonts:
-    """Regular and bold font files for card text."""
+    """Regular and bold font files for card text, and the font whose glyphs are the marks."""
 
     regular: Path
     bold: Path
+    marks: Path = field(default_factory=lambda: resource_path(*MARKS_FONT))
 
     @classmethod
     def bundled(cls) -> CardFonts:
-        """Courier Prime as shipped in ``resources/fonts/courier-prime``."""
+        """Courier Prime as shipped in ``resources/fonts/courier-prime``, and the marks font."""
         folder = ("fonts", "courier-prime")
         return cls(
             resource_path(*folder, "CourierPrime-Regular.ttf"),

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from vividverse_desktop.core.pipeline.cards import Light, Motion, ShotKind, light_of
+from vividverse_desktop.core.pipeline.marks import cast_order
 from vividverse_desktop.core.pipeline.prompt import shot_prompt
 from vividverse_desktop.core.screenplay.heading import DayNight, parse_heading, resolve_day_night
 from vividverse_desktop.core.screenplay.model import Element, ElementKind, Scene, Screenplay
@@ -131,6 +132,21 @@ class Plan:
             if scene.id == scene_id:
                 return scene
         raise KeyError(scene_id)
+
+
+def film_cast(plan: Plan) -> tuple[str, ...]:
+    """The film's characters in order of first appearance, as their marks follow it.
+
+    Scene by scene, each scene's characters as the plan lists them (speakers in
+    order of first speech, then those named in the action), then any other shot
+    speaker; names as :func:`marks.name_key` gives them.
+    """
+    return cast_order(name for scene in plan.scenes for name in scene_cast(scene))
+
+
+def scene_cast(scene: PlanScene) -> tuple[str, ...]:
+    """The characters a scene's cards show: its characters, then any other shot speaker."""
+    return cast_order((*scene.characters, *(shot.speaker for shot in scene.shots)))
 
 
 def _ms(seconds: float) -> float:
