@@ -28,7 +28,8 @@ from tests.sync.memory_keyring import MemoryKeyring
 from vividverse_desktop.cli import build_parser, main
 from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
 from vividverse_desktop.core.pipeline.mux import film_slots
-from vividverse_desktop.core.pipeline.plan import Plan, plan_from_json
+from vividverse_desktop.core.pipeline.plan import Plan
+from vividverse_desktop.core.pipeline.plan_json import plan_from_json
 from vividverse_desktop.core.resources import resource_path
 from vividverse_desktop.media.probe import count_frames, probe
 from vividverse_desktop.providers.cloud.openai_images import OpenAIImages

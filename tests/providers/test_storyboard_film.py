@@ -13,24 +13,26 @@ from pathlib import Path
 import pytest
 
 from tests.core.pipeline.conftest import write_card_files
+from vividverse_desktop.core.pipeline.card_clips import (
+    CardPieces,
+    card_argv,
+    card_pieces,
+    piece_starts,
+    pieces_argv,
+)
+from vividverse_desktop.core.pipeline.card_draw import card_filter
 from vividverse_desktop.core.pipeline.cards import (
     Card,
     CardFiles,
     CardFonts,
     CardLayout,
-    CardPieces,
     ShotKind,
-    card_argv,
-    card_filter,
     card_look,
-    card_pieces,
     card_text,
-    mark_colour,
-    piece_starts,
-    pieces_argv,
 )
 from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
-from vividverse_desktop.core.pipeline.plan import Transition, build_plan
+from vividverse_desktop.core.pipeline.marks import mark_at, marks_for
+from vividverse_desktop.core.pipeline.plan import Transition, build_plan, film_cast
 from vividverse_desktop.core.screenplay import parse
 from vividverse_desktop.core.screenplay.heading import parse_heading
 from vividverse_desktop.media.ffmpeg import FFmpeg
@@ -133,7 +135,9 @@ def test_speech_frames_carry_a_lower_third_with_the_speakers_mark(
     """The band darkens the foot of speech cards only; the speaker's mark is in their colour."""
     beach = plan.scenes[0]
     shots = (12, 12, 12, 12)
-    path = render(tmp_path, ClipRequest(beach, SMALL, shots))
+    cast = tuple(reversed(film_cast(plan)))  # the request's cast decides: JONAS comes first
+    assert cast == ("JONAS", "MARA")
+    path = render(tmp_path, ClipRequest(beach, SMALL, shots, cast=cast))
     frames = frames_of(ffmpeg_exe, path, SMALL)
     assert len(frames) == sum(shots)
     layout = CardLayout.for_format(SMALL)
@@ -143,9 +147,11 @@ def test_speech_frames_carry_a_lower_third_with_the_speakers_mark(
     assert mean(jonas, SMALL, band) < mean(action, SMALL, band) - 60
     side = layout.cast_size
     at = (layout.margin + side // 2, layout.band_top(SMALL) + layout.margin // 3 + side // 2)
-    assert near(pixel(mara, SMALL, *at), rgb(mark_colour("MARA")))
-    assert near(pixel(jonas, SMALL, *at), rgb(mark_colour("JONAS")))
-    assert mark_colour("MARA") != mark_colour("JONAS")
+    mara_mark, jonas_mark = marks_for(("MARA", "JONAS"), cast)
+    assert (jonas_mark, mara_mark) == (mark_at(0), mark_at(1))
+    assert near(pixel(mara, SMALL, *at), rgb(mara_mark.colour))
+    assert near(pixel(jonas, SMALL, *at), rgb(jonas_mark.colour))
+    assert mara_mark.colour != jonas_mark.colour
 
 
 def test_a_fade_in_rises_from_black_and_a_fade_out_ends_black(

@@ -11,7 +11,7 @@ import pytest
 from tests.render.conftest import SCRIPT, TINY, Counting, tiny_settings
 from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.pipeline.mux import film_slots
-from vividverse_desktop.core.pipeline.plan import Plan, PlanScene, build_plan
+from vividverse_desktop.core.pipeline.plan import Plan, PlanScene, build_plan, film_cast
 from vividverse_desktop.core.screenplay import parse
 from vividverse_desktop.media.probe import audio_duration, count_frames, probe
 from vividverse_desktop.providers.contract import ProviderError
@@ -108,6 +108,14 @@ def test_providers_are_called_once_per_asset(rendered, plan: Plan) -> None:  # t
     assert result.made["clip"] == 3
     assert result.made["voice"] == lines
     assert _calls(renderer)[1] == lines
+
+
+def test_every_clip_request_carries_the_films_cast(rendered, plan: Plan) -> None:  # type: ignore[no-untyped-def]
+    """Each scene's clip is asked for with the whole film's cast, so marks agree across scenes."""
+    renderer, _, _ = rendered
+    cast = film_cast(plan)
+    assert len(cast) >= 2
+    assert [request.cast for request in renderer.video.calls] == [cast] * len(plan.scenes)
 
 
 def test_the_film_picture_is_read_as_byte_ranges_of_annexb_clips(rendered) -> None:  # type: ignore[no-untyped-def]

@@ -41,7 +41,7 @@ def _plan_for(script: str, *, narrate: bool = False) -> Plan:
 
 
 def _read_plan(path_text: str) -> Plan:
-    from vividverse_desktop.core.pipeline.plan import PlanError, plan_from_json
+    from vividverse_desktop.core.pipeline.plan_json import PlanError, plan_from_json
 
     path = Path(path_text)
     try:
@@ -58,7 +58,7 @@ def _read_plan(path_text: str) -> Plan:
 
 def cmd_plan(args: argparse.Namespace, out: TextIO) -> int:
     """Write the render plan of a screenplay as JSON."""
-    from vividverse_desktop.core.pipeline.plan import plan_to_json
+    from vividverse_desktop.core.pipeline.plan_json import plan_to_json
 
     plan = _plan_for(args.script, narrate=args.narrate)
     text = json.dumps(plan_to_json(plan), ensure_ascii=False, indent=2) + "\n"

@@ -62,6 +62,10 @@ class ClipRequest:
     x264: X264 = field(default_factory=X264)
     before: PlanScene | None = None
     """The scene this one dissolves from (its last shot), when it opens on a dissolve."""
+    cast: tuple[str, ...] = ()
+    """The film's characters in order of first appearance (``plan.film_cast``): a
+    provider that draws characters' marks (:attr:`StoryboardCards.draws_marks`) gives
+    each the mark of its place in it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,10 @@
 
 Each shot of a scene becomes a designed card (see ``core.pipeline.cards``): an
 establishing card of the place in its INT/EXT and light, an action card, or a
-speech card with everyone present as figures in their own colours and a lower
-third naming the speaker with the line. A scene opens with a fade from black or
-a dissolve from the previous scene's last card and ends with a fade to black
-when the plan says so.
+speech card with everyone present as figures in their own marks (a shape and a
+colour each, see ``core.pipeline.marks``) and a lower third naming the speaker
+with the line. A scene opens with a fade from black or a dissolve from the
+previous scene's last card and ends with a fade to black when the plan says so.
 
 With x264 ``ultrafast`` (no B-frames) each card is encoded once as at most three
 short pieces (its fade or dissolve, one held group of pictures, its fade out) into
@@ -26,6 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from vividverse_desktop.core.cancel import CancelToken
+from vividverse_desktop.core.pipeline.card_clips import (
+    card_pieces,
+    cards_argv,
+    piece_starts,
+    pieces_argv,
+)
 from vividverse_desktop.core.pipeline.cards import (
     Card,
     CardFiles,
@@ -33,11 +39,7 @@ from vividverse_desktop.core.pipeline.cards import (
     CardLook,
     ShotKind,
     card_look,
-    card_pieces,
     card_text,
-    cards_argv,
-    piece_starts,
-    pieces_argv,
 )
 from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
 from vividverse_desktop.core.pipeline.plan import PlanScene, Shot, Transition
@@ -71,7 +73,10 @@ class StoryboardCards:
 
     name = "storyboard"
     modality = Modality.VIDEO
-    version = "2"
+    version = "3"
+    draws_marks = True
+    """Each character present is drawn with its mark (a shape and a colour, by its place
+    in the request's ``cast``): clip keys hold those marks."""
     speed = 25.0
     """Seconds of media made per second of one worker (720p cards, ``bench.render``, 2 cores)."""
 
@@ -218,7 +223,7 @@ def _write_card(stem: Path, fmt: VideoFormat, scene: PlanScene, shot: Shot) -> C
 
 def _card(clip: ClipRequest, scene: PlanScene, shot: Shot, files: CardFiles, frames: int) -> Card:
     text = card_text(clip.fmt, scene.heading, "", scene.characters, kind=shot.kind,
-                     speaker=shot.speaker, line=shot.line)  # fmt: skip
+                     speaker=shot.speaker, line=shot.line, cast=clip.cast)  # fmt: skip
     if shot.kind is ShotKind.ESTABLISHING:
         text = card_text(clip.fmt, scene.location or scene.heading, "", (), kind=shot.kind)
     return Card(_look(scene), files, clip.fmt, frames, CardFonts.bundled(), shot.motion, text,

@@ -29,7 +29,7 @@ from typing import TypeVar
 
 from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.pipeline.mux import film_slots
-from vividverse_desktop.core.pipeline.plan import Plan
+from vividverse_desktop.core.pipeline.plan import Plan, film_cast
 from vividverse_desktop.media.ffmpeg import FFmpeg
 from vividverse_desktop.providers.contract import Provider, VoiceProvider
 from vividverse_desktop.render.assembly import assemble
@@ -151,8 +151,9 @@ class Renderer:
         )  # fmt: skip
         report.queued()
         work = SceneWork(
-            shop, video=self.video, voice=self.voice, voices=voices, settings=self.settings
-        )
+            shop, video=self.video, voice=self.voice, voices=voices, settings=self.settings,
+            cast=film_cast(plan),
+        )  # fmt: skip
         tasks: list[Callable[[], SceneOutput]] = [
             functools.partial(work.scene, i, s, slots[i], plan.scenes[i - 1] if i else None)
             for i, s in enumerate(plan.scenes)
@@ -190,7 +191,7 @@ class Renderer:
         keys = scene_keys(
             plan.scenes[index], slots[index], video=self.video, voice=self.voice,
             voices=cast(plan, self.voice), settings=self.settings,
-            before=plan.scenes[index - 1] if index else None,
+            before=plan.scenes[index - 1] if index else None, cast=film_cast(plan),
         )  # fmt: skip
         with JobDB(self.job_dir) as db:
             for row in db.forget_scene(scene_id, keys.all()):

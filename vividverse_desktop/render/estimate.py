@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vividverse_desktop.core.pipeline.mux import film_slots
-from vividverse_desktop.core.pipeline.plan import Plan
+from vividverse_desktop.core.pipeline.plan import Plan, film_cast
 from vividverse_desktop.providers.contract import Provider, VoiceProvider
 from vividverse_desktop.render.jobdb import ASSEMBLY_RATE, AssetRow, JobDB
 from vividverse_desktop.render.scenes import cast, scene_keys
@@ -82,6 +82,7 @@ def estimate(
     """Estimate rendering ``plan`` with these providers and settings into ``job_dir``."""
     slots = film_slots([s.duration for s in plan.scenes], settings.fmt)
     voices = cast(plan, voice)
+    characters = film_cast(plan)
     lines, clips = _Tally(voice), _Tally(video)
     rows, rate_text = _read(job_dir)
     found = {r.key for r in rows}
@@ -90,7 +91,7 @@ def estimate(
     for n, (scene, slot) in enumerate(zip(plan.scenes, slots, strict=True)):
         before = plan.scenes[n - 1] if n else None
         keys = scene_keys(scene, slot, video=video, voice=voice, voices=voices,
-                          settings=settings, before=before)  # fmt: skip
+                          settings=settings, before=before, cast=characters)  # fmt: skip
         needed = [keys.audio] + ([keys.clip[0]] if keys.clip else [])
         (cached if all(k in found for k in needed) else to_render).append(scene.id)
         for (key, request, _), line in zip(keys.lines, scene.lines, strict=True):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from vividverse_desktop.core.pipeline.ffmpeg_args import AUDIO_RATE
 from vividverse_desktop.core.pipeline.loudness import loudness_argv, parse_loudness
+from vividverse_desktop.core.pipeline.marks import cast_order, marks_for
 from vividverse_desktop.core.pipeline.mux import (
     SceneSlot,
     VoiceCue,
@@ -19,7 +20,8 @@ from vividverse_desktop.core.pipeline.mux import (
     scene_samples,
     seconds_to_samples,
 )
-from vividverse_desktop.core.pipeline.plan import Plan, PlanScene, Transition, scene_to_json
+from vividverse_desktop.core.pipeline.plan import Plan, PlanScene, Transition, scene_cast
+from vividverse_desktop.core.pipeline.plan_json import scene_to_json
 from vividverse_desktop.core.pipeline.stitch import concat_list
 from vividverse_desktop.providers.contract import (
     ClipRequest,
@@ -86,11 +88,14 @@ def scene_keys(
     voices: dict[str, str],
     settings: RenderSettings,
     before: PlanScene | None = None,
+    cast: tuple[str, ...] = (),
 ) -> SceneKeys:
     """The keys (and requests) of everything ``scene`` needs, in a film slot ``slot``.
 
     ``before`` is the scene before it in the film: a scene opening on a dissolve
     starts on that scene's last shot, so its clip key holds that shot and look too.
+    ``cast`` is the film's (``plan.film_cast``): when the video provider draws
+    characters' marks, the clip key holds the marks of the characters it shows.
     """
     lines = []
     for line in scene.lines:
@@ -116,6 +121,8 @@ def scene_keys(
             picture["dissolve_from"] = {k: last[k] for k in _LOOK_KEYS}
             drawn = last["shots"][0]
             picture["dissolve_from"]["shot"] = {k: drawn[k] for k in _DRAWN_KEYS}
+        if getattr(video, "draws_marks", False):
+            picture["marks"] = _drawn_marks(scene, source, cast)
         key = asset_key("clip", {
             "provider": provider_facts(video),
             "scene": picture, "frames": list(frames),
@@ -123,8 +130,17 @@ def scene_keys(
             "x264": [settings.x264.preset, settings.x264.crf, settings.x264.params],
             "engine": ENGINE_VERSION,
         })  # fmt: skip
-        clip = (key, ClipRequest(scene, settings.fmt, frames, settings.x264, source))
+        clip = (key, ClipRequest(scene, settings.fmt, frames, settings.x264, source, cast))
     return SceneKeys(tuple(lines), audio, samples, clip)
+
+
+def _drawn_marks(
+    scene: PlanScene, before: PlanScene | None, cast: tuple[str, ...]
+) -> list[list[str]]:
+    """Name, shape and colour of every character a clip may show (``before``'s last shot too)."""
+    names = cast_order((*scene_cast(scene), *(scene_cast(before) if before else ())))
+    marks = marks_for(names, cast)
+    return [[name, m.shape.value, m.colour] for name, m in zip(names, marks, strict=True)]
 
 
 _LOOK_KEYS = ("heading", "location", "time_of_day", "exterior", "light", "characters")
@@ -149,15 +165,16 @@ class SceneWork:
         voice: VoiceProvider,
         voices: dict[str, str],
         settings: RenderSettings,
+        cast: tuple[str, ...] = (),
     ) -> None:
         self.shop, self.video, self.voice = shop, video, voice
-        self.voices, self.settings = voices, settings
+        self.voices, self.settings, self.cast = voices, settings, cast
 
     def keys(self, scene: PlanScene, slot: SceneSlot, before: PlanScene | None = None) -> SceneKeys:
         """The scene's keys with this render's providers, voices and settings."""
         return scene_keys(
             scene, slot, video=self.video, voice=self.voice, voices=self.voices,
-            settings=self.settings, before=before,
+            settings=self.settings, before=before, cast=self.cast,
         )  # fmt: skip
 
     def scene(

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.core.pipeline.conftest import write_card_files
+from vividverse_desktop.core.pipeline.card_clips import card_argv, cards_argv
+from vividverse_desktop.core.pipeline.card_draw import card_filter
 from vividverse_desktop.core.pipeline.cards import (
     Card,
     CardFiles,
@@ -15,18 +17,15 @@ from vividverse_desktop.core.pipeline.cards import (
     CardLayout,
     Light,
     Motion,
-    card_argv,
-    card_filter,
+    ShotKind,
     card_look,
     card_text,
-    cards_argv,
     cast_line,
     light_of,
-    mark_colour,
-    motion_canvas,
-    motion_filter,
 )
 from vividverse_desktop.core.pipeline.ffmpeg_args import X264, VideoFormat
+from vividverse_desktop.core.pipeline.marks import mark_at
+from vividverse_desktop.core.pipeline.motion import motion_canvas, motion_filter
 from vividverse_desktop.core.screenplay.heading import DayNight, parse_heading
 from vividverse_desktop.media.ffmpeg import FFmpeg
 from vividverse_desktop.media.probe import count_frames, probe
@@ -119,11 +118,16 @@ def test_cast_is_one_line_with_room_for_each_mark() -> None:
     assert cast_line(["MARA", "JONAS", "EDWARD"], 16) == ("  MARA   +2", (0,))
 
 
-def test_every_character_keeps_one_colour() -> None:
-    """A mark's colour depends on the name alone (case and spacing aside)."""
-    assert mark_colour("MARA") == mark_colour("mara") == mark_colour(" MARA ")
-    names = ["MARA", "EDDIE", "EDWARD", "JONAS", "SCOTT", "TOM", "ANN", "BOB"]
-    assert len({mark_colour(name) for name in names}) >= 5
+def test_every_character_keeps_one_mark_on_every_card() -> None:
+    """A mark follows the name's place in the film's cast, not the card's order or spelling."""
+    cast = ("MARA", "EDDIE", "EDWARD", "JONAS")
+    one = card_text(HD, "INT. X - DAY", "", ["EDWARD", "MARA"], cast=cast)
+    two = card_text(HD, "EXT. Y - NIGHT", "", ["mara", " Jonas ", "EDWARD"], kind=ShotKind.SPEECH,
+                    speaker="Edward", line="Well.", cast=cast)  # fmt: skip
+    assert one.marks == (mark_at(2), mark_at(0))
+    assert two.marks == (mark_at(0), mark_at(3), mark_at(2))
+    assert two.speaker_mark == mark_at(2)
+    assert len({(m.shape, m.colour) for m in two.marks}) == 3
 
 
 def test_control_characters_do_not_reach_the_card() -> None:

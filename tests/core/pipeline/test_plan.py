@@ -12,13 +12,11 @@ from vividverse_desktop.core.pipeline.cards import Light, Motion, ShotKind
 from vividverse_desktop.core.pipeline.plan import (
     MAX_SHOTS,
     NARRATOR,
-    PlanError,
     Transition,
     build_plan,
-    plan_from_json,
-    plan_to_json,
     transition_of,
 )
+from vividverse_desktop.core.pipeline.plan_json import PlanError, plan_from_json, plan_to_json
 from vividverse_desktop.core.pipeline.prompt import shot_prompt
 from vividverse_desktop.core.screenplay import parse
 from vividverse_desktop.core.screenplay.heading import parse_heading

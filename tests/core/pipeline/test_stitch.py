@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.core.pipeline.conftest import write_card_files
-from vividverse_desktop.core.pipeline.cards import Card, CardFonts, card_argv, card_look, card_text
+from vividverse_desktop.core.pipeline.card_clips import card_argv
+from vividverse_desktop.core.pipeline.cards import Card, CardFonts, card_look, card_text
 from vividverse_desktop.core.pipeline.ffmpeg_args import VideoFormat
 from vividverse_desktop.core.pipeline.loudness import Loudness, loudness_argv, parse_loudness
 from vividverse_desktop.core.pipeline.mux import (

@@ -186,3 +186,29 @@ def escape_filter_value(text: str) -> str:
 def filter_path(path: Path) -> str:
     """A file path written as a filter option value (fonts, text files)."""
     return escape_filter_value(str(path))
+
+
+def clip_output_args(
+    graph: str, fmt: VideoFormat, frames: int, output: Path, x264: X264 | None = None
+) -> Argv:
+    """The end of every scene-clip command: ``graph``'s ``[v]`` encoded to a video-only MP4.
+
+    Exactly ``frames`` frames at ``fmt``'s rate, H.264 by ``x264`` (the default
+    settings if None); the container is forced to MP4 so ``output`` may end in ``.part``.
+    """
+    encoder = x264 or X264()
+    return (
+        "-filter_complex",
+        graph,
+        "-map",
+        "[v]",
+        "-frames:v",
+        str(frames),
+        "-r",
+        fmt.rate,
+        *encoder.args(fmt),
+        "-an",
+        "-f",
+        "mp4",
+        input_path(output),
+    )

@@ -4,8 +4,8 @@ Each still is read once (``image2pipe``: the picture's own format is found from
 its bytes, whatever the file is called), scaled to cover the frame without
 distortion and cropped to it, converted to the pipeline's pixels (yuv420p,
 BT.709 limited range) and then held or moved for exactly its shot's frames with
-the same motion maths as the storyboard cards (``cards.motion_filter``). A
-moving still is scaled to the larger :func:`cards.motion_canvas` first, so a
+the same motion maths as the storyboard cards (``motion.motion_filter``). A
+moving still is scaled to the larger :func:`motion.motion_canvas` first, so a
 push, pull or pan never shows an edge. The shots are joined in one graph and
 encoded once, like a scene of cards, so the clip concatenates with them by copy.
 """
@@ -16,22 +16,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vividverse_desktop.core.pipeline.cards import (
-    Motion,
-    clip_output_args,
-    fades,
-    motion_canvas,
-    motion_filter,
-)
+from vividverse_desktop.core.pipeline.cards import Motion
 from vividverse_desktop.core.pipeline.ffmpeg_args import (
     BT709_SCALE,
     BT709_TAGS,
     X264,
     Argv,
     VideoFormat,
+    clip_output_args,
     global_args,
     input_path,
 )
+from vividverse_desktop.core.pipeline.motion import fades, motion_canvas, motion_filter
 
 
 @dataclass(frozen=True, slots=True)
