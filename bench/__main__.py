@@ -17,6 +17,7 @@ BENCHMARKS = (
     "server_stall",
     "ui",
     "player",
+    "playback",
     "write",
 )
 

@@ -36,7 +36,7 @@ def main() -> int:
     args = parser.parse_args(sys.argv[1:])
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    from PySide6.QtCore import QEvent, QEventLoop, QPointF, Qt, QTimer, QUrl
+    from PySide6.QtCore import QEvent, QPointF, Qt, QUrl
     from PySide6.QtGui import QKeyEvent, QMouseEvent
     from PySide6.QtMultimedia import QMediaPlayer, QVideoSink
     from PySide6.QtWidgets import QApplication
@@ -46,6 +46,7 @@ def main() -> int:
     from vividverse_desktop.gui.hub import ChangeHub
     from vividverse_desktop.gui.rooms import ROOMS_BY_KEY
     from vividverse_desktop.gui.rooms.screening import ScreeningRoom
+    from vividverse_desktop.gui.screenshots import wait_for
     from vividverse_desktop.gui.tasks import TaskRunner
     from vividverse_desktop.studio.screening import make_frame_code_film
 
@@ -53,19 +54,6 @@ def main() -> int:
     width, height = (int(n) for n in args.size.split("x"))
     rate = FrameRate.conventional(args.fps)
     frames = round(args.fps * args.seconds)
-
-    def wait(done: Callable[[], bool], ms: int = 5000) -> bool:
-        loop, tick, deadline = QEventLoop(), QTimer(), QTimer()
-        tick.timeout.connect(lambda: loop.quit() if done() else None)
-        deadline.setSingleShot(True)
-        deadline.timeout.connect(loop.quit)
-        tick.start(1)
-        deadline.start(ms)
-        if not done():
-            loop.exec()
-        tick.stop()
-        deadline.stop()
-        return done()
 
     def number(image) -> int:  # type: ignore[no-untyped-def]
         return read_frame_code(
@@ -100,7 +88,7 @@ def main() -> int:
         player = room.player
         painted: list[tuple[int, float]] = []
         player.frame_painted.connect(lambda f: painted.append((f, time.perf_counter())))
-        assert wait(lambda: player.is_open and room.facts is not None, 20_000), "film not open"
+        assert wait_for(lambda: player.is_open and room.facts is not None, 20_000), "film not open"
         wrong = 0
 
         def timed(act: Callable[[], None], expected: int) -> float:
@@ -108,7 +96,7 @@ def main() -> int:
             painted.clear()
             t0 = time.perf_counter()
             act()
-            if not wait(lambda: any(f == expected for f, _ in painted)):
+            if not wait_for(lambda: any(f == expected for f, _ in painted)):
                 raise RuntimeError(f"frame {expected} never painted")
             t1 = next(t for f, t in painted if f == expected)
             wrong += number(player.image) != expected
@@ -159,7 +147,7 @@ def main() -> int:
         sink.videoFrameChanged.connect(on_frame)
         media.setSource(QUrl.fromLocalFile(str(path)))
         media.pause()
-        assert wait(lambda: bool(arrived))
+        assert wait_for(lambda: bool(arrived))
         peer_steps, peer_seeks = [], []
         for targets, out in ((range(1, args.steps + 1), peer_steps), (picks, peer_seeks)):
             current = arrived[-1][0]
@@ -169,7 +157,7 @@ def main() -> int:
                 arrived.clear()
                 t0 = time.perf_counter()
                 media.setPosition(rate.seek_ms(frame))
-                if not wait(lambda f=frame: any(n == f for n, _ in arrived)):  # type: ignore[misc]
+                if not wait_for(lambda f=frame: any(n == f for n, _ in arrived)):  # type: ignore[misc]
                     raise RuntimeError(f"peer: frame {frame} never arrived")
                 out.append((next(t for n, t in arrived if n == frame) - t0) * 1000)
                 current = frame
