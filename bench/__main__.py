@@ -18,6 +18,7 @@ BENCHMARKS = (
     "ui",
     "player",
     "compare",
+    "playback",
     "write",
 )
 

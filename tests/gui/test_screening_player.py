@@ -3,6 +3,7 @@ names is the frame it decoded, read back from the picture, at 24, 25 and 29.97 f
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,6 +101,50 @@ def test_play_then_pause_stops_on_a_frame_it_names(
     stopped = player.frame
     wait_until(lambda: False, 300)
     assert player.frame == stopped
+
+
+@pytest.mark.parametrize("fps", [24, 29.97])
+def test_playing_at_double_speed_paints_every_frame_it_shows_in_order(
+    qtbot: QtBot, room: ScreeningRoom, films: Path, fps: float
+) -> None:
+    """L L L plays at 2x to the last frame: each frame handed to the picture is painted at
+    once (none replaced unpainted), in order, and its picture is the frame it names.
+    (Whether that is every frame of the film depends on the machine: bench/playback.)"""
+    frames = round(fps * 3)
+    player = opened(room, film(films, fps, frames)).player
+    shown_frames: list[int] = []
+    painted: list[int] = []
+    pictures: list[int] = []
+    player.frame_shown.connect(shown_frames.append)
+    player.frame_painted.connect(painted.append)
+    player.frame_painted.connect(lambda _frame: pictures.append(number_in(player.image)))
+    for _ in range(3):
+        press(qtbot, room, Qt.Key.Key_L)
+    assert player.speed == 2.0
+    assert wait_until(lambda: player.frame == frames - 1 and player.speed == 0, 10_000)
+    assert painted == shown_frames
+    assert pictures == painted
+    assert painted == sorted(set(painted))
+    assert painted[-1] == frames - 1
+
+
+def test_a_player_that_falls_behind_shows_the_newest_frame_not_a_backlog(
+    qtbot: QtBot, room: ScreeningRoom, films: Path
+) -> None:
+    """The GUI thread stalls for half a second while playing at 2x (48 frames a second): the
+    next picture is the frame the decoder reached meanwhile, not the one after the stall."""
+    player = opened(room, film(films, 24, 144)).player
+    painted: list[int] = []
+    player.frame_painted.connect(lambda _frame: painted.append(number_in(player.image)))
+    for _ in range(3):
+        press(qtbot, room, Qt.Key.Key_L)
+    assert wait_until(lambda: len(painted) >= 6)
+    before = painted[-1]
+    time.sleep(0.5)  # the decoder's thread goes on handing frames to the sink
+    assert wait_until(lambda: painted[-1] > before)
+    press(qtbot, room, Qt.Key.Key_K)
+    assert painted[painted.index(before) + 1] - before >= 6
+    assert painted == sorted(set(painted))
 
 
 def test_drop_frame_timecode_at_29_97_names_the_decoded_frame(

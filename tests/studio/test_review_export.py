@@ -5,6 +5,7 @@ and a PDF read back by pypdf with the thumbnail and the drawing in it."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import opentimelineio as otio  # type: ignore[import-untyped]
@@ -99,6 +100,93 @@ def test_edl_locators_are_markers_at_the_notes_frames(tmp_path: Path, fps: int) 
     assert [(frame, colour) for frame, colour, _ in markers] == [(5, "GREEN"), (33, "RED")]
     assert markers[0][2].startswith("Hold the look longer (to 00:00:00:20)")
     assert "Door slams early" in markers[1][2]
+
+
+def _edl_with_notes_at(tmp_path: Path, rate: FrameRate, frames: list[int], length: int) -> str:
+    """The EDL of a ``length``-frame film at ``rate`` with one open note at each of ``frames``."""
+    session, movie_id = reviewer_session(tmp_path / "store.sqlite")
+    try:
+        for frame in frames:
+            review.add_note(
+                store=session.store, user_id=session.user_id, movie_id=movie_id, frame=frame,
+                rate=rate, text=f"note at {frame}",
+            )  # fmt: skip
+        path = review_export.export_notes(
+            store=session.store, movie_id=movie_id, viewer_id=session.user_id, kind="edl",
+            path=tmp_path / "notes.edl", rate=rate, frames=length,
+        )  # fmt: skip
+    finally:
+        session.store.close()
+    return path.read_text(encoding="utf-8")
+
+
+def _read_edl(text: str, rate: FrameRate):  # type: ignore[no-untyped-def]
+    """The one clip OpenTimelineIO's CMX 3600 reader makes of ``text`` at ``rate``."""
+    timeline = otio.adapters.read_from_string(text, adapter_name="cmx_3600", rate=rate.fps)
+    (clip,) = timeline.video_tracks()[0].find_clips()
+    return clip
+
+
+@pytest.mark.parametrize(
+    "rate",
+    [FrameRate.of(v) for v in (23.976, 24, 25, 29.97, 30, 50, 59.94, 60)],
+    ids=str,
+)
+def test_non_drop_locators_either_side_of_minute_boundaries_land_on_their_frames(
+    tmp_path: Path, rate: FrameRate
+) -> None:
+    """At every non-drop rate (29.97 and 59.94 counted non-drop too) OpenTimelineIO reads
+    each note back at its frame: last frame of a minute, first of the next, and the tenth."""
+    n = rate.nominal
+    frames = [n * 60 - 1, n * 60, n * 600 - 1, n * 600, n * 600 + 1]
+    text = _edl_with_notes_at(tmp_path, rate, frames, length=n * 600 + 10)
+    assert "FCM: NON-DROP FRAME" in text
+    assert ";" not in text
+    clip = _read_edl(text, rate)
+    assert clip.source_range.duration.to_frames() == n * 600 + 10
+    assert [m.marked_range.start_time.to_frames() for m in clip.markers] == frames
+
+
+# Hand-counted drop-frame labels: at 29.97 the first minute holds 30 x 60 = 1800 frames
+# (0-1799), then ;00 and ;01 are skipped at each minute but the tenth, so ten minutes hold
+# 18000 - 9 x 2 = 17982 frames; at 59.94 four labels go, and ten minutes hold 36000 - 36.
+DROP_FRAME_LABELS = {
+    FrameRate.of(29.97, drop_frame=True): {
+        1799: "00:00:59;29", 1800: "00:01:00;02", 1801: "00:01:00;03",
+        17981: "00:09:59;29", 17982: "00:10:00;00", 17983: "00:10:00;01",
+    },
+    FrameRate.of(59.94, drop_frame=True): {
+        3599: "00:00:59;59", 3600: "00:01:00;04",
+        35963: "00:09:59;59", 35964: "00:10:00;00", 35965: "00:10:00;01",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("rate", list(DROP_FRAME_LABELS), ids=str)
+def test_a_drop_frame_edl_says_so_and_its_timecodes_read_back_as_the_notes_frames(
+    tmp_path: Path, rate: FrameRate
+) -> None:
+    """The EDL of a DF film carries ``FCM: DROP FRAME`` and ``;`` timecodes. OpenTimelineIO
+    reads the event as drop-frame (its length exact, where a non-drop count would add 18
+    frames); each locator's label is the hand-counted one, and both our timecode module and
+    OpenTimelineIO's turn it back into the note's frame. The CMX reader itself skips ``;``
+    locators (it matches only HH:MM:SS:FF): any it does read must be at the notes' frames."""
+    table = DROP_FRAME_LABELS[rate]
+    frames = list(table)
+    length = 10 * 60 * rate.nominal  # 18000 frames at 29.97: ends at 00:10:00;18
+    text = _edl_with_notes_at(tmp_path, rate, frames, length=length)
+    assert "FCM: DROP FRAME" in text
+    event = next(line for line in text.splitlines() if line.startswith("001 "))
+    assert event.split()[-2:] == [rate.timecode(0), rate.timecode(length)]
+    assert ";" in rate.timecode(length)
+    labels = re.findall(r"^\* LOC: (\S+) ", text, flags=re.MULTILINE)
+    assert labels == list(table.values())
+    assert [rate.frame_of(label) for label in labels] == frames
+    fps = rate.fps
+    assert [otio.opentime.from_timecode(label, fps).to_frames() for label in labels] == frames
+    clip = _read_edl(text, rate)
+    assert clip.source_range.duration.to_frames() == length
+    assert [m.marked_range.start_time.to_frames() for m in clip.markers] in ([], frames)
 
 
 def test_pdf_reads_back_with_thumbnail_drawing_and_scene(tmp_path: Path) -> None:

@@ -56,14 +56,15 @@ def save(widget: QWidget, path: Path) -> Path:
     return path
 
 
-def wait_for(predicate: Callable[[], bool], ms: int = 10_000) -> bool:
-    """Run the event loop until ``predicate()`` holds or ``ms`` pass (timers stopped after)."""
+def wait_for(predicate: Callable[[], bool], ms: int = 10_000, *, tick_ms: int = 10) -> bool:
+    """Run the event loop until ``predicate()`` holds (checked every ``tick_ms``) or ``ms``
+    pass (timers stopped after)."""
     loop = QEventLoop()
     tick, deadline = QTimer(), QTimer()
     tick.timeout.connect(lambda: loop.quit() if predicate() else None)
     deadline.setSingleShot(True)
     deadline.timeout.connect(loop.quit)
-    tick.start(10)
+    tick.start(tick_ms)
     deadline.start(ms)
     if not predicate():
         loop.exec()

@@ -143,9 +143,16 @@ def _one_line(text: str) -> str:
 
 def edl_text(title: str, rows: Sequence[NoteRow], *, rate: FrameRate, frames: int) -> str:
     """A CMX 3600 EDL of the film as one event, each note a locator (``* LOC:``) at its
-    frame: red while open, green once resolved. Timecodes are written with ``:``."""
+    frame: red while open, green once resolved.
+
+    Drop-frame says so twice: the CMX header ``FCM: DROP FRAME``, and ``;`` before the
+    frames of every timecode (``00:01:00;02``), which is how readers that skip the header
+    tell it. OpenTimelineIO is one: it counts any ``:`` timecode as non-drop, so a ``:`` at DF
+    would land a note two frames late for each minute after the first. (Its CMX reader,
+    otio-cmx3600-adapter 1.0, takes a locator only as ``HH:MM:SS:FF`` and skips the ``;``
+    ones, though its own writer writes them so; it reads the event's ``;`` timecodes.)"""
     end = max(frames, max((r.frame_end or r.frame for r in rows), default=0) + 1, 1)
-    start_tc, end_tc = _edl_tc(rate, 0), _edl_tc(rate, end)
+    start_tc, end_tc = rate.timecode(0), rate.timecode(end)
     lines = [
         f"TITLE: {_one_line(title)[:70] or 'Vividverse review notes'}",
         f"FCM: {'DROP FRAME' if rate.drop_frame else 'NON-DROP FRAME'}",
@@ -157,12 +164,8 @@ def edl_text(title: str, rows: Sequence[NoteRow], *, rate: FrameRate, frames: in
         colour = "GREEN" if row.status == review.NoteStatus.RESOLVED.value else "RED"
         span = f" (to {row.timecode_end})" if row.timecode_end else ""
         text = _one_line(f"{row.text}{span} - {row.author}")
-        lines.append(f"* LOC: {_edl_tc(rate, row.frame)} {colour:<7} {text}")
+        lines.append(f"* LOC: {rate.timecode(row.frame)} {colour:<7} {text}")
     return "\n".join(lines) + "\n"
-
-
-def _edl_tc(rate: FrameRate, frame: int) -> str:
-    return rate.timecode(frame).replace(";", ":")
 
 
 def pdf_bytes(

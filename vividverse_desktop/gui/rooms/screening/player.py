@@ -282,6 +282,8 @@ class Player(QWidget):
     def _on_frame(self, frame: QVideoFrame) -> None:
         if not frame.isValid():
             return  # the player stopped (end of the film): keep the last picture
+        if self.speed > 0 and self._behind(frame):
+            return  # a later frame is already on its way: show that, not a backlog
         number = self.frame_number(frame)
         if self._looping() and self.speed > 0 and number > self.range()[1]:
             self.seek(self.range()[0])  # not shown: the range loops
@@ -291,10 +293,22 @@ class Player(QWidget):
         self.message = ""
         if self._target == number:
             self._forget_target()
-        self.update()
         self.frame_shown.emit(number)
+        if self.speed:
+            # Playing: paint now. A later paint (update) waits behind every queued event,
+            # so a frame arriving meanwhile would replace this one unpainted (bench/playback).
+            self.repaint()
+        else:
+            self.update()
         if self.speed > 0 and self.frames and number >= self.last_frame and not self._looping():
             self.pause()  # stay on the last frame rather than run off the end
+
+    def _behind(self, frame: QVideoFrame) -> bool:
+        """Whether the sink already holds a later frame than ``frame``: the GUI thread fell
+        behind the decoder (frames reach us queued, so they would pile up and the picture
+        would lag the sound ever more)."""
+        latest = self.sink.videoFrame()
+        return latest.isValid() and latest.startTime() > frame.startTime()
 
     def _forget_target(self) -> None:
         self._target = None
