@@ -303,6 +303,14 @@ def test_cues_differing_only_in_case_are_one_character() -> None:
     assert stats.scenes[0].characters == ("McKENNA",)
 
 
+def test_sung_lines_belong_to_the_speech_but_are_not_dialogue_words() -> None:
+    """A speech that sings then talks counts once, with only its spoken words."""
+    stats = compute(
+        parse("INT. PIT - NIGHT\n\nBERYL\n~There's a light in the harbour\nThat's all.\n")
+    )
+    assert [(c.name, c.speeches, c.words) for c in stats.characters] == [("BERYL", 1, 2)]
+
+
 def test_compute_lays_out_on_the_paper_asked_for() -> None:
     """A4 is accepted and gives the letter page count; an unknown paper is refused."""
     screenplay = parse(resource_path("samples", "the_lamplighter.fountain").read_text("utf-8"))
