@@ -12,7 +12,9 @@
    (``WriteRoom.analysed``), median and max over ``--runs`` bursts. Goal: within 300 ms.
    The peer is ``studio.writing.analyse`` alone on the same text, timed on this thread.
 
-``python -m bench.write`` (``--pages`` to change the script's length).
+``python -m bench.write`` (``--pages`` to change the generated script's length, or
+``--script FILE`` to measure a script of your own, e.g. the hand-written feature
+``resources/samples/the_long_take.fountain``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ def _ms(seconds: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.write", description=__doc__)
     parser.add_argument("--pages", type=int, default=120)
+    parser.add_argument("--script", type=Path, help="a Fountain file instead of a generated one")
     parser.add_argument("--keys", type=int, default=300)
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args(argv)
@@ -51,7 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     from vividverse_desktop.studio import writing
 
     _app = QApplication.instance() or QApplication([])
-    text = feature_script(args.pages, seed=7)
+    if args.script is not None:
+        text = args.script.read_text(encoding="utf-8")
+    else:
+        text = feature_script(args.pages, seed=7)
 
     def turn(ms: int = 0) -> None:
         loop = QEventLoop()

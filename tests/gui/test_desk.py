@@ -20,7 +20,7 @@ from vividverse_desktop.gui.dialogs.sign_in import SignInRequest
 from vividverse_desktop.gui.main_window import MainWindow
 from vividverse_desktop.media.embedded_server import EmbeddedServer
 from vividverse_desktop.store import LocalStore
-from vividverse_desktop.studio import scripts
+from vividverse_desktop.studio import scripts, this_computer
 
 START_MS = 40_000  # a cold start of the embedded server on a busy 2-core machine
 
@@ -49,9 +49,10 @@ def test_first_run_opens_this_computers_studio_with_every_room_and_syncs(
     assert synced.args[0].status.online is True
     assert "Online" in window.sync_status.text()
     pulled = [c for c in published if Subject.SCRIPTS in c and "*" not in c.ids(Subject.SCRIPTS)]
-    assert len(pulled[-1].ids(Subject.SCRIPTS)) == 3
+    samples = len(this_computer.sample_scripts())  # one per sample, the feature too
+    assert len(pulled[-1].ids(Subject.SCRIPTS)) == samples == 4
     assert desk.session is not None
-    assert len(desk.session.store.scripts()) == 3
+    assert len(desk.session.store.scripts()) == samples
 
 
 def test_ctrl_shift_s_syncs(qtbot: QtBot, desk: DeskController, window: MainWindow) -> None:

@@ -221,6 +221,29 @@ def test_the_preview_has_the_pages_of_the_pdf(qtbot: QtBot, room: WriteRoom) -> 
     )
 
 
+def test_the_preview_keeps_the_editors_page_in_view_when_resized(
+    qtbot: QtBot, room: WriteRoom
+) -> None:
+    """Page 41 of the feature sample stays on screen when the window grows and shrinks."""
+    text = resource_path("samples", "the_long_take.fountain").read_text(encoding="utf-8")
+    room.load_text(text, path=None)
+    settle(room)
+    room.show_page_preview()
+    room.editor.go_to_line(room.analysis.line_of_page(41))
+    preview = room.preview
+
+    def page_41_in_view() -> bool:
+        top = preview.pages.page_top(41) - preview.verticalScrollBar().value()
+        return 0 <= top + preview.pages.page_size().height() // 2 <= preview.viewport().height()
+
+    assert preview.pages.current_page == 41
+    assert page_41_in_view()
+    for width, height in ((1920, 1080), (1000, 700), (1366, 768)):
+        room.resize(width, height)
+        assert wait_until(lambda w=width: room.width() == w)
+        assert page_41_in_view(), (width, preview.pages.scale)
+
+
 def test_statistics_go_to_the_scene_clicked(qtbot: QtBot, room: WriteRoom) -> None:
     room.load_text(SAMPLE.read_text(encoding="utf-8"), path=None)
     settle(room)
@@ -279,6 +302,37 @@ def test_first_start_shows_the_sample_and_opened_files_land_in_the_editor(
     assert wait_until(lambda: room.path == script)
     assert room.editor.toPlainText() == "INT. PILOT - DAY\n\nWheels up.\n"
     assert window.preferences.get("write/last_file") == str(script)
+
+
+def test_lines_fit_the_editor_after_a_resize_made_in_another_room(window: MainWindow) -> None:
+    """The window grown while Review shows: back in Write, no line runs past the editor."""
+    room = window.pages["write"]
+    assert isinstance(room, WriteRoom)
+    window.resize(1366, 768)
+    window.show_room("write")
+    room.load_text(
+        resource_path("samples", "the_long_take.fountain").read_text(encoding="utf-8"),
+        path=None,
+    )
+    assert wait_until(lambda: room.analysis is not None and len(room.analysis.scene_lines) > 9)
+    room.go_to_scene_index(20)
+
+    def widest_line() -> float:
+        block, widest = room.editor.firstVisibleBlock(), 0.0
+        for _ in range(30):
+            layout = block.layout()
+            for n in range(layout.lineCount()):
+                widest = max(widest, layout.lineAt(n).naturalTextWidth())
+            block = block.next()
+        return widest
+
+    margin = 2 * room.editor.document().documentMargin()
+    for width, height in ((1920, 1080), (1366, 768)):
+        window.show_room("review")
+        window.resize(width, height)
+        window.show_room("write")
+        assert wait_until(room.editor.isVisible)
+        assert 0 < widest_line() <= room.editor.viewport().width() - margin, width
 
 
 def test_no_two_commands_share_a_shortcut(window: MainWindow) -> None:

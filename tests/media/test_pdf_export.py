@@ -214,6 +214,17 @@ def test_emphasis_over_several_lines_prints_italic_without_asterisks() -> None:
     assert any("Italic" in name for name in names)
 
 
+def test_sung_lines_in_a_speech_print_in_italics_without_tildes() -> None:
+    """``~`` lines under a cue print as the speech's lyrics: italic, no tilde on the page."""
+    screenplay = parse("INT. PIT - NIGHT\n\nBERYL\n~There's a light in the harbour\n")
+    page = reader(render_pdf(screenplay, title_page=False)).pages[0]
+    texts = [t for t, _, _ in positions(page)]
+    assert "There's a light in the harbour" in texts
+    assert not any("~" in t for t in texts)
+    fonts: Any = page["/Resources"]["/Font"]  # type: ignore[index]
+    assert any("Italic" in str(f.get_object()["/BaseFont"]) for f in fonts.values())
+
+
 def test_action_keeps_its_indentation_on_the_page() -> None:
     """Eight leading spaces put an action line eight characters right of the margin."""
     screenplay = parse("INT. A - DAY\n\n        The phone rings.\n            And rings.\n")

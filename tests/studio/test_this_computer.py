@@ -37,12 +37,12 @@ async def test_first_run_opens_the_owners_studio_with_the_samples_to_score(
         outcome = await desk.sync()
         assert outcome.status.online is True
         held = desk.store.scripts()
-        assert len(held) == len(this_computer.sample_scripts()) == 3
+        assert len(held) == len(this_computer.sample_scripts()) == 4  # the feature too
         assert {s.status for s in held} == {Status.PENDING_VALIDATION}
         authors = {desk.store.user(s.author_id).username for s in held}  # type: ignore[union-attr]
         assert authors == set(this_computer.SAMPLE_AUTHORS)
         queue = scoring.my_queue(store=desk.store, validator_id=desk.user_id)
-        assert len(queue) == 3
+        assert len(queue) == 4
     finally:
         await desk.close()
     assert _port_is_free(url)
@@ -60,7 +60,7 @@ async def test_a_second_start_keeps_the_data_and_adds_no_samples(tmp_path: Path)
     try:
         await again.sync()
         assert again.user_id == user_id
-        assert len(again.store.scripts()) == 3
+        assert len(again.store.scripts()) == len(this_computer.sample_scripts())
         remembered = session.remembered_accounts(root=tmp_path)
         assert [a.this_computer for a in remembered] == [True]
     finally:

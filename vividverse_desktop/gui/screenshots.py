@@ -39,6 +39,10 @@ _EXAMPLE_ACCOUNTS = (
     ),
 )
 SCHEMES = ("light", "dark")
+FEATURE = ("samples", "the_long_take.fountain")
+"""The hand-written feature-length sample the Write room and its dialogs are shown on."""
+FEATURE_CURSOR = "\nTEO ^\n"
+"""Where the cursor goes: mid-script, scene 21's dual dialogue (side by side on the page)."""
 
 
 def settle(ms: int = 50) -> None:
@@ -213,20 +217,24 @@ def _draw_on(room: QWidget) -> None:
     room.overlay.update()
 
 
+def _feature_text() -> str:
+    from vividverse_desktop.core.resources import resource_path
+
+    return resource_path(*FEATURE).read_text(encoding="utf-8")
+
+
 def _open_sample(write: QWidget) -> None:
-    """Open the richest sample in the Write room with the cursor in its third scene."""
+    """Open the feature-length sample in the Write room, the cursor mid-script on the
+    dual dialogue of scene 21 (page 40 of 111)."""
     from vividverse_desktop.core.resources import resource_path
     from vividverse_desktop.gui.rooms.write.room import WriteRoom
 
     assert isinstance(write, WriteRoom)
-    text = resource_path("samples", "night_market.fountain").read_text(encoding="utf-8")
-    write.load_text(text, path=None)
-    for _ in range(200):
-        if write.analysis is not None and write.analysis.text == text:
-            break
-        settle(50)
-    if write.analysis is not None and len(write.analysis.scene_lines) > 2:
-        write.go_to_line(write.analysis.scene_lines[2] + 2)
+    text = _feature_text()
+    write.load_text(text, path=resource_path(*FEATURE))
+    wait_for(lambda: write.analysis is not None and write.analysis.text == text)
+    write.go_to_line(text[: text.index(FEATURE_CURSOR)].count("\n") + 1)
+    settle(300)  # the navigator, page and statistics follow the cursor
     write.state.setText("")
 
 
@@ -246,28 +254,27 @@ def _write_views(window: QWidget, write: QWidget, out: Path, scheme: str) -> lis
 
 
 def _revised(text: str) -> str:
-    """The sample revised: a line of scene 2 changed, the flashback moved after scene 6,
-    and a scene added at the end (what Compare versions shows)."""
-    start = text.index("EXT. CANAL BRIDGE - DAY (FLASHBACK)")
-    end = text.index("INT. DEV'S STALL - NIGHT")
-    flashback, text = text[start:end], text[:start] + text[end:]
-    later = text.index("EXT. ROOFTOP CAR PARK - NIGHT")
-    text = text[:later] + flashback + text[later:]
-    text = text.replace("Needs salt.", "Needs more salt. And chilli.", 1)
-    return text.rstrip("\n") + "\n\nINT. GRAN'S FLAT - DAY\n\nA kettle, a radio, an empty chair.\n"
+    """The feature revised: a line of scene 6 changed, the developer's call (scene 33) moved
+    before the library (scene 25), and a scene added at the end (what Compare versions shows)."""
+    start = text.index("INT. HARBOURLINE HOMES - SITE CABIN - DAY\n\nA portable cabin")
+    end = text.index("INT. REGAL CINEMA - FOYER - DAY")
+    call, text = text[start:end], text[:start] + text[end:]
+    library = text.index("INT. SALTHAVEN LIBRARY - LOCAL STUDIES ROOM - DAY")
+    text = text[:library] + call + text[library:]
+    text = text.replace("Then wash your money.", "Then wash your money. And your hair.", 1)
+    return text.rstrip("\n") + "\n\nEXT. REGAL SITE - DAWN\n\nThe hoarding, bare. A gull.\n"
 
 
 def _write_dialogs(window: MainWindow, folder: Path, out: Path, scheme: str) -> list[Path]:
-    """Compare versions (two versions of the sample in a scratch store) and the import
-    review (the sample exported to PDF, one element corrected)."""
-    from vividverse_desktop.core.resources import resource_path
+    """Compare versions (two versions of the feature in a scratch store) and the import
+    review (the feature exported to PDF, one element corrected)."""
     from vividverse_desktop.core.screenplay.model import ElementKind
     from vividverse_desktop.gui.rooms.write.compare_dialog import CompareDialog
     from vividverse_desktop.gui.rooms.write.import_review import ImportReviewDialog
     from vividverse_desktop.studio import compare, writing
 
     shots: list[Path] = []
-    text = resource_path("samples", "night_market.fountain").read_text(encoding="utf-8")
+    text = _feature_text()
     scratch = folder / f"versions-{scheme}"
     scratch.mkdir(exist_ok=True)
     store, script_id = compare.scratch_versions(folder=scratch, texts=(text, _revised(text)))
@@ -286,7 +293,7 @@ def _write_dialogs(window: MainWindow, folder: Path, out: Path, scheme: str) -> 
         dialog.deleteLater()
     finally:
         store.close()
-    pdf = writing.export_text(text=text, output=folder / f"night-market-{scheme}.pdf").path
+    pdf = writing.export_text(text=text, output=folder / f"the-long-take-{scheme}.pdf").path
     review = ImportReviewDialog(path=pdf, runner=window.runner, parent=window)
     review.show()
     wait_for(lambda: review.review is not None)

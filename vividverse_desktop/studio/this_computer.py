@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 OWNER = "owner"
 OWNER_FILE = "owner.json"
-SAMPLE_AUTHORS = ("ada.quill", "noor.vale", "tomas.reed")
+SAMPLE_AUTHORS = ("ada.quill", "noor.vale", "tomas.reed", "nell.harrower")  # one per sample
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,3 +81,33 @@ def test_a_prologue_without_fade_in_opens_on_a_cut() -> None:
         (PROLOGUE_ID, Transition.CUT),
         ("1", Transition.CUT),
     ]
+
+
+def feature() -> tuple[Screenplay, dict[str, object]]:
+    path = resource_path("samples", "the_long_take.fountain")
+    expected = json.loads(path.with_name("the_long_take.expected.json").read_text("utf-8"))
+    return parse(path.read_text("utf-8")), expected
+
+
+def test_feature_chapters_are_its_hand_counted_master_scenes() -> None:
+    """The Long Take: a prologue (its cold open) and one plan scene per master scene, in order."""
+    screenplay, expected = feature()
+    plan = build_plan(screenplay)
+    assert plan.scenes[0].id == PROLOGUE_ID
+    headings = expected["headings"]
+    assert isinstance(headings, list)
+    assert [s.heading for s in plan.scenes[1:]] == [" ".join(h.split()) for h in headings]
+
+
+def test_relative_times_keep_the_light_of_the_scene_before() -> None:
+    """MOMENTS LATER after DAWN stays dawn; NIGHT - FLASHBACK and CONTINUOUS (1979) are night."""
+    lights = {s.id: s.light for s in build_plan(feature()[0]).scenes}
+    assert (lights["1"], lights["2"]) == (Light.DAWN, Light.DAWN)
+    assert (lights["26"], lights["27"], lights["28"]) == (Light.NIGHT,) * 3
+    assert (lights["14"], lights["68"], lights["70"]) == (Light.DUSK, Light.DAWN, Light.DAY)
+
+
+def test_continuous_after_dusk_is_still_dusk() -> None:
+    """A scene that carries on from a dusk scene is lit as dusk, not as day."""
+    plan = build_plan(parse("EXT. QUAY - DUSK\n\nGulls.\n\nINT. PUB - CONTINUOUS\n\nDarts.\n"))
+    assert [s.light for s in plan.scenes] == [Light.DUSK, Light.DUSK]

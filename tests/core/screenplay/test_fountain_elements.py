@@ -153,6 +153,30 @@ def test_lyrics_are_tilde_lines() -> None:
     ]
 
 
+def test_sung_lines_under_a_cue_are_lyrics_of_the_speech() -> None:
+    """~ lines inside a speech are its lyrics, not dialogue with tildes; it goes on after."""
+    assert kinds(
+        "BERYL (SINGING)\n~There's a light in the harbour\n~that burns the night through,\n"
+        "She never finished it.\n"
+    ) == [
+        (K.CHARACTER, "BERYL"),
+        (K.LYRICS, "There's a light in the harbour\nthat burns the night through,"),
+        (K.DIALOGUE, "She never finished it."),
+    ]
+
+
+def test_sung_lines_keep_their_side_of_a_dual_pair() -> None:
+    """Lyrics in either speech of a ^ pair sit on that speech's side."""
+    elements = parse("BOB\n~la la\n\nALICE ^\nOh.\n~lo lo\n").elements
+    assert [(e.kind, e.dual) for e in elements] == [
+        (K.CHARACTER, DualSide.LEFT),
+        (K.LYRICS, DualSide.LEFT),
+        (K.CHARACTER, DualSide.RIGHT),
+        (K.DIALOGUE, DualSide.RIGHT),
+        (K.LYRICS, DualSide.RIGHT),
+    ]
+
+
 def test_transition_needs_upper_case_to_and_blank_lines() -> None:
     """An upper-case line ending in TO: between blank lines is a transition."""
     assert kinds("Action.\n\nCUT TO:\n\nINT. X\n")[1] == (K.TRANSITION, "CUT TO:")

@@ -156,6 +156,31 @@ def test_real_heading_shapes(text: str, expected: tuple[str, str, str, str]) -> 
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "INT. REGAL CINEMA - PROJECTION BOOTH - NIGHT - FLASHBACK",
+            ("REGAL CINEMA - PROJECTION BOOTH", "NIGHT", ""),
+        ),
+        ("EXT. QUAY - DAY - 1979", ("QUAY", "DAY", "")),
+        ("INT. CAR - NIGHT - 1970S", ("CAR", "NIGHT", "")),
+        ("EXT. BEACH - DAY - SUMMER 1979", ("BEACH", "DAY", "")),
+        ("INT. LAB - NIGHT - END OF FLASHBACK - CONTINUOUS", ("LAB", "NIGHT", "CONTINUOUS")),
+        ("INT. KITCHEN - DAY - DREAM", ("KITCHEN", "DAY", "")),
+        ("INT. HOUSE - BACK", ("HOUSE - BACK", "", "")),
+        ("EXT. PARK - SPRING", ("PARK - SPRING", "", "")),
+        ("INT. MEMORY LANE - DAY", ("MEMORY LANE", "DAY", "")),
+    ],
+)
+def test_flashback_and_year_after_the_time_are_notes(
+    text: str, expected: tuple[str, str, str]
+) -> None:
+    """``- FLASHBACK``, ``- DREAM`` or a year after the time is neither place nor time."""
+    heading = parse_heading(text)
+    assert (heading.location, heading.time_of_day, heading.continuity) == expected
+
+
+@pytest.mark.parametrize(
     ("time", "bucket"),
     [
         ("(PRESENT) DAY", DayNight.DAY),

@@ -53,6 +53,12 @@ def test_cue_without_dialogue_is_a_warning() -> None:
     assert found("@BOB\n\nAction.\n") == [(1, "warning")]
 
 
+def test_a_cue_that_only_sings_has_its_speech() -> None:
+    """~ lines right under a cue are its speech; after a blank line they are not."""
+    assert found("BERYL (SINGING)\n~There's a light in the harbour\n") == []
+    assert found("@BERYL\n\n~There's a light in the harbour\n") == [(1, "warning")]
+
+
 def test_forced_transition_inside_a_paragraph_is_a_warning() -> None:
     """A > transition with text right under it does not end the paragraph."""
     assert found(">CUT TO:\nShe runs.\n") == [(1, "warning")]

@@ -15,17 +15,19 @@ from vividverse_desktop.core.screenplay.lint import lint
 from vividverse_desktop.core.screenplay.model import ElementKind
 from vividverse_desktop.core.screenplay.stats import compute, format_table
 
-REAL = [
-    resource_path("samples", "real", f"{name}.fountain")
-    for name in ("brick_and_steel", "channel_four")
-]
-
 
 def expected_for(sample: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(
         sample.with_name(sample.stem + ".expected.json").read_text("utf-8")
     )
     return data
+
+
+# Samples written in real scripts' styles: the two in real/ and the feature, The Long Take.
+REAL = [
+    resource_path("samples", "real", f"{name}.fountain")
+    for name in ("brick_and_steel", "channel_four")
+] + [resource_path("samples", "the_long_take.fountain")]
 
 
 @pytest.mark.parametrize("prefix", ["EXT/INT", "EXT./INT.", "INT./EXT.", "I/E", "E/I", "INT. "])

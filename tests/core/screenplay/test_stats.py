@@ -44,6 +44,14 @@ def expected_for(sample: Path) -> dict[str, Any]:
     return data
 
 
+def samples_with(key: str, *, present: bool = True) -> list[Path]:
+    """The samples whose hand counts include ``key`` (or leave it out)."""
+    return [s for s in SAMPLES if (key in expected_for(s)) is present]
+
+
+FEATURES = samples_with("pages_at_least")  # feature-length; the others are short
+
+
 def stats_for(sample: Path) -> ScriptStats:
     return compute(parse(sample.read_text("utf-8")))
 
@@ -100,7 +108,13 @@ def test_characters_match_hand_count_in_order(sample: Path) -> None:
     assert [{key: c[key] for key in e} for c, e in zip(found, expected, strict=True)] == expected
 
 
-@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("sample", samples_with("headings"), ids=lambda p: p.stem)
+def test_master_scene_headings_match_hand_list(sample: Path) -> None:
+    """Each master scene's heading, in order, as written in the outline."""
+    assert [s.heading for s in stats_for(sample).scenes] == expected_for(sample)["headings"]
+
+
+@pytest.mark.parametrize("sample", samples_with("dialogue_words"), ids=lambda p: p.stem)
 def test_dialogue_words_match_hand_count(sample: Path) -> None:
     """Words of dialogue over the whole script."""
     assert stats_for(sample).dialogue_words == expected_for(sample)["dialogue_words"]
@@ -117,10 +131,23 @@ def test_hand_counted_layout_of_the_lamplighter() -> None:
     assert {k: v.eighths for k, v in stats.day_night.items()} == expected["day_night_eighths"]
 
 
-@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
-def test_samples_are_two_to_ten_pages(sample: Path) -> None:
-    """Sample scripts are short but not trivial."""
+@pytest.mark.parametrize(
+    "sample", samples_with("pages_at_least", present=False), ids=lambda p: p.stem
+)
+def test_short_samples_are_two_to_ten_pages(sample: Path) -> None:
+    """Short sample scripts are short but not trivial."""
     assert 2 <= stats_for(sample).page_count <= 10
+
+
+@pytest.mark.parametrize("sample", FEATURES, ids=lambda p: p.stem)
+def test_feature_samples_are_feature_length(sample: Path) -> None:
+    """A feature sample lays out to at least the pages it promises (90 for The Long Take)."""
+    assert stats_for(sample).page_count >= expected_for(sample)["pages_at_least"]
+
+
+def test_there_is_a_hand_written_feature() -> None:
+    """At least one sample is feature-length, for the screenshots and the tests of real shapes."""
+    assert FEATURES
 
 
 @pytest.fixture(scope="module")
@@ -274,6 +301,14 @@ def test_cues_differing_only_in_case_are_one_character() -> None:
     stats = compute(screenplay)
     assert [(c.name, c.speeches, c.words) for c in stats.characters] == [("McKENNA", 2, 3)]
     assert stats.scenes[0].characters == ("McKENNA",)
+
+
+def test_sung_lines_belong_to_the_speech_but_are_not_dialogue_words() -> None:
+    """A speech that sings then talks counts once, with only its spoken words."""
+    stats = compute(
+        parse("INT. PIT - NIGHT\n\nBERYL\n~There's a light in the harbour\nThat's all.\n")
+    )
+    assert [(c.name, c.speeches, c.words) for c in stats.characters] == [("BERYL", 1, 2)]
 
 
 def test_compute_lays_out_on_the_paper_asked_for() -> None:

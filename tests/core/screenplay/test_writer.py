@@ -162,7 +162,8 @@ def plain_words(words: st.SearchStrategy[str], most: int = 4) -> st.SearchStrate
 
 @st.composite
 def speech(draw: st.DrawFn, dual: DualSide | None) -> list[Element]:
-    """A cue and its parentheticals and dialogue (never two dialogue elements in a row)."""
+    """A cue and its parentheticals, dialogue and sung lines (never two dialogue or two
+    lyrics elements in a row: their lines would read back as one)."""
     if draw(st.booleans()):
         name = draw(plain_words(UPPER_WORD, 2))
     else:
@@ -175,7 +176,11 @@ def speech(draw: st.DrawFn, dual: DualSide | None) -> list[Element]:
     out = [Element(K.CHARACTER, name, 0, 0, (), None, extensions, dual, 0, draw(st.booleans()))]
     last = K.CHARACTER
     for _ in range(draw(st.integers(0, 4))):
-        if last is not K.DIALOGUE and draw(st.booleans()):
+        if last is not K.LYRICS and draw(st.integers(0, 3)) == 0:
+            lines = draw(st.lists(plain_words(WORD), min_size=1, max_size=2))
+            out.append(Element(K.LYRICS, "\n".join(lines), 0, 0, dual=dual))
+            last = K.LYRICS
+        elif last is not K.DIALOGUE and draw(st.booleans()):
             text, spans = draw(styled_text())
             out.append(Element(K.DIALOGUE, text, 0, 0, spans, dual=dual))
             last = K.DIALOGUE

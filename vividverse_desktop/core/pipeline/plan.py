@@ -477,7 +477,9 @@ def build_plan(screenplay: Screenplay, *, narrate: bool = False) -> Plan:
     place: tuple[str, bool, Light] | None = None
     for scene, duration, heading, bucket in zip(scenes, durations, headings, buckets, strict=True):
         exterior = heading.prefix in ("EXT", "INT/EXT", "EST")
-        light = light_of(heading, bucket)
+        # MOMENTS LATER after a DAWN scene is still dawn: relative times keep the light.
+        relative = heading.day_night is None
+        light = place[2] if relative and place else light_of(heading, bucket)
         here = (heading.location, exterior, light)
         item = _plan_scene(
             scene, duration, light, exterior, cast, narrate=narrate, establish=here != place

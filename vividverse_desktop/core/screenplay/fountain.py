@@ -251,6 +251,12 @@ def _body(lines: list[str], start: int) -> list[Element]:
             continue
         first = stripped[0]
         if mode == _IN_DIALOGUE:
+            if first == "~":  # sung lines inside a speech; the speech goes on after them
+                if block:
+                    add(_flush(mode, block, block_start, index, dual, False))
+                    block = []
+                index = _run(elements, lines, index, first, dual)
+                continue
             if first == "(":
                 last = index
                 if stripped[-1] != ")":
@@ -437,7 +443,7 @@ def _cue(elements: list[Element], index: int, text: str, forced: bool) -> None:
 def _mark_left(elements: list[Element]) -> None:
     """Mark the speech block ending the element list as the left side of a dual pair."""
     back = len(elements) - 1
-    while back >= 0 and elements[back].kind in (_DIALOGUE, _PARENTHETICAL):
+    while back >= 0 and elements[back].kind in (_DIALOGUE, _PARENTHETICAL, _LYRICS):
         back -= 1
     if back < 0 or elements[back].kind is not _CHARACTER or elements[back].dual is not None:
         return
@@ -457,8 +463,11 @@ def _mark_left(elements: list[Element]) -> None:
         )
 
 
-def _run(elements: list[Element], lines: list[str], index: int, mark: str) -> int:
-    """Append one lyrics (``~``) or centered (``>...<``) element from consecutive lines."""
+def _run(
+    elements: list[Element], lines: list[str], index: int, mark: str, dual: DualSide | None = None
+) -> int:
+    """Append one lyrics (``~``) or centered (``>...<``) element from consecutive lines;
+    ``dual`` is the side of the speech sung lines belong to."""
     parts: list[str] = []
     count = len(lines)
     start = index
@@ -478,7 +487,7 @@ def _run(elements: list[Element], lines: list[str], index: int, mark: str) -> in
             break
         index += 1
     kind = _LYRICS if mark == "~" else _CENTERED
-    elements.append(_element(kind, "\n".join(parts), start + 1, index))
+    elements.append(_element(kind, "\n".join(parts), start + 1, index, dual=dual))
     return index
 
 

@@ -92,6 +92,16 @@ _RELATIVE_WORDS = frozenset(
 )
 _CLOCK_WORDS = _DAY_WORDS | _NIGHT_WORDS | _TWILIGHT_WORDS
 _WORD = re.compile(r"[A-Z']+")
+# A part that only says what kind of scene it is (``- FLASHBACK``, ``- DREAM``, ``- 1979``)
+# is a note on the heading, set aside like ``[THE STORM]``: it needs a year or one of
+# the marker words, and every other word must be one of the fillers ("END OF FLASHBACK").
+_NOTE_MARKERS = frozenset(
+    {"FLASHBACK", "FLASHBACKS", "FLASH", "FLASHFORWARD", "DREAM", "FANTASY", "MEMORY"}
+    | {"PRESENT", "MONTAGE", "INTERCUT"}
+)
+_NOTE_FILLERS = frozenset({"BACK", "FORWARD", "END", "OF", "BEGIN", "THE", "SEQUENCE", "TO"})
+_NOTE_SEASONS = frozenset({"SPRING", "SUMMER", "AUTUMN", "FALL", "WINTER"})
+_YEAR = re.compile(r"\b(?:1[0-9]|20)\d\dS?\b")  # 1979, 1970S
 
 
 def parse_heading(text: str) -> SceneHeading:
@@ -131,7 +141,9 @@ def _split_time(rest: str) -> tuple[str, str, str]:
     Parts are cut at spaced dashes and commas. From the end, continuity parts
     (``CONTINUOUS``) and bracketed notes (``[THE STORM]``) are set aside until a
     part naming a time (``NIGHT``, ``(PRESENT) DAY``) is found; it is the time of day
-    and what comes before it the location. A part that is neither ends the search.
+    and what comes before it the location. Notes on the kind of scene (``FLASHBACK``,
+    ``DREAM``, a year) are set aside like bracketed ones. A part that is none of these
+    ends the search.
     """
     cuts = list(_DASH.finditer(rest))
     if not cuts:
@@ -146,11 +158,19 @@ def _split_time(rest: str) -> tuple[str, str, str]:
             return rest[: cut.start()].strip(" -,"), part, continuity
         if words and _RELATIVE_WORDS & set(words):
             continuity = part if not continuity else f"{part} - {continuity}"
-        elif not (part[:1] in "[(" and part[-1:] in "])"):
+        elif not (part[:1] in "[(" and part[-1:] in "])") and not _is_note(part, words):
             break
         end = cut.start()
         location_end = end
     return rest[:location_end].strip(" -,"), continuity, continuity
+
+
+def _is_note(part: str, words: list[str]) -> bool:
+    """Whether a part only marks the kind of scene: ``FLASHBACK``, ``DREAM``, ``1979``."""
+    found = set(words)
+    if not (found & _NOTE_MARKERS or _YEAR.search(part.upper())):
+        return False
+    return found <= _NOTE_MARKERS | _NOTE_FILLERS | _NOTE_SEASONS | {"S"}
 
 
 def _names_clock(words: list[str]) -> bool:

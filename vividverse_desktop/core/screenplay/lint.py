@@ -61,9 +61,14 @@ def lint(text: str) -> list[LintIssue]:
         kind = element.kind
         following = elements[index + 1] if index + 1 < len(elements) else None
         if kind is ElementKind.CHARACTER:
-            if following is None or following.kind not in (
-                ElementKind.DIALOGUE,
-                ElementKind.PARENTHETICAL,
+            sung = (  # sung lines right under the cue are the speech
+                following is not None
+                and following.kind is ElementKind.LYRICS
+                and following.line == element.line + 1
+            )
+            if not sung and (
+                following is None
+                or following.kind not in (ElementKind.DIALOGUE, ElementKind.PARENTHETICAL)
             ):
                 issues.append(
                     LintIssue(

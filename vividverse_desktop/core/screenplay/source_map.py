@@ -152,6 +152,8 @@ def guess_kind(line: str, *, previous: str, next_blank: bool) -> str:
     if previous in (TITLE_PAGE, BONEYARD):
         return previous
     if previous in _SPEECH:
+        if stripped.startswith("~"):
+            return ElementKind.LYRICS.value  # sung lines inside the speech
         return "parenthetical" if stripped.startswith("(") else "dialogue"
     if previous:
         return previous

@@ -40,8 +40,9 @@ from vividverse_desktop.core.screenplay.model import (
 )
 from vividverse_desktop.core.screenplay.title_page import key_of, write_title_page
 
-_SPEECH_BODY = (ElementKind.PARENTHETICAL, ElementKind.DIALOGUE)
+_SPEECH_BODY = (ElementKind.PARENTHETICAL, ElementKind.DIALOGUE, ElementKind.LYRICS)
 _SPEECH = (ElementKind.CHARACTER, *_SPEECH_BODY)
+_SPOKEN = (ElementKind.CHARACTER, ElementKind.PARENTHETICAL, ElementKind.DIALOGUE)
 
 
 def write(screenplay: Screenplay) -> str:
@@ -84,9 +85,7 @@ def _entries(screenplay: Screenplay, placed: list[tuple[int, int]] | None = None
             if placed is not None:
                 placed[-1] = (first, count)
             here = ()
-        in_speech = (
-            element.kind in _SPEECH_BODY and previous is not None and previous.kind in _SPEECH
-        )
+        in_speech = previous is not None and _in_speech(element, previous)
         if out and not in_speech:
             out.append("")
         out.extend(here)
@@ -111,6 +110,17 @@ def _entries(screenplay: Screenplay, placed: list[tuple[int, int]] | None = None
         if placed is not None:
             placed[:] = [(first + 1, count) for first, count in placed]
     return out
+
+
+def _in_speech(element: Element, previous: Element) -> bool:
+    """Whether ``element`` goes right under ``previous``, in the same speech (no blank line).
+
+    Sung lines join the speech above on its side of a dual pair; lyrics after lyrics were
+    two elements, so a blank line keeps them two.
+    """
+    if element.kind is ElementKind.LYRICS:
+        return previous.kind in _SPOKEN and element.dual is previous.dual
+    return element.kind in _SPEECH_BODY and previous.kind in _SPEECH
 
 
 def _tucked(out: list[str], first: int, count: int, bones: Sequence[str]) -> bool:
@@ -223,7 +233,9 @@ def _cue(element: Element, name: str, following: Element | None) -> str:
     if element.dual is DualSide.RIGHT:
         line += " ^"
     alone = following is None or following.kind not in _SPEECH_BODY
-    if not alone and following is not None:
+    if following is not None and following.kind is ElementKind.LYRICS:
+        alone = following.dual is not element.dual  # a "~" line is never blank
+    elif not alone and following is not None:
         first = following.text.split("\n", 1)[0]
         # a note or an emphasis marker there makes the line non-blank
         alone = not first.strip() and not any(s.start <= len(first) for s in following.spans)
@@ -237,11 +249,12 @@ def _cue(element: Element, name: str, following: Element | None) -> str:
 
 
 def _dialogue(element: Element, text: str) -> list[str]:
-    """Dialogue lines: two spaces for an empty line, ``(`` escaped at a line's start
-    (else it could open a parenthetical), but not inside a note, whose text is verbatim.
+    """Dialogue lines: two spaces for an empty line, ``(`` and ``~`` escaped at a line's
+    start (else it could open a parenthetical or sung lines), but not inside a note, whose
+    text is verbatim.
 
-    Parsed text never needs that escape inside a note: a ``(`` line there did not
-    open a parenthetical in the source and, written the same, does not now.
+    Parsed text never needs that escape inside a note: a ``(`` or ``~`` line there did
+    not open a parenthetical or lyrics in the source and, written the same, does not now.
     """
     notes = [s for s in element.spans if s.style is Style.NOTE]
     out: list[str] = []
@@ -250,7 +263,7 @@ def _dialogue(element: Element, text: str) -> list[str]:
         stripped = line.strip()
         if not stripped:
             out.append("  ")
-        elif stripped[0] == "(" and not any(s.start < start < s.end for s in notes):
+        elif stripped[0] in "(~" and not any(s.start < start < s.end for s in notes):
             out.append("\\" + line)
         else:
             out.append(line)

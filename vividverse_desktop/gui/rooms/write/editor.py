@@ -128,6 +128,11 @@ class ScriptEditor(QPlainTextEdit):
         left = max(0, spare // 2)
         if self.viewportMargins().left() != left:
             self.setViewportMargins(left, 0, left, 0)
+            # While another room shows, the viewport gets no resize event for new margins
+            # and the lines would keep the old width (clipped at the edge): lay out again.
+            mode = self.lineWrapMode()
+            self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+            self.setLineWrapMode(mode)
 
     # -- zoom ----------------------------------------------------------------------
 

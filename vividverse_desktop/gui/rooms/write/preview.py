@@ -186,13 +186,17 @@ class PagePreview(QScrollArea):
         self.pages.update()
 
     def fit_width(self) -> None:
-        """Scale the pages to the width available."""
+        """Scale the pages to the width available, keeping the same place in view (a
+        wider pane makes every page taller: page 41 would otherwise scroll out)."""
         if self.pages.pagination is None:
             width_pt = 612.0
         else:
             width_pt = self.pages.pagination.paper.size_pt[0]
         available = self.viewport().width() - 2 * GAP
+        bar = self.verticalScrollBar()
+        pages_above = bar.value() / (self.pages.page_size().height() + GAP)
         self.pages.set_scale(min(1.25, max(0.3, available / width_pt)))
+        bar.setValue(round(pages_above * (self.pages.page_size().height() + GAP)))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
