@@ -40,6 +40,7 @@ from vividverse_desktop.gui.rooms.write.find_bar import FindBar
 from vividverse_desktop.gui.rooms.write.my_scripts import MyScripts
 from vividverse_desktop.gui.rooms.write.navigator import Navigator
 from vividverse_desktop.gui.rooms.write.preview import PagePreview
+from vividverse_desktop.gui.rooms.write.proofreader import Proofreader
 from vividverse_desktop.gui.rooms.write.safekeeping import Safekeeping
 from vividverse_desktop.gui.rooms.write.scene_player import ScenePlayer
 from vividverse_desktop.gui.rooms.write.stats_panel import StatsPanel
@@ -101,6 +102,7 @@ class WriteRoom(QWidget):
         scene_cache: Path | None = None,
         restore: bool = False,
         drafts: Path | None = None,
+        spelling_root: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("room_write")
@@ -129,6 +131,9 @@ class WriteRoom(QWidget):
         self.editor = ScriptEditor(colours, self)
         self.editor.setPlaceholderText(PLACEHOLDER)
         self.editor.completions = self._completions
+        # the word lists live under spelling_root (the app's data root; None: in memory)
+        self.proofreader = Proofreader(self, spelling_root)
+        self.editor.menu_extras = self.proofreader.fill_menu
         self.find_bar = FindBar(self.editor, self)
         self.find_bar.hide()
         self.navigator = Navigator(self)
@@ -316,6 +321,7 @@ class WriteRoom(QWidget):
         if current:
             self.editor.highlighter.apply(analysis.source)
             self.editor.highlighter.prioritise(self.editor.first_visible_line())
+            self.proofreader.read(analysis, asked)
         self.analysis = analysis
         self.navigator.set_outline(analysis.outline)
         self.preview.pages.set_pages(analysis.screenplay, analysis.pagination)
@@ -504,6 +510,7 @@ class WriteRoom(QWidget):
         self.editor.document().setModified(False)
         self.editor.moveCursor(QTextCursor.MoveOperation.Start)
         self.analysis = None
+        self.proofreader.document_opened()
         self._show_title()
         self.read_now()
         if self.isVisible():
@@ -571,6 +578,8 @@ class WriteRoom(QWidget):
             if not same:
                 self.document_key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
             self.path = path
+            if not same:
+                self.proofreader.document_renamed()
             self.display_name = ""
             self.preferences.set("write/last_file", str(path))
             if self.editor.document().revision() == revision:
