@@ -172,6 +172,23 @@ def test_ignore_accepts_a_word_in_this_script_only(qtbot: QtBot, room: WriteRoom
     assert wait_until(lambda: underlined(room) == ["wlaks"])
 
 
+def test_a_word_ignored_in_a_saved_script_stays_ignored_when_it_is_opened_again(
+    qtbot: QtBot, room: WriteRoom, tmp_path: Path
+) -> None:
+    """The ignore list of a script with a file is kept for that file."""
+    script = tmp_path / "market.fountain"
+    room.load_text(SCRIPT, path=script)
+    assert wait_until(lambda: underlined(room) == ["wlaks", "recieve", "zorblat"])
+    menu = open_menu_on(qtbot, room, "zorblat")
+    named(menu, "spellingIgnore")[0].trigger()
+    menu.close()
+    assert wait_until(lambda: underlined(room) == ["wlaks", "recieve"])
+    room.load_text(SCRIPT, path=None)
+    assert wait_until(lambda: underlined(room) == ["wlaks", "recieve", "zorblat"])
+    room.load_text(SCRIPT, path=script)
+    assert wait_until(lambda: underlined(room) == ["wlaks", "recieve"])
+
+
 def test_turning_spell_checking_off_removes_the_underlines_and_is_remembered(
     qtbot: QtBot, runner: TaskRunner, prefs: Preferences, room: WriteRoom, tmp_path: Path
 ) -> None:

@@ -151,8 +151,13 @@ def _open_sample(write: QWidget) -> None:
     assert isinstance(write, WriteRoom)
     text = resource_path("samples", "night_market.fountain").read_text(encoding="utf-8")
     write.load_text(text, path=None)
-    for _ in range(200):
-        if write.analysis is not None and write.analysis.text == text:
+    for _ in range(200):  # read, coloured and spell-checked
+        if (
+            write.analysis is not None
+            and write.analysis.text == text
+            and not write.editor.highlighter.busy
+            and (write.proofreader.result is not None or not write.proofreader.enabled)
+        ):
             break
         settle(50)
     if write.analysis is not None and len(write.analysis.scene_lines) > 2:

@@ -4,9 +4,10 @@ click, and F7 to go to the next misspelling.
 
 The check (``studio.spelling.check``) takes the reading's text and parse, so it never
 disagrees with the colours; it starts once that reading is coloured, and its result
-is applied only while the text is still the one checked. A word the cursor stands at the end of (the writer paused inside it) is
-not underlined until the cursor leaves it. Suggestions are found on a worker too (a
-long word can take half a second) and fill the open menu when they arrive.
+is applied only while the text is still the one checked. A word the cursor stands at
+the end of (the writer paused inside it) is not underlined until the cursor leaves
+it. Suggestions are found on a worker too (a long word can take half a second) and
+fill the open menu when they arrive.
 
 The personal dictionary is one file for every script; "Ignore" keeps a word for this
 script only (in a file named by the document's key, once the script has a file).
@@ -110,6 +111,9 @@ class Proofreader(QObject):
         self._running = False
         if error is not None:
             self.room.state.setText(f"Spell checking stopped: {error}")
+        elif self._again:  # cancelled: a newer reading still wants its check
+            self._again = False
+            self._start()
 
     def _checked(self, result: spelling.SpellCheck, revision: int) -> None:
         self._running = False
@@ -206,6 +210,7 @@ class Proofreader(QObject):
     def document_opened(self) -> None:
         """A new document is in the editor: read its ignore list (if it has a file)."""
         self.ignored = set()
+        self.result = None
         self._held = None
         if self.root is None or self.room.path is None:
             return
@@ -254,7 +259,10 @@ class Proofreader(QObject):
         ignored.setObjectName("spellingIgnore")
         ignored.setStatusTip(f"Accept {word!r} in this script")
         ignored.triggered.connect(lambda: self.ignore(word))
-        for action in (heading, looking, added, ignored):
+        for action in (heading, looking):
+            menu.insertAction(first, action)  # type: ignore[arg-type]
+        menu.insertSeparator(first)  # type: ignore[arg-type]
+        for action in (added, ignored):
             menu.insertAction(first, action)  # type: ignore[arg-type]
         if first is not None:
             menu.insertSeparator(first)

@@ -3,7 +3,8 @@ statistics beside it.
 
 Typing is the only work on the GUI thread. After each pause (``PAUSE_MS``) the text is
 read once on a worker (``studio.writing.analyse``) and everything else redraws from
-that reading: colours, navigator, pages, statistics, autocomplete.
+that reading: colours, navigator, pages, statistics, autocomplete; then the spell
+check runs on that reading (``proofreader``).
 """
 
 from __future__ import annotations
