@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +69,7 @@ SCREEN_WORDS = frozenset(
 )
 SKIPPED_STYLES = frozenset({"note", BONEYARD, MARKER, SCENE_NUMBER, TITLE_KEY})
 SUGGESTIONS = 5
+_YIELD_EVERY, _YIELD_S = 500, 0.0005  # the loader sleeps this long every so many words
 _CACHE_LIMIT = 50_000  # lines remembered between checks (a feature script has ~6,000)
 
 # A word: letters and digits with inner apostrophes; hyphens, underscores and all other
@@ -140,7 +142,9 @@ def _load_english() -> SpellChecker:
     seed: dict[str, int] = {}
     letters: set[str] = set()
     longest = ""
-    for match in _ENTRY.finditer(gzip.decompress(packed).decode("utf-8")):
+    for number, match in enumerate(_ENTRY.finditer(gzip.decompress(packed).decode("utf-8"))):
+        if number % _YIELD_EVERY == 0:
+            time.sleep(_YIELD_S)  # let the GUI thread have the GIL (see the docstring)
         word = match.group(1)
         if "\\" in word:
             word = json.loads(f'"{word}"')
@@ -155,7 +159,9 @@ def _load_english() -> SpellChecker:
     checker = SpellChecker(language=None, distance=2)
     checker.word_frequency.load_json({word: words[word] for word in seed})
     table = checker.word_frequency.dictionary
-    for word, count in words.items():
+    for number, (word, count) in enumerate(words.items()):
+        if number % _YIELD_EVERY == 0:
+            time.sleep(_YIELD_S)
         table[word] = count
     return checker
 

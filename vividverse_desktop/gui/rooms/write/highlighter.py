@@ -284,6 +284,12 @@ class FountainHighlighter(QSyntaxHighlighter):
             self._pending.sort(key=lambda n: (n < first, n))
 
     @property
+    def drawing(self) -> bool:
+        """Whether lines are being redrawn from a reading or a check right now: Qt reports
+        each redrawn line as a change of the document's contents, which is not an edit."""
+        return self._applying
+
+    @property
     def busy(self) -> bool:
         """Whether a reading is still being applied."""
         return bool(self._pending)

@@ -75,7 +75,8 @@ class Proofreader(QObject):
     # -- checking ------------------------------------------------------------------
 
     def read(self, analysis: writing.DraftAnalysis, revision: int) -> None:
-        """Check ``analysis`` (the reading just applied, of text ``revision``) on a worker."""
+        """Check ``analysis`` (the reading just applied, of the text after ``revision``
+        edits, ``WriteRoom.edits``) on a worker."""
         self._latest = (analysis, revision)
         self._start()
 
@@ -118,8 +119,7 @@ class Proofreader(QObject):
     def _checked(self, result: spelling.SpellCheck, revision: int) -> None:
         self._running = False
         again, self._again = self._again, False
-        editor = self.room.editor
-        if self.enabled and editor.document().revision() == revision:
+        if self.enabled and self.room.edits == revision:
             self._draw(result)
         if again:
             self._start()
@@ -150,7 +150,7 @@ class Proofreader(QObject):
             return
         self._held = None
         latest = self._latest
-        if latest is None or latest[1] != self.room.editor.document().revision():
+        if latest is None or latest[1] != self.room.edits:
             return  # the text changed: the next check decides
         block = self.room.editor.document().findBlockByNumber(line)
         data = block.userData()
@@ -172,7 +172,7 @@ class Proofreader(QObject):
             highlighter.apply_spelling({})
             return
         latest = self._latest
-        if latest is not None and latest[1] == self.room.editor.document().revision():
+        if latest is not None and latest[1] == self.room.edits:
             self._start()
         else:
             self.room.read_now()

@@ -113,7 +113,8 @@ class WriteRoom(QWidget):
         self.path: Path | None = None
         self.source_format = "fountain"
         self.analysis: writing.DraftAnalysis | None = None
-        self._asked: int | None = None  # the revision being read
+        self.edits = 0  # counts edits of the text (Qt's revision counts redrawn lines too)
+        self._asked: int | None = None  # the count of edits of the text being read
         self._again = False
         self._saved_revision = 0
         self.focus_mode = False
@@ -286,6 +287,9 @@ class WriteRoom(QWidget):
     # -- reading the draft ---------------------------------------------------------
 
     def _typed(self) -> None:
+        if self.editor.highlighter.drawing:
+            return  # colours or underlines redrawn: the text is as it was
+        self.edits += 1
         self._pause.start()
         self.safe.touched()
         self._show_title()
@@ -298,8 +302,7 @@ class WriteRoom(QWidget):
         if self._asked is not None:
             self._again = True
             return
-        document = self.editor.document()
-        self._asked = document.revision()
+        self._asked = self.edits
         self.runner.run_work(
             writing.analyse,
             text=self.editor.toPlainText(),
@@ -318,7 +321,7 @@ class WriteRoom(QWidget):
 
     def _read(self, analysis: writing.DraftAnalysis) -> None:
         asked, self._asked = self._asked, None
-        current = self.editor.document().revision() == asked
+        current = self.edits == asked
         if current:
             self.editor.highlighter.apply(analysis.source)
             self.editor.highlighter.prioritise(self.editor.first_visible_line())
@@ -508,6 +511,7 @@ class WriteRoom(QWidget):
         self._show_submit_label()
         with QSignalBlocker(self.editor.document()):
             self.editor.setPlainText(text)
+        self.edits += 1
         self.editor.document().setModified(False)
         self.editor.moveCursor(QTextCursor.MoveOperation.Start)
         self.analysis = None
@@ -569,7 +573,7 @@ class WriteRoom(QWidget):
     def save_to(self, path: Path, *, overwrite: bool = False) -> None:
         """Write the text to ``path`` atomically, on a worker; a file another program
         changed meanwhile is not overwritten unless the writer says so."""
-        revision = self.editor.document().revision()
+        revision = self.edits
         self.state.setText(f"Saving {path.name}…")
         same = self.path is not None and path.resolve() == self.path.resolve()
 
@@ -583,7 +587,7 @@ class WriteRoom(QWidget):
                 self.proofreader.document_renamed()
             self.display_name = ""
             self.preferences.set("write/last_file", str(path))
-            if self.editor.document().revision() == revision:
+            if self.edits == revision:
                 self.editor.document().setModified(False)
             self.state.setText(f"Saved {path.name}")
             self._show_title()
