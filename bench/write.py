@@ -11,6 +11,10 @@
 3. Preview refresh: from the last key of a burst to the pages redrawn from the new text
    (``WriteRoom.analysed``), median and max over ``--runs`` bursts. Goal: within 300 ms.
    The peer is ``studio.writing.analyse`` alone on the same text, timed on this thread.
+4. Spell check: with a misspelt word every ~100 lines, from the last key of a burst to
+   the underlines drawn (``Proofreader.checked``), median and max over ``--runs`` bursts;
+   and the GUI-thread time of applying a check (one pass over the blocks) and of the
+   largest slice of redrawn lines. The peer is ``studio.spelling.check`` alone.
 
 ``python -m bench.write`` (``--pages`` to change the generated script's length, or
 ``--script FILE`` to measure a script of your own, e.g. the hand-written feature
@@ -136,6 +140,62 @@ def main(argv: list[str] | None = None) -> int:
             writing.analyse(text=room.editor.toPlainText())
             alone.append(time.perf_counter() - begin)
 
+        # 4. spell check
+        from vividverse_desktop.studio import spelling
+
+        highlighter = room.editor.highlighter
+        gui_apply: list[float] = []
+        gui_slice: list[float] = []
+
+        def timed(fn, into):  # type: ignore[no-untyped-def]
+            def run(*args):  # type: ignore[no-untyped-def]
+                begin = time.perf_counter()
+                try:
+                    return fn(*args)
+                finally:
+                    into.append(time.perf_counter() - begin)
+
+            return run
+
+        highlighter.apply_spelling = timed(highlighter.apply_spelling, gui_apply)
+        highlighter._slice = timed(highlighter._slice, gui_slice)
+        highlighter._timer.timeout.disconnect()
+        highlighter._timer.timeout.connect(highlighter._slice)
+        checked: list[float] = []
+        room.proofreader.checked.connect(lambda _r: checked.append(time.perf_counter()))
+        lines = room.editor.toPlainText().split("\n")
+        for number in range(3, len(lines), 100):
+            if lines[number].strip() and not lines[number].isupper():
+                lines[number] += " Teh wrod."
+        room.load_text("\n".join(lines), path=None)
+        while not checked:
+            turn(5)
+        spelt = room.proofreader.result.count if room.proofreader.result else 0
+        block = room.editor.document().findBlockByNumber(len(lines) // 2)
+        cursor = room.editor.textCursor()
+        cursor.setPosition(block.position())
+        room.editor.setTextCursor(cursor)
+        spell_refresh = []
+        gui_apply.clear()
+        gui_slice.clear()
+        for _ in range(args.runs):
+            turn(400)
+            checked.clear()
+            for key in "wrod ":
+                QTest.keyClick(room.editor, key)
+            last_key = time.perf_counter()
+            while not checked:
+                turn(2)
+            spell_refresh.append(checked[-1] - last_key)
+        text_now = room.editor.toPlainText()
+        reading = writing.analyse(text=text_now)
+        spell_alone = []
+        for _ in range(max(3, args.runs // 2)):
+            spelling._line_cache.clear()
+            begin = time.perf_counter()
+            spelling.check(source=reading.source, text=text_now)
+            spell_alone.append(time.perf_counter() - begin)
+
         runner.shutdown()
 
     def line(name: str, values: list[float]) -> str:
@@ -162,6 +222,11 @@ def main(argv: list[str] | None = None) -> int:
     print("3. preview refresh after the last key")
     print("   " + line("ours", refresh))
     print("   " + line("peer (analyse alone, no GUI)", alone))
+    print(f"4. spell check ({spelt} misspelt words), from the last key to the underlines")
+    print("   " + line("ours", spell_refresh))
+    print("   " + line("GUI time applying a check", gui_apply))
+    print("   " + line("GUI time per slice of redrawn lines", gui_slice or [0.0]))
+    print("   " + line("peer (spelling.check alone, nothing cached)", spell_alone))
     return 0
 
 

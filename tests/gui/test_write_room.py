@@ -36,12 +36,15 @@ def room(qtbot: QtBot, runner: TaskRunner, prefs: Preferences) -> WriteRoom:
 
 
 def settle(room: WriteRoom) -> None:
-    """Wait until the room has read the text as it is now and coloured it."""
+    """Wait until the room has read the text as it is now and coloured it, with no
+    reading about to start (a wait that ended on the tick where a re-read was due
+    would return with that reading in flight)."""
     room.read_now()
     revision = room.editor.document().revision()
     assert wait_until(
         lambda: (
             room._asked is None
+            and not room._pause.isActive()
             and room.analysis is not None
             and room.analysis.text == room.editor.toPlainText()
             and not room.editor.highlighter.busy

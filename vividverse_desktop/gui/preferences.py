@@ -110,6 +110,15 @@ class Preferences:
         self.set("window/geometry", value)
 
     @property
+    def spell_check(self) -> bool:
+        """Whether the Write room underlines misspelt words (on unless turned off)."""
+        return str(self.get("write/spelling", "true")).lower() != "false"
+
+    @spell_check.setter
+    def spell_check(self, value: bool) -> None:
+        self.set("write/spelling", "true" if value else "false")
+
+    @property
     def recent_files(self) -> list[str]:
         """Files opened lately, newest first."""
         value = self.get("files/recent", [])

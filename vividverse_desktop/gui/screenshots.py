@@ -232,7 +232,15 @@ def _open_sample(write: QWidget) -> None:
     assert isinstance(write, WriteRoom)
     text = _feature_text()
     write.load_text(text, path=resource_path(*FEATURE))
-    wait_for(lambda: write.analysis is not None and write.analysis.text == text)
+    for _ in range(400):  # read, coloured and spell-checked
+        if (
+            write.analysis is not None
+            and write.analysis.text == text
+            and not write.editor.highlighter.busy
+            and (write.proofreader.result is not None or not write.proofreader.enabled)
+        ):
+            break
+        settle(50)
     write.go_to_line(text[: text.index(FEATURE_CURSOR)].count("\n") + 1)
     settle(300)  # the navigator, page and statistics follow the cursor
     write.state.setText("")

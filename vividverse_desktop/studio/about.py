@@ -82,6 +82,12 @@ SHIPPED_LICENCES: tuple[Licence, ...] = (
         "Icon (Apache 2.0) and Codicons (CC BY 4.0).",
     ),
     Licence("qasync", "BSD 2-Clause", "Runs asyncio inside the Qt event loop."),
+    Licence(
+        "pyspellchecker",
+        "MIT",
+        "The Write room's spell checking; its English word frequency list, which it ships, "
+        "was built from OpenSubtitles (see the package's readme).",
+    ),
 )
 
 

@@ -110,6 +110,7 @@ def _real_page(room: RoomInfo, window: MainWindow) -> QWidget | None:
             hub=window.hub,
             restore=True,
             drafts=drafts_dir(default_root()),
+            spelling_root=default_root(),
         )
         page.focus_mode_changed.connect(lambda on: window.sidebar.setVisible(not on))
         _add_menu(window, ROOM_MENUS[room.key], page.room_actions())

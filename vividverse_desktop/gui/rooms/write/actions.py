@@ -191,3 +191,19 @@ def build_actions(room: WriteRoom) -> None:
         room.show_page_preview,
         "Show the formatted page beside the script",
     )
+    spelling = a(
+        "actionWriteSpelling",
+        "Check spe&lling",
+        "Shift+F7",
+        lambda: room.proofreader.set_enabled(spelling.isChecked()),
+        "Underline misspelt words as you write",
+    )
+    spelling.setCheckable(True)
+    spelling.setChecked(room.proofreader.enabled)
+    a(
+        "actionWriteNextMisspelling",
+        "Next &misspelling",
+        "F7",
+        room.proofreader.next_misspelling,
+        "Go to the next misspelt word and offer its spellings",
+    )

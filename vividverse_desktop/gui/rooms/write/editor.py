@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QTextCursor
-from PySide6.QtWidgets import QCompleter, QPlainTextEdit, QWidget
+from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QKeySequence, QTextCursor
+from PySide6.QtWidgets import QCompleter, QMenu, QPlainTextEdit, QWidget
 
 from vividverse_desktop.core.screenplay.flow import (
     CHARACTER,
@@ -39,6 +39,7 @@ _COMPLETING = frozenset({CHARACTER, "scene_heading", "transition"})
 _EMPHASIS = {"bold": "**", "italic": "*", "underline": "_"}
 
 Completions = Callable[[str, str, int], tuple[str, ...]]
+MenuExtras = Callable[[QMenu, QTextCursor], bool]
 
 
 class ScriptEditor(QPlainTextEdit):
@@ -59,6 +60,7 @@ class ScriptEditor(QPlainTextEdit):
         self.document().setDocumentMargin(6 * UNIT)
         self.highlighter = FountainHighlighter(self.document(), colours)
         self.completions: Completions | None = None
+        self.menu_extras: MenuExtras | None = None  # adds to the menu of a right click
         self._completer = QCompleter(self)
         self._completer.setWidget(self)
         self._completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
@@ -113,6 +115,27 @@ class ScriptEditor(QPlainTextEdit):
                     continue  # a written cue keeps its intent until the parser agrees
                 data.intent = ""
                 self.highlighter.rehighlightBlock(block)
+
+    # -- the context menu -----------------------------------------------------------
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        self._open_menu(self.cursorForPosition(event.pos()), event.globalPos())
+
+    def open_menu_at_cursor(self) -> QMenu:
+        """Open the context menu for the text at the cursor, below it."""
+        cursor = self.textCursor()
+        rect = self.cursorRect(cursor)
+        return self._open_menu(cursor, self.viewport().mapToGlobal(rect.bottomLeft()))
+
+    def _open_menu(self, cursor: QTextCursor, where) -> QMenu:
+        menu = self.createStandardContextMenu()
+        menu.setObjectName("editorContextMenu")
+        menu.setAccessibleName("Editor menu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if self.menu_extras is not None:
+            self.menu_extras(menu, cursor)
+        menu.popup(where)
+        return menu
 
     # -- the text column -----------------------------------------------------------
 

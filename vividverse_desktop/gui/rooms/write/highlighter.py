@@ -5,6 +5,12 @@ as user data. A new reading from the worker is applied in slices, the visible li
 first, so a 120-page script never stalls the window. Between two readings, the line
 being typed is classified by ``core.screenplay.source_map.guess_kind`` from its text
 and the line above: the next reading corrects it where the whole script says otherwise.
+
+Misspelt words (``studio.spelling``) are kept per block too and drawn over the colours
+with the platform's spell-check underline; a check is applied like a reading, only the
+lines whose misspellings changed are redrawn. On a line being typed a misspelling is
+drawn while its word still stands where the check found it (or elsewhere in the line,
+whole); a word being changed loses its underline until the next check.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from PySide6.QtGui import (
     QTextBlock,
     QTextBlockUserData,
     QTextCharFormat,
+    QTextCursor,
     QTextDocument,
 )
 
@@ -45,14 +52,59 @@ CODE = {kind: code for code, kind in enumerate(KINDS)}
 SLICE = 400  # blocks re-coloured per turn of the event loop
 
 
+Misspelt = tuple[tuple[int, int, str], ...]  # (start, end, word) of one line
+
+
 class LineData(QTextBlockUserData):
     """What the last reading said about one line: its ranges, and a kind the writer
-    asked for (Tab, Enter) that wins until the parser agrees or the cursor leaves."""
+    asked for (Tab, Enter) that wins until the parser agrees or the cursor leaves;
+    and what the last spell check found in it."""
 
-    def __init__(self, ranges: tuple[tuple[int, int, str], ...] = (), intent: str = "") -> None:
+    def __init__(
+        self,
+        ranges: tuple[tuple[int, int, str], ...] = (),
+        intent: str = "",
+        misspelt: Misspelt = (),
+    ) -> None:
         super().__init__()
         self.ranges = ranges
         self.intent = intent
+        self.misspelt = misspelt
+
+
+def misspelt_in(block: QTextBlock) -> list[tuple[int, int, str]]:
+    """The misspelt words of ``block`` where they stand in its text now."""
+    data = block.userData()
+    if not isinstance(data, LineData) or not data.misspelt:
+        return []
+    return placed(block.text(), data.misspelt)
+
+
+def placed(text: str, misspelt: Misspelt) -> list[tuple[int, int, str]]:
+    """Each misspelt word where it stands whole in ``text``: where it was found, else its
+    first whole occurrence in the line; a word no longer there is left out."""
+    out = []
+    for start, end, word in misspelt:
+        at = start
+        if text[start:end] != word or not _whole(text, start, end):
+            at = _find_whole(text, word)
+            if at < 0:
+                continue
+        out.append((at, at + len(word), word))
+    return out
+
+
+def _whole(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or after.isalnum())
+
+
+def _find_whole(text: str, word: str) -> int:
+    at = text.find(word)
+    while at >= 0 and not _whole(text, at, at + len(word)):
+        at = text.find(word, at + 1)
+    return at
 
 
 def kind_of(block: QTextBlock) -> str:
@@ -85,6 +137,9 @@ class FountainHighlighter(QSyntaxHighlighter):
         self._timer.timeout.connect(self._slice)
         self.formats: dict[str, QTextCharFormat] = {}
         self.styles: dict[str, QTextCharFormat] = {}
+        self.misspelt_colour = QColor(colours.danger)
+        self.spelling = True  # draw misspellings (False: the check is off)
+        self._spelt: list[QTextCursor] = []  # on each line the last check marked
         self.set_colours(colours)
 
     # -- colours -------------------------------------------------------------------
@@ -104,6 +159,7 @@ class FountainHighlighter(QSyntaxHighlighter):
             return made
 
         c = colours
+        self.misspelt_colour = QColor(c.danger)
         self.formats = {
             ElementKind.SCENE_HEADING.value: fmt(c.accent, bold=True),
             ElementKind.CHARACTER.value: fmt(c.text, bold=True),
@@ -174,6 +230,43 @@ class FountainHighlighter(QSyntaxHighlighter):
             number += 1
         self.queue(changed)
 
+    def apply_spelling(self, lines: dict[int, Misspelt]) -> None:
+        """Take a spell check of the document's current text (misspelt words by line;
+        empty to clear them all): redraw the lines whose misspellings changed, in slices.
+
+        Only the lines of this check and of the last one are visited: a text cursor
+        kept on each line of the last check says where that line is now.
+        """
+        document = self.document()
+        if document is None:
+            return
+        numbers = {cursor.blockNumber() for cursor in self._spelt}
+        numbers.update(lines)
+        changed: list[int] = []
+        for number in sorted(numbers):
+            block = document.findBlockByNumber(number)
+            if not block.isValid():
+                continue
+            found = lines.get(number, ())
+            data = block.userData()
+            if isinstance(data, LineData):
+                if data.misspelt != found:
+                    data.misspelt = found
+                    changed.append(number)
+            elif found:
+                block.setUserData(LineData((), "", found))
+                changed.append(number)
+        self._spelt = [QTextCursor(document.findBlockByNumber(number)) for number in lines]
+        self.queue(changed)
+
+    def redraw(self, block: QTextBlock) -> None:
+        """Draw ``block`` again from its last reading (its text has not changed since)."""
+        self._applying = True
+        try:
+            self.rehighlightBlock(block)
+        finally:
+            self._applying = False
+
     def queue(self, numbers: Iterable[int], *, first: int = 0) -> None:
         """Re-colour these block numbers soon, starting from ``first``."""
         pending = sorted(set(self._pending).union(numbers))
@@ -189,6 +282,12 @@ class FountainHighlighter(QSyntaxHighlighter):
         """Re-colour from block ``first`` on before the rest (the lines on screen)."""
         if self._pending:
             self._pending.sort(key=lambda n: (n < first, n))
+
+    @property
+    def drawing(self) -> bool:
+        """Whether lines are being redrawn from a reading or a check right now: Qt reports
+        each redrawn line as a change of the document's contents, which is not an edit."""
+        return self._applying
 
     @property
     def busy(self) -> bool:
@@ -238,8 +337,20 @@ class FountainHighlighter(QSyntaxHighlighter):
                     self.setFormat(start, end - start, merged)
                 else:
                     self.setFormat(start, end - start, extra)
+            if self.spelling and isinstance(data, LineData) and data.misspelt:
+                self._underline(placed(text, data.misspelt))
         code = CODE.get(kind, 0) if not (isinstance(data, LineData) and data.intent) else stored
         self.setCurrentBlockState(code if code >= 0 else stored)
+
+    def _underline(self, words: list[tuple[int, int, str]]) -> None:
+        """Add the spell-check underline to the formats already set on ``words``."""
+        wavy = QTextCharFormat.UnderlineStyle.SpellCheckUnderline
+        for start, end, _word in words:
+            for position in range(start, end):
+                merged = self.format(position)
+                merged.setUnderlineStyle(wavy)
+                merged.setUnderlineColor(self.misspelt_colour)
+                self.setFormat(position, 1, merged)
 
     def _typed_kind(self, block: QTextBlock, text: str, data: object) -> str:
         """The kind of a line the writer just changed (see the module docstring)."""

@@ -3,7 +3,8 @@ statistics beside it.
 
 Typing is the only work on the GUI thread. After each pause (``PAUSE_MS``) the text is
 read once on a worker (``studio.writing.analyse``) and everything else redraws from
-that reading: colours, navigator, pages, statistics, autocomplete.
+that reading: colours, navigator, pages, statistics, autocomplete; then the spell
+check runs on that reading (``proofreader``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from vividverse_desktop.gui.rooms.write.find_bar import FindBar
 from vividverse_desktop.gui.rooms.write.my_scripts import MyScripts
 from vividverse_desktop.gui.rooms.write.navigator import Navigator
 from vividverse_desktop.gui.rooms.write.preview import PagePreview
+from vividverse_desktop.gui.rooms.write.proofreader import Proofreader
 from vividverse_desktop.gui.rooms.write.reviews import ReviewNotesFeed
 from vividverse_desktop.gui.rooms.write.safekeeping import Safekeeping
 from vividverse_desktop.gui.rooms.write.scene_player import ScenePlayer
@@ -102,6 +104,7 @@ class WriteRoom(QWidget):
         scene_cache: Path | None = None,
         restore: bool = False,
         drafts: Path | None = None,
+        spelling_root: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("room_write")
@@ -111,7 +114,8 @@ class WriteRoom(QWidget):
         self.path: Path | None = None
         self.source_format = "fountain"
         self.analysis: writing.DraftAnalysis | None = None
-        self._asked: int | None = None  # the revision being read
+        self.edits = 0  # counts edits of the text (Qt's revision counts redrawn lines too)
+        self._asked: int | None = None  # the count of edits of the text being read
         self._again = False
         self._saved_revision = 0
         self.focus_mode = False
@@ -130,6 +134,9 @@ class WriteRoom(QWidget):
         self.editor = ScriptEditor(colours, self)
         self.editor.setPlaceholderText(PLACEHOLDER)
         self.editor.completions = self._completions
+        # the word lists live under spelling_root (the app's data root; None: in memory)
+        self.proofreader = Proofreader(self, spelling_root)
+        self.editor.menu_extras = self.proofreader.fill_menu
         self.find_bar = FindBar(self.editor, self)
         self.find_bar.hide()
         self.navigator = Navigator(self)
@@ -282,6 +289,9 @@ class WriteRoom(QWidget):
     # -- reading the draft ---------------------------------------------------------
 
     def _typed(self) -> None:
+        if self.editor.highlighter.drawing:
+            return  # colours or underlines redrawn: the text is as it was
+        self.edits += 1
         self._pause.start()
         self.safe.touched()
         self.show_title()
@@ -294,8 +304,7 @@ class WriteRoom(QWidget):
         if self._asked is not None:
             self._again = True
             return
-        document = self.editor.document()
-        self._asked = document.revision()
+        self._asked = self.edits
         self.runner.run_work(
             writing.analyse,
             text=self.editor.toPlainText(),
@@ -314,10 +323,11 @@ class WriteRoom(QWidget):
 
     def _read(self, analysis: writing.DraftAnalysis) -> None:
         asked, self._asked = self._asked, None
-        current = self.editor.document().revision() == asked
+        current = self.edits == asked
         if current:
             self.editor.highlighter.apply(analysis.source)
             self.editor.highlighter.prioritise(self.editor.first_visible_line())
+            self.proofreader.read(analysis, asked)
         self.analysis = analysis
         self.navigator.set_outline(analysis.outline)
         self.reviews.place()
@@ -521,9 +531,11 @@ class WriteRoom(QWidget):
         self.show_submit_label()
         with QSignalBlocker(self.editor.document()):
             self.editor.setPlainText(text)
+        self.edits += 1
         self.editor.document().setModified(False)
         self.editor.moveCursor(QTextCursor.MoveOperation.Start)
         self.analysis = None
+        self.proofreader.document_opened()
         self.show_title()
         self.read_now()
         if self.isVisible():
@@ -581,7 +593,7 @@ class WriteRoom(QWidget):
     def save_to(self, path: Path, *, overwrite: bool = False) -> None:
         """Write the text to ``path`` atomically, on a worker; a file another program
         changed meanwhile is not overwritten unless the writer says so."""
-        revision = self.editor.document().revision()
+        revision = self.edits
         self.state.setText(f"Saving {path.name}…")
         same = self.path is not None and path.resolve() == self.path.resolve()
 
@@ -591,9 +603,11 @@ class WriteRoom(QWidget):
             if not same:
                 self.document_key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
             self.path = path
+            if not same:
+                self.proofreader.document_renamed()
             self.display_name = ""
             self.preferences.set("write/last_file", str(path))
-            if self.editor.document().revision() == revision:
+            if self.edits == revision:
                 self.editor.document().setModified(False)
             self.state.setText(f"Saved {path.name}")
             self.show_title()
