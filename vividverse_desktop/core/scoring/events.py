@@ -196,7 +196,8 @@ class ScoreEvent:
 
     def has_extras(self) -> bool:
         """Whether a field beyond ``TUNED`` holds a value (written by its declaration)."""
-        return any(getattr(self, f.name) is not None for f in extra_fields(type(self)))
+        extras = extra_fields(type(self))
+        return bool(extras) and any(getattr(self, f.name) is not None for f in extras)
 
     def payload(self) -> dict[str, Any]:
         """The client-made fields as a JSON object (no ``usn``): what identifies the op.
@@ -285,7 +286,7 @@ class ScoreEvent:
             raise ScoringError(problem, "createdAt")
         if usn is not None and (isinstance(usn, bool) or not isinstance(usn, int)):
             raise ScoringError("must be an integer or null", "usn")
-        extras = _read_extras(cls, data)
+        extras = _read_extras(cls, data) if extra_fields(cls) else {}
         if cls is not ScoreEvent:  # a subclass may check more: let its constructor run
             return cls(
                 id=event_id,
