@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from sync_server import models
 from sync_server.accounts import Account
 from sync_server.records import (
+    SCORE_FIELDS,
     blind_script,
     blind_version,
     movie_record,
@@ -53,20 +54,7 @@ from vividverse_desktop.core.wire import Change, PullResponse, Record
 from vividverse_desktop.core.workflow import Status, role_names
 
 _SCORES = cast(Table, models.ScoreEvent.__table__)
-_SCORE_COLUMNS = select(
-    _SCORES.c.id,
-    _SCORES.c.script_version_id,
-    _SCORES.c.validator_id,
-    _SCORES.c.criteria,
-    _SCORES.c.overall,
-    _SCORES.c.verdict,
-    _SCORES.c.confidence,
-    _SCORES.c.comments,
-    _SCORES.c.scene_ref,
-    _SCORES.c.created_at,
-    _SCORES.c.device_id,
-    _SCORES.c.usn,
-)
+_SCORE_COLUMNS = select(*(_SCORES.c[name] for name in SCORE_FIELDS))
 """Score events are read as plain rows (the bulk of most pulls): no ORM objects."""
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Dialect
 from sync_server import models
 from sync_server.accounts import Account
 from sync_server.bulk import BulkInsert, KeyLookup, bulk_insert
+from vividverse_desktop.core.declared import row_values
 from vividverse_desktop.core.scoring import ScoreEvent
 from vividverse_desktop.core.wire import Op
 
@@ -137,13 +138,8 @@ class RenderedRows:
 
 def _event_columns(event: ScoreEvent) -> dict[str, Any]:
     """The columns of ``event``'s row that the event itself holds (not ids or USN)."""
-    return {
-        "criteria": dict(event.criteria),
-        "overall": event.overall,
-        "verdict": None if event.verdict is None else event.verdict.value,
-        "confidence": event.confidence,
-        "comments": event.comments,
-        "scene_ref": event.scene_ref,
-        "created_at": event.created_at,
-        "device_id": event.device_id,
-    }
+    return row_values(event, skip=_GIVEN)
+
+
+_GIVEN = ("id", "script_version_id", "validator_id", "usn")
+"""The score event's fields whose columns a push fills from the database's keys."""

@@ -18,7 +18,8 @@ from typing import Any
 
 from sync_server import models
 from sync_server.models import roles_in_column
-from vividverse_desktop.core.scoring import ScoreEvent, Verdict
+from vividverse_desktop.core.scoring import ScoreEvent
+from vividverse_desktop.core.scoring.events import extra_fields
 from vividverse_desktop.core.wire import (
     Change,
     Entity,
@@ -30,7 +31,7 @@ from vividverse_desktop.core.wire import (
     SourceFormat,
     UserRecord,
 )
-from vividverse_desktop.core.wire.schema import record_from_row
+from vividverse_desktop.core.wire.schema import record_from_row, spec_of
 from vividverse_desktop.core.workflow import Role
 
 HIDDEN_AUTHOR = str(uuid.UUID(int=0))
@@ -61,27 +62,19 @@ def version_record(row: models.ScriptVersion) -> ScriptVersionRecord:
 
 def score_record(row: models.ScoreEvent) -> ScoreEvent:
     """The core score event of a row, carrying its usn."""
-    return ScoreEvent(
-        id=str(row.id),
-        script_version_id=str(row.script_version_id),
-        validator_id=str(row.validator_id),
-        criteria=dict(row.criteria),
-        overall=row.overall,
-        verdict=None if row.verdict is None else Verdict(row.verdict),
-        confidence=row.confidence,
-        comments=row.comments,
-        scene_ref=row.scene_ref,
-        created_at=row.created_at,
-        device_id=row.device_id or "server",
-        usn=row.usn,
-    )
+    return record_from_row(ScoreEvent, row, device_id=row.device_id or "server")
+
+
+SCORE_FIELDS = tuple(f.name for f in spec_of(ScoreEvent).fields)
+"""The columns :func:`score_change` reads, one per field of the score event."""
 
 
 def score_change(row: Any) -> Change:
-    """The pull change of a stored score event, from a row of its columns (id ... usn).
+    """The pull change of a stored score event, from a row of its ``SCORE_FIELDS``.
 
     The same wire data as ``Change.of(score_record(row), row.usn)``, without building the
-    event: stored events were checked when they were accepted.
+    event: stored events were checked when they were accepted. The fields in
+    ``ScoreEvent``'s ``TUNED`` are written by hand; the others by their declaration.
     """
     event_id = str(row.id)
     data = {
@@ -98,6 +91,10 @@ def score_change(row: Any) -> Change:
         "deviceId": row.device_id or "server",
         "usn": row.usn,
     }
+    for extra in extra_fields(ScoreEvent):
+        value = getattr(row, extra.name)
+        if value is not None:
+            data[extra.key] = extra.kind.write(extra.kind.from_column(value))
     return Change(row.usn, Entity.SCORE_EVENT, event_id, MappingProxyType(data))
 
 

@@ -24,6 +24,7 @@ from sync_server import models
 from sync_server.models import utc_now
 from sync_server.records import score_record
 from sync_server.usn import UsnSequence
+from vividverse_desktop.core.declared import row_values
 from vividverse_desktop.core.scoring import Leaderboard, ScoreEvent, Verdict, build_leaderboard
 from vividverse_desktop.core.workflow import (
     VALIDATION_QUORUM,
@@ -154,19 +155,7 @@ def store_score(
     usn = usns.take()
     session.add(
         models.ScoreEvent(
-            id=uuid.UUID(event.id),
-            script_version_id=uuid.UUID(event.script_version_id),
-            validator_id=uuid.UUID(event.validator_id),
-            criteria=dict(event.criteria),
-            overall=event.overall,
-            verdict=None if event.verdict is None else event.verdict.value,
-            confidence=event.confidence,
-            comments=event.comments,
-            scene_ref=event.scene_ref,
-            created_at=event.created_at,
-            device_id=event.device_id,
-            received_at=utc_now(),
-            usn=usn,
+            **row_values(event, ids=uuid.UUID, skip=("usn",)), received_at=utc_now(), usn=usn
         )
     )
     return Stored.ACCEPTED, event.with_usn(usn)

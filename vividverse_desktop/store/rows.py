@@ -1,7 +1,7 @@
 """Conversions between table rows and core records: the only place that knows both.
 
 Records that declare their fields (``core.wire.schema``) are copied column by column,
-each column named like its field; score events are copied by hand.
+each column named like its field (score events too).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vividverse_desktop.core.scoring import ScoreEvent, Verdict
+from vividverse_desktop.core.scoring import ScoreEvent
 from vividverse_desktop.core.wire import (
     Entity,
     MovieRecord,
@@ -37,35 +37,12 @@ from vividverse_desktop.store.schema import (
 
 def score_from_row(row: ScoreEventRow) -> ScoreEvent:
     """The score event a row holds (with its usn, if the server has accepted it)."""
-    return ScoreEvent(
-        id=row.id,
-        script_version_id=row.script_version_id,
-        validator_id=row.validator_id,
-        criteria=dict(row.criteria),
-        overall=row.overall,
-        verdict=None if row.verdict is None else Verdict(row.verdict),
-        confidence=row.confidence,
-        comments=row.comments,
-        scene_ref=row.scene_ref,
-        created_at=row.created_at,
-        device_id=row.device_id,
-        usn=row.usn,
-    )
+    return record_from_row(ScoreEvent, row)
 
 
 def fill_score(row: ScoreEventRow, event: ScoreEvent) -> None:
     """Copy an event's fields into a row (not its usn)."""
-    row.id = event.id
-    row.script_version_id = event.script_version_id
-    row.validator_id = event.validator_id
-    row.criteria = dict(event.criteria)
-    row.overall = event.overall
-    row.verdict = None if event.verdict is None else event.verdict.value
-    row.confidence = event.confidence
-    row.comments = event.comments
-    row.scene_ref = event.scene_ref
-    row.created_at = event.created_at
-    row.device_id = event.device_id
+    fill_row(row, event, skip=("usn",))
 
 
 def user_from_row(row: UserRow) -> UserRecord:
@@ -104,10 +81,6 @@ def reply_from_row(row: NoteReplyRow) -> NoteReplyRecord:
     return record_from_row(NoteReplyRecord, row)
 
 
-class _Values:
-    """A plain attribute holder ``fill_score`` can write into."""
-
-
 @dataclass(frozen=True, slots=True)
 class TableSpec:
     """How one entity is kept: its table and the two conversions."""
@@ -119,11 +92,7 @@ class TableSpec:
 
     def values(self, record: Record) -> dict[str, Any]:
         """The record as column values (no ``usn``), for bulk inserts and updates."""
-        if isinstance(record, ScoreEvent):
-            holder = _Values()
-            self.fill(holder, record)
-            return dict(vars(holder))
-        return row_values(record)
+        return row_values(record, skip=("usn",))
 
 
 def _declared(model: Any, record: type[Any]) -> TableSpec:

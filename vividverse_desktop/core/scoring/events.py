@@ -16,6 +16,15 @@ Seed-style validations (``{scriptId, scores: {criterion: n}, comments}``) may om
 Overall, the verdict and the confidence. They are events with ``overall``, ``verdict``
 and ``confidence`` set to ``None``. Where an Overall is needed (aggregates, ranking),
 such an event's ``effective_overall`` is the unrounded mean of its criteria.
+
+The event declares its fields like the wire's records (``core.declared``), and the copies
+to and from table rows follow from that list. The fields in ``TUNED`` are read, checked
+and written by hand below, for push speed, with their own messages; every field added
+after them is read, checked and written by its declaration. Such a field must be
+optional and left out of the JSON when None (``omit_none=True``), so that existing ops
+keep their payload hash::
+
+    strengths: Annotated[str | None, Text(max_length=4000, omit_none=True)] = None
 """
 
 from __future__ import annotations
@@ -27,8 +36,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Annotated, Any
 
+from vividverse_desktop.core.declared import (
+    Id,
+    Object,
+    OneOf,
+    Stamp,
+    Text,
+    Uuid,
+    Whole,
+    WireField,
+    spec_of,
+)
 from vividverse_desktop.core.instants import instant_problem
 from vividverse_desktop.core.scoring.errors import ScoringError
 from vividverse_desktop.core.scoring.rubric import (
@@ -42,6 +62,7 @@ from vividverse_desktop.core.scoring.rubric import (
     Verdict,
     whole_number,
 )
+from vividverse_desktop.core.strict_json import Reader, WireError
 
 
 def _text(data: Mapping[str, Any], key: str, *, optional: bool = False) -> str | None:
@@ -52,6 +73,9 @@ def _text(data: Mapping[str, Any], key: str, *, optional: bool = False) -> str |
         raise ScoringError("must be a non-empty string", key)
     return value
 
+
+MAX_USN = 2**63 - 1
+"""The largest update sequence number (a signed 64-bit column)."""
 
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 """A UUID's text exactly as ``str(uuid.UUID(...))`` writes it."""
@@ -103,18 +127,22 @@ class ScoreEvent:
     ``ScoringError`` naming the field.
     """
 
-    id: str
-    script_version_id: str
-    validator_id: str
-    criteria: Mapping[str, int]
-    overall: int | None
-    verdict: Verdict | None
-    confidence: int | None
-    comments: str
-    scene_ref: str | None
-    created_at: datetime
-    device_id: str
-    usn: int | None = field(default=None, compare=False)
+    id: Uuid
+    script_version_id: Annotated[str, Id()]
+    validator_id: Annotated[str, Id()]
+    criteria: Annotated[Mapping[str, int], Object()]
+    overall: Annotated[int | None, Whole(SCORE_MIN, SCORE_MAX)]
+    verdict: Annotated[Verdict | None, OneOf(Verdict)]
+    confidence: Annotated[int | None, Whole(CONFIDENCE_MIN, CONFIDENCE_MAX)]
+    comments: Annotated[str, Text(allow_empty=True)]
+    scene_ref: Annotated[str | None, Text(allow_empty=True)]
+    created_at: Stamp
+    device_id: Annotated[str, Text(max_length=64)]
+    usn: Annotated[int | None, Whole(0, MAX_USN, omit_none=True)] = field(
+        default=None, compare=False
+    )
+    # A field added later goes here (optional, default None, omit_none=True): see the
+    # module docstring. Its JSON, checks and row copies follow from the declaration.
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", _event_id(self.id))
@@ -137,6 +165,10 @@ class ScoreEvent:
             raise ScoringError(problem, "createdAt")
         if self.usn is not None and (isinstance(self.usn, bool) or not isinstance(self.usn, int)):
             raise ScoringError("must be an integer or null", "usn")
+        for extra in extra_fields(type(self)):
+            value = getattr(self, extra.name)
+            if value is not None:
+                object.__setattr__(self, extra.name, _checked_extra(type(self), extra, value))
 
     @property
     def effective_overall(self) -> float:
@@ -162,12 +194,17 @@ class ScoreEvent:
         """The same event as accepted by the server under ``usn``."""
         return replace(self, usn=usn)
 
+    def has_extras(self) -> bool:
+        """Whether a field beyond ``TUNED`` holds a value (written by its declaration)."""
+        extras = extra_fields(type(self))
+        return bool(extras) and any(getattr(self, f.name) is not None for f in extras)
+
     def payload(self) -> dict[str, Any]:
         """The client-made fields as a JSON object (no ``usn``): what identifies the op.
 
         Two pushes of the same ``id`` are the same op exactly when their payloads are equal.
         """
-        return {
+        data = {
             "id": self.id,
             "scriptVersionId": self.script_version_id,
             "validatorId": self.validator_id,
@@ -180,6 +217,11 @@ class ScoreEvent:
             "createdAt": self.created_at.isoformat(),
             "deviceId": self.device_id,
         }
+        for extra in extra_fields(type(self)):
+            value = getattr(self, extra.name)
+            if value is not None:
+                data[extra.key] = extra.kind.write(value)
+        return data
 
     def to_json(self) -> dict[str, Any]:
         """The payload plus ``usn`` when the server has assigned one."""
@@ -244,6 +286,7 @@ class ScoreEvent:
             raise ScoringError(problem, "createdAt")
         if usn is not None and (isinstance(usn, bool) or not isinstance(usn, int)):
             raise ScoringError("must be an integer or null", "usn")
+        extras = _read_extras(cls, data) if extra_fields(cls) else {}
         if cls is not ScoreEvent:  # a subclass may check more: let its constructor run
             return cls(
                 id=event_id,
@@ -258,6 +301,7 @@ class ScoreEvent:
                 created_at=created_at,
                 device_id=device_id,
                 usn=usn,
+                **extras,
             )
         event = object.__new__(cls)
         put = object.__setattr__
@@ -273,7 +317,80 @@ class ScoreEvent:
         put(event, "created_at", created_at)
         put(event, "device_id", device_id)
         put(event, "usn", usn)
+        for name, value in extras.items():
+            put(event, name, value)
         return event
+
+
+TUNED = frozenset(
+    {
+        "id",
+        "script_version_id",
+        "validator_id",
+        "criteria",
+        "overall",
+        "verdict",
+        "confidence",
+        "comments",
+        "scene_ref",
+        "created_at",
+        "device_id",
+        "usn",
+    }
+)
+"""The score event's fields that its methods (and the op hash in ``core.wire.ops``) read,
+check and write by hand; the others follow from their declaration."""
+
+_EXTRAS_OF: dict[type, tuple[WireField, ...]] = {}
+
+
+def extra_fields(cls: type[ScoreEvent]) -> tuple[WireField, ...]:
+    """The declared fields of ``cls`` (a ``ScoreEvent``) beyond ``TUNED``, in order.
+
+    ``TypeError`` if one is not optional with a None default and ``omit_none``: an
+    event made before the field existed must keep its JSON and its payload hash.
+    """
+    extras = _EXTRAS_OF.get(cls)
+    if extras is not None:
+        return extras
+    extras = tuple(f for f in spec_of(cls).fields if f.name not in TUNED)
+    for extra in extras:
+        if not (extra.optional and extra.kind.omit_none and extra.default is not None):
+            raise TypeError(f"{cls.__name__}.{extra.name} must be optional with omit_none=True")
+        if extra.default() is not None:
+            raise TypeError(f"{cls.__name__}.{extra.name} must default to None")
+    _EXTRAS_OF[cls] = extras
+    return extras
+
+
+def _read_extras(cls: type[ScoreEvent], data: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of ``cls`` beyond ``TUNED`` from an event's JSON, each read by its kind."""
+    extras = extra_fields(cls)
+    if not extras:
+        return {}
+    read = Reader(data, "", data)  # a score event ignores keys it does not know
+    values: dict[str, Any] = {}
+    for extra in extras:
+        if not read.has(extra.key):
+            values[extra.name] = None
+            continue
+        try:
+            values[extra.name] = extra.kind.read(read, extra.key)
+        except WireError as exc:
+            raise ScoringError(exc.message, exc.field) from None
+    return values
+
+
+def _checked_extra(cls: type[ScoreEvent], extra: WireField, value: object) -> Any:
+    """``value`` of a field beyond ``TUNED``, as its kind reads it back from its JSON."""
+    try:
+        written = extra.kind.write(value)
+    except (AttributeError, TypeError, ValueError):
+        raise ScoringError("is not a value of this field", extra.key) from None
+    return _read_extras(cls, {extra.key: written})[extra.name]
+
+
+extra_fields(ScoreEvent)  # a misdeclared field fails on import, not on the first push
 
 
 @dataclass(frozen=True, slots=True)

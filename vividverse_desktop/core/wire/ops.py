@@ -212,8 +212,11 @@ def _score_op_json(event: ScoreEvent) -> bytes:
 
     The event's constructor guarantees the types (text, whole numbers, ``None``), so each
     value is written as ``json.dumps`` writes it: strings by the same escaping function,
-    keys sorted, no spaces.
+    keys sorted, no spaces. An event holding a field beyond ``ScoreEvent``'s tuned ones
+    (see ``core.scoring.events``) goes through ``canonical_json``.
     """
+    if event.has_extras():
+        return canonical_json({"kind": OpKind.SCORE.value, "payload": event.payload()})
     text = encode_basestring
     given = event.criteria
     members, names = _criteria_layout(tuple(given))
