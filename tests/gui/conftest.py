@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.sync.memory_keyring import installed as memory_keyring_installed
 from tests.sync_server.conftest import PASSWORD
+from vividverse_desktop.gui.collector import thaw
 from vividverse_desktop.gui.desk import DeskController
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.main_window import MainWindow
@@ -54,6 +55,13 @@ def wait_until(predicate: Callable[[], bool], timeout_ms: int = 5000) -> bool:
 def _own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Drafts, stores and accounts of GUI tests live in the test's folder."""
     monkeypatch.setenv("VIVIDVERSE_DATA_DIR", str(tmp_path / "user-data"))
+
+
+@pytest.fixture(autouse=True)
+def _thaw_after() -> Iterator[None]:
+    """What a test's desk froze is given back to the collector before the next test."""
+    yield
+    thaw()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from vividverse_desktop.core.cancel import CancelToken
 from vividverse_desktop.core.pipeline.progress import Progress
 from vividverse_desktop.media.ffmpeg import (
     ENV_VAR,
+    NICENESS,
     FFmpeg,
     FFmpegCancelled,
     FFmpegError,
@@ -255,6 +256,56 @@ def test_stubborn_process_group_is_killed(tmp_path: Path) -> None:
     while time.monotonic() < deadline and _alive(pid):
         time.sleep(0.05)
     assert not _alive(pid)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux's /proc")
+def test_ffmpeg_runs_nicer_in_its_own_group_of_the_apps_session(tmp_path: Path) -> None:
+    """The process is NICENESS nicer than the app, leads its own process group (so a stop
+    reaches its children) and stays in the app's session (scheduled with the app)."""
+    pid_file = tmp_path / "ffmpeg.pid"
+    waiting = tmp_path / "waiting-ffmpeg"
+    waiting.write_text(f"#!/bin/sh\necho $$ > '{pid_file}'\nwhile true; do sleep 0.05; done\n")
+    waiting.chmod(waiting.stat().st_mode | stat.S_IXUSR)
+    cancel = CancelToken()
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            FFmpeg(waiting).run((), timeout=60, cancel=cancel, grace=0.3)
+        except BaseException as error:
+            errors.append(error)
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    try:
+        seen: list[str] = []
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if pid_file.exists() and pid_file.read_text().strip():
+                pid = int(pid_file.read_text())
+                seen = _stat_fields(pid)
+                if seen and int(seen[16]) == os.getpriority(os.PRIO_PROCESS, 0) + NICENESS:
+                    break
+            time.sleep(0.05)
+        assert seen, "the program did not start"
+        # fields after the command: state, ppid, pgrp, session, ..., nice is the 17th
+        assert int(seen[16]) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS)
+        assert int(seen[2]) == pid  # its own process group
+        assert int(seen[3]) == os.getsid(0)  # the app's session
+    finally:
+        cancel.cancel()
+        runner.join(10)
+    assert len(errors) == 1
+    assert isinstance(errors[0], FFmpegCancelled)
+
+
+def _stat_fields(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command name ([] once it is gone)."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return []
+    return text.rsplit(")", 1)[1].split()
 
 
 def _alive(pid: int) -> bool:

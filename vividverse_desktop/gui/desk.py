@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from vividverse_desktop.core.changes import EVERYTHING
+from vividverse_desktop.gui.collector import freeze_long_lived, thaw
 from vividverse_desktop.gui.dialogs.outbox import OutboxDialog
 from vividverse_desktop.gui.dialogs.sign_in import SignInDialog, SignInRequest
 from vividverse_desktop.gui.hub import ChangeHub
@@ -209,6 +210,7 @@ class DeskController(QObject):
         self._sync_timer.start()
         self._watch()  # the baseline now, before the first sync (not a tick later)
         self._watch_timer.start()
+        freeze_long_lived()  # what lives as long as the session: out of the full passes
         self.sync()
 
     def _server_label(self) -> str:
@@ -347,6 +349,7 @@ class DeskController(QObject):
         self.window.set_sync_status(SyncStatusView(server_label=""))
         give_session(self.window, None)
         self.session_closed.emit()
+        thaw()  # the session's objects may be collected again
 
     def close(self) -> Task | None:
         """Close the session in the background (its client, store and this computer's

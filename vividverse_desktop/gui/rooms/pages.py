@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMenu, QWidget
 
+from vividverse_desktop.gui.collector import freeze_long_lived
 from vividverse_desktop.gui.rooms import RoomInfo
 from vividverse_desktop.gui.rooms.placeholder import PlaceholderRoom
 
@@ -87,6 +88,7 @@ def _swap_in(room: RoomInfo, window: MainWindow, placeholder: LoadingRoom) -> No
         page.set_session(session)  # type: ignore[attr-defined]
     if opened is not None:
         page.open_file(opened)  # type: ignore[attr-defined]
+    freeze_long_lived()  # the room lives as long as the window
 
 
 def _row(room: RoomInfo) -> int:
