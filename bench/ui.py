@@ -18,12 +18,17 @@ values run faster and say so in the output.
 from __future__ import annotations
 
 import argparse
+import collections
+import gc
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
+import threading
 import time
+import traceback
 from pathlib import Path
 
 _OURS = """
@@ -81,7 +86,56 @@ def start_to_window(runs: int) -> None:
     )
 
 
-def _gaps(seconds: float, work: object | None) -> list[float]:
+class _Why:
+    """What the loop was doing when it stalled (``--why``): each collection of the oldest
+    generation with its pause and thread, and the GUI thread's stack sampled every 2 ms
+    while a gap is longer than ``threshold``."""
+
+    def __init__(self, threshold: float = 0.02) -> None:
+        self.threshold = threshold
+        self.last = time.perf_counter()
+        self.collections: list[tuple[float, str]] = []
+        self.stacks: collections.Counter[str] = collections.Counter()
+        self._started = 0.0
+        self._gui = threading.get_ident()
+        self._stop = threading.Event()
+        gc.callbacks.append(self._collected)
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+
+    def _collected(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            pause = time.perf_counter() - self._started
+            self.collections.append((pause, threading.current_thread().name))
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.002):
+            if time.perf_counter() - self.last < self.threshold:
+                continue
+            frame = sys._current_frames().get(self._gui)
+            lines = traceback.format_stack(frame, limit=6)[-4:] if frame else ["?"]
+            self.stacks["".join(lines)] += 1
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._collected in gc.callbacks:
+            gc.callbacks.remove(self._collected)
+
+    def report(self) -> None:
+        pauses = sorted(self.collections, reverse=True)
+        print(f"full collections: {len(pauses)}, longest pauses (ms, thread):")
+        for pause, thread in pauses[:5]:
+            print(f"  {pause * 1000:.1f} {thread}")
+        print(f"GUI thread while a gap was over {self.threshold * 1000:.0f} ms (2 ms samples):")
+        for stack, count in self.stacks.most_common(5):
+            print(f"  {count} samples:\n{textwrap.indent(stack, '    ')}")
+
+
+def _gaps(seconds: float, work: object | None, why: _Why | None = None) -> list[float]:
     """Run the Qt loop for ``seconds`` (or until ``work()`` says done) with a 1 ms timer."""
     from PySide6.QtCore import QEventLoop, QTimer
 
@@ -92,6 +146,8 @@ def _gaps(seconds: float, work: object | None) -> list[float]:
         now = time.perf_counter()
         gaps.append(now - last[0])
         last[0] = now
+        if why is not None:
+            why.last = now
 
     loop = QEventLoop()
     timer = QTimer()
@@ -123,7 +179,7 @@ def _describe(name: str, gaps: list[float]) -> str:
     )
 
 
-def stalls(pages: int, scores: int, limit_s: float) -> None:
+def stalls(pages: int, scores: int, limit_s: float, explain: bool = False) -> None:
     import asyncio
 
     import qasync
@@ -133,6 +189,7 @@ def stalls(pages: int, scores: int, limit_s: float) -> None:
     from vividverse_desktop.core.scoring import DEFAULT_RUBRIC
     from vividverse_desktop.core.screenplay import parse
     from vividverse_desktop.gui.app import application
+    from vividverse_desktop.gui.collector import freeze_long_lived
     from vividverse_desktop.gui.tasks import TaskRunner
     from vividverse_desktop.studio import rendering, scoring, this_computer
 
@@ -150,6 +207,7 @@ def stalls(pages: int, scores: int, limit_s: float) -> None:
         if not opened:
             raise RuntimeError("this computer's studio did not open within 120 s")
         desk = opened[0]
+        freeze_long_lived()  # as the shell does when a session opens (gui/desk.py)
         synced: list[object] = []
         runner.run_net(desk.sync, on_done=synced.append)  # type: ignore[attr-defined]
         _gaps(60, lambda: bool(synced))
@@ -177,19 +235,25 @@ def stalls(pages: int, scores: int, limit_s: float) -> None:
             on_done=lambda o: done.append(f"sync pushed {o.report.pushed if o.report else 0}"),
             on_error=lambda e: done.append(f"sync failed: {e}"),
         )
-        busy = _gaps(limit_s, lambda: len(done) == 2)
+        why = _Why() if explain else None
+        busy = _gaps(limit_s, lambda: len(done) == 2, why)
+        if why is not None:
+            why.stop()
         took = time.perf_counter() - started
         setup.close()
         closing: list[object] = []
         runner.run_net(desk.close, on_done=closing.append)  # type: ignore[attr-defined]
         _gaps(30, lambda: bool(closing))
     runner.shutdown()
+    loop.close()  # qasync's executor threads (asyncio.to_thread) stop here, not at exit
     print(
         f"background: keyless render of {pages} pages ({len(plan.scenes)} scenes, 320x180) and a "
         f"sync of {scores} offline scores, {took:.1f} s: {', '.join(done) or 'still running'}"
     )
     print(_describe("with the work", busy) + " (goal: longest < 50 ms, p99 < 16 ms)")
     print(_describe("idle, same timer (peer floor)", quiet))
+    if why is not None:
+        why.report()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,11 +263,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=120)
     parser.add_argument("--scores", type=int, default=10_000)
     parser.add_argument("--limit", type=float, default=900.0, help="seconds to wait at most")
+    parser.add_argument("--why", action="store_true", help="collections and stacks of long gaps")
+    parser.add_argument("--no-start", action="store_true", help="skip the start-time measure")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     print(f"{os.cpu_count()} CPUs; QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}")
-    start_to_window(args.runs)
-    stalls(args.pages, args.scores, args.limit)
+    if not args.no_start:
+        start_to_window(args.runs)
+    stalls(args.pages, args.scores, args.limit, args.why)
     return 0
 
 
