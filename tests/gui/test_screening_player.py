@@ -82,6 +82,24 @@ def test_seek_step_and_second_step_show_the_frame_they_name(
     assert room.transport.timecode.text() == rate.timecode(0)
 
 
+def test_quick_steps_back_land_on_the_last_frame_asked_and_stay(
+    qtbot: QtBot, room: ScreeningRoom, films: Path
+) -> None:
+    """Two seeks in quick succession while paused (Left, Left held down): Qt's engine can
+    hand over the first one's frame after the second's; the player stays on the second."""
+    player = opened(room, film(films, 24, 72)).player
+    for start in (40, 30, 20, 50, 10, 60, 35, 25, 45, 15):
+        player.seek(start)
+        assert wait_shown(player, start)
+        press(qtbot, room, Qt.Key.Key_Left)
+        press(qtbot, room, Qt.Key.Key_Left)
+        assert wait_shown(player, start - 2)
+        qtbot.wait(250)  # a stray frame would have arrived by now
+        assert player.frame == start - 2
+        assert shown(player) == start - 2
+        assert not player.seeking
+
+
 @pytest.mark.parametrize("fps", RATES)
 def test_play_then_pause_stops_on_a_frame_it_names(
     qtbot: QtBot, room: ScreeningRoom, films: Path, fps: float
