@@ -43,7 +43,7 @@ def test_screenshots_of_every_room_and_dialog(tmp_path: Path) -> None:
     )
     end = datetime.now()
     assert result.returncode == 0, result.stderr
-    assert "QThread: Destroyed while thread is still running" not in result.stderr
+    assert "QThread: Destroyed while thread" not in result.stderr  # a thread left running
     for room in ROOMS:
         for scheme in SCHEMES:
             for width, height in SIZES:
