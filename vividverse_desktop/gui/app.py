@@ -12,6 +12,7 @@ import asyncio
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -23,6 +24,9 @@ from vividverse_desktop.gui.main_window import MainWindow
 from vividverse_desktop.gui.preferences import Preferences
 from vividverse_desktop.gui.tasks import TaskRunner
 from vividverse_desktop.gui.theme import ThemeController
+
+if TYPE_CHECKING:
+    from vividverse_desktop.gui.desk import DeskController
 
 SMOKE_MS = 8000
 
@@ -87,6 +91,18 @@ def _import_session_libraries() -> None:
     import vividverse_desktop.studio.this_computer  # noqa: F401
 
 
+def open_desk(shell: Shell) -> DeskController:
+    """Open the session at the last account used here (this computer on a first run), as
+    the app does once its window shows; it closes at once when the app quits. Needs the
+    qasync loop running."""
+    from vividverse_desktop.gui.desk import DeskController
+
+    desk = DeskController(window=shell.window, runner=shell.runner, hub=shell.hub)
+    shell.app.aboutToQuit.connect(desk.close_now)
+    desk.start()
+    return desk
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start the app and run until the window closes."""
     args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -103,19 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         # Long enough to start this computer's server and sign in, which the check covers.
         QTimer.singleShot(SMOKE_MS, shell.window.close)
-    desks: list[object] = []
-
-    def open_desk(_imported: object) -> None:
-        from vividverse_desktop.gui.desk import DeskController
-
-        desk = DeskController(window=shell.window, runner=shell.runner, hub=shell.hub)
-        app.aboutToQuit.connect(desk.close_now)
-        desks.append(desk)
-        desk.start()
-
+    desks: list[DeskController] = []
     # The window shows first; the session's libraries (SQLAlchemy, httpx, keyring: about a
     # second of imports) load on a worker thread, then the desk opens.
-    shell.runner.run_work(_import_session_libraries, on_done=open_desk)
+    shell.runner.run_work(
+        _import_session_libraries, on_done=lambda _imported: desks.append(open_desk(shell))
+    )
     app.setQuitOnLastWindowClosed(True)
     with loop:
         code = loop.run_forever()

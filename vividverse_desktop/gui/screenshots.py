@@ -3,32 +3,43 @@
     QT_QPA_PLATFORM=offscreen python -m vividverse_desktop.gui.screenshots OUTDIR
 
 Run by ``bootstrap.py screenshots`` in a child process; settings go to a temporary file.
+The app runs as it does for a person: its qasync loop, and the session it opens on a
+first run (this computer's studio, the samples brought in, synced), in a temporary data
+directory, so the status bar and account menu show a real session.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import tempfile
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from vividverse_desktop.core.timecode import FrameRate
 from vividverse_desktop.core.workflow import Role
-from vividverse_desktop.gui.app import application, build_shell
+from vividverse_desktop.gui.app import Shell, application, build_shell, open_desk
 from vividverse_desktop.gui.dialogs.sign_in import SignInDialog
 from vividverse_desktop.gui.main_window import MainWindow
 from vividverse_desktop.gui.preferences import Preferences
 from vividverse_desktop.gui.rooms import ROOMS
-from vividverse_desktop.gui.widgets.sync_status import SyncStatusView
 from vividverse_desktop.studio.screening import make_frame_code_film
 from vividverse_desktop.studio.session import Account
 
+if TYPE_CHECKING:
+    from vividverse_desktop.gui.desk import DeskController
+
 SIZES = ((1366, 768), (1920, 1080))
+SESSION_MS = 60_000
+"""How long this computer's studio may take to start, sign in and sync once (a cold
+start of its server on a busy 2-core machine takes up to ~40 s)."""
+SYNC_STATUS_KEY = "Sync status"
+ACCOUNT_KEY = "Account"
 _EXAMPLE_ACCOUNTS = (
     Account(server_url="http://127.0.0.1:8765", username="owner", this_computer=True),
     Account(
@@ -53,9 +64,17 @@ def settle(ms: int = 50) -> None:
 
 
 def save(widget: QWidget, path: Path) -> Path:
-    """Grab ``widget`` into ``path`` (PNG)."""
+    """Grab ``widget`` into ``path`` (PNG). A main window is grabbed between syncs (the
+    session's timer runs one a minute), and its status bar's words and account go into
+    the PNG's text (``SYNC_STATUS_KEY``, ``ACCOUNT_KEY``) for checks to read."""
+    if isinstance(widget, MainWindow):
+        wait_for(lambda: not widget.sync_status.view.syncing, 20_000)
     settle()
-    if not widget.grab().save(str(path), "PNG"):
+    image = widget.grab().toImage()
+    if isinstance(widget, MainWindow):
+        image.setText(SYNC_STATUS_KEY, widget.sync_status.text())
+        image.setText(ACCOUNT_KEY, widget.account_button.text())
+    if not image.save(str(path), "PNG"):
         raise OSError(f"could not write {path}")
     return path
 
@@ -319,73 +338,162 @@ def _write_dialogs(window: MainWindow, folder: Path, out: Path, scheme: str) -> 
 
 
 def take_all(out: Path) -> list[Path]:
-    """Every room in both schemes at both sizes, the dialogs, and README's main-window.png."""
+    """Every room in both schemes at both sizes, the dialogs, and README's main-window.png,
+    of the app as it runs: its qasync loop, and the session it opens (this computer's
+    studio in a temporary data directory, the samples brought in, synced once)."""
+    import qasync
+
     out.mkdir(parents=True, exist_ok=True)
     app = application()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
     saved: list[Path] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ["VIVIDVERSE_DATA_DIR"] = str(Path(tmp) / "data")  # no drafts of the user's
-        shell = build_shell(app, Preferences(Path(tmp) / "settings.ini"))
-        window = shell.window
-        window.set_account("Studio owner", "This computer")
-        window.set_sync_status(
-            SyncStatusView(online=True, last_sync=datetime.now().replace(hour=9, minute=41))
+    failed: list[BaseException] = []
+
+    def shoot() -> None:  # a callback of the running loop, as every slot in the app is
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                saved.extend(_shoot(app, out, Path(tmp)))
+        except BaseException as error:  # raised again once the loop is closed
+            failed.append(error)
+        finally:
+            loop.stop()
+
+    try:
+        loop.call_soon(shoot)
+        loop.run_forever()
+    finally:
+        loop.close()  # stops qasync's executor threads (asyncio.to_thread ran there)
+        asyncio.set_event_loop(None)
+    if failed:
+        raise failed[0]
+    return saved
+
+
+def _shoot(app: QApplication, out: Path, tmp: Path) -> list[Path]:
+    os.environ["VIVIDVERSE_DATA_DIR"] = str(tmp / "data")  # no drafts or stores of the user's
+    # The session's tokens are for a server that lives as long as this run: none goes to
+    # the person's keyring (and the Settings dialog shows no key of theirs).
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    shell = build_shell(app, Preferences(tmp / "settings.ini"))
+    shell.window.show()
+    desk = open_desk(shell)
+    try:
+        _wait_for_session(shell, desk)
+        shots = _rooms_and_dialogs(shell.window, out, tmp)
+    except BaseException:
+        _close_session(shell, desk)  # what went wrong closing is not what went wrong
+        raise
+    problem = _close_session(shell, desk)
+    if problem:
+        raise RuntimeError(problem)
+    return shots
+
+
+def _wait_for_session(shell: Shell, desk: DeskController) -> None:
+    """Wait until ``desk`` is signed in and synced once; a :class:`RuntimeError` saying
+    what went wrong when it is not, within SESSION_MS."""
+    synced: list[object] = []
+    failures: list[str] = []
+    desk.sync_finished.connect(synced.append)
+    desk.sync_failed.connect(failures.append)
+    status = shell.window.sync_status
+
+    def settled() -> bool:
+        return (
+            desk.dialog is not None  # opening failed: the app asks, with the reason
+            or bool(failures)
+            or (bool(synced) and not status.view.syncing)
         )
-        window.show()
-        for _ in range(400):  # the rooms load on a worker after the window shows
-            if all(type(window.pages[key]).__name__ != "LoadingRoom" for key in window.pages):
-                break
-            settle(25)
-        film_a = _screen_a_film(window, Path(tmp))
-        film_b = _second_film(Path(tmp), film_a)
-        write = window.pages["write"]
-        _open_sample(write)
-        for scheme in SCHEMES:
-            window.set_theme(scheme)
-            for width, height in SIZES:
-                window.resize(width, height)
-                for room in ROOMS:
-                    window.show_room(room.key)
-                    name = f"{room.key}-{scheme}-{width}x{height}.png"
-                    saved.append(save(window, out / name))
-                    if (room.key, scheme, width) == ("write", "light", SIZES[0][0]):
-                        saved.append(save(window, out / "main-window.png"))  # README's picture
-            window.resize(*SIZES[0])
-            saved.extend(_screening_views(window, out, scheme))
-            saved.extend(_compare_views(window, film_b, out, scheme))
-            window.show_room("write")
-            saved.extend(_write_views(window, write, out, scheme))
-            saved.extend(_write_dialogs(window, Path(tmp), out, scheme))
-            for label, opener in (
-                ("about", window.open_about),
-                ("settings", window.open_settings),
-                ("shortcuts", window.open_shortcuts),
-            ):
-                dialog = opener()
-                if label == "about" and dialog.task is not None:
-                    wait = QEventLoop()
-                    dialog.task.ended.connect(wait.quit)
-                    # A stoppable timer: a singleShot would outlive ``wait`` and fire into it.
-                    deadline = QTimer()
-                    deadline.setSingleShot(True)
-                    deadline.timeout.connect(wait.quit)
-                    deadline.start(10_000)
-                    if not dialog.task.is_finished:
-                        wait.exec()
-                    deadline.stop()
-                saved.append(save(dialog, out / f"dialog-{label}-{scheme}.png"))
-                dialog.close()
-            sign_in = SignInDialog(window, remembered=_EXAMPLE_ACCOUNTS)
-            sign_in.show()
-            saved.append(save(sign_in, out / f"dialog-sign-in-{scheme}.png"))
-            sign_in.close()
-            sign_in.deleteLater()
-            palette = window.open_palette()
-            palette.query.setText("sync")
-            saved.append(save(palette, out / f"dialog-palette-{scheme}.png"))
-            palette.close()
-        window.close()
-        shell.runner.shutdown()
+
+    wait_for(settled, SESSION_MS)
+    if desk.dialog is not None:
+        reason = desk.dialog.error_label.text() or "the sign-in dialog was shown"
+        raise RuntimeError(f"this computer's studio did not open: {reason}")
+    if failures:
+        raise RuntimeError(f"the first sync failed: {failures[0]}")
+    if not synced or status.view.syncing:
+        raise RuntimeError(
+            f"this computer's studio was not signed in and synced within "
+            f"{SESSION_MS // 1000} s (the status bar says: {status.text()})"
+        )
+    if not status.view.online:
+        raise RuntimeError(f"the first sync did not reach the server: {status.text()}")
+    shell.window.tour.end()  # the first run's tour: seen and closed, as a person would
+
+
+def _close_session(shell: Shell, desk: DeskController) -> str | None:
+    """Close the session (its client, store and this computer's server), the window and
+    the task runner's threads, and let the loop's last tasks end; what did not close."""
+    if desk.dialog is not None:
+        desk.dialog.reject()  # the dialog shown when opening failed
+    closing = desk.close()
+    closed = closing is None or wait_for(lambda: closing.is_finished, 30_000)
+    shell.window.close()
+    stopped = shell.runner.shutdown(timeout=10)
+    loop = asyncio.get_running_loop()
+    wait_for(lambda: all(task.done() for task in asyncio.all_tasks(loop)), 5000)
+    if not closed:
+        return "the session did not close within 30 s"
+    if not stopped:
+        return "the task runner's threads did not stop within 10 s"
+    return None
+
+
+def _rooms_and_dialogs(window: MainWindow, out: Path, tmp: Path) -> list[Path]:
+    saved: list[Path] = []
+    for _ in range(400):  # the rooms load on a worker after the window shows
+        if all(type(window.pages[key]).__name__ != "LoadingRoom" for key in window.pages):
+            break
+        settle(25)
+    film_a = _screen_a_film(window, tmp)
+    film_b = _second_film(tmp, film_a)
+    write = window.pages["write"]
+    _open_sample(write)
+    for scheme in SCHEMES:
+        window.set_theme(scheme)
+        for width, height in SIZES:
+            window.resize(width, height)
+            for room in ROOMS:
+                window.show_room(room.key)
+                name = f"{room.key}-{scheme}-{width}x{height}.png"
+                saved.append(save(window, out / name))
+                if (room.key, scheme, width) == ("write", "light", SIZES[0][0]):
+                    saved.append(save(window, out / "main-window.png"))  # README's picture
+        window.resize(*SIZES[0])
+        saved.extend(_screening_views(window, out, scheme))
+        saved.extend(_compare_views(window, film_b, out, scheme))
+        window.show_room("write")
+        saved.extend(_write_views(window, write, out, scheme))
+        saved.extend(_write_dialogs(window, tmp, out, scheme))
+        for label, opener in (
+            ("about", window.open_about),
+            ("settings", window.open_settings),
+            ("shortcuts", window.open_shortcuts),
+        ):
+            dialog = opener()
+            if label == "about" and dialog.task is not None:
+                wait = QEventLoop()
+                dialog.task.ended.connect(wait.quit)
+                # A stoppable timer: a singleShot would outlive ``wait`` and fire into it.
+                deadline = QTimer()
+                deadline.setSingleShot(True)
+                deadline.timeout.connect(wait.quit)
+                deadline.start(10_000)
+                if not dialog.task.is_finished:
+                    wait.exec()
+                deadline.stop()
+            saved.append(save(dialog, out / f"dialog-{label}-{scheme}.png"))
+            dialog.close()
+        sign_in = SignInDialog(window, remembered=_EXAMPLE_ACCOUNTS)
+        sign_in.show()
+        saved.append(save(sign_in, out / f"dialog-sign-in-{scheme}.png"))
+        sign_in.close()
+        sign_in.deleteLater()
+        palette = window.open_palette()
+        palette.query.setText("sync")
+        saved.append(save(palette, out / f"dialog-palette-{scheme}.png"))
+        palette.close()
     return saved
 
 
