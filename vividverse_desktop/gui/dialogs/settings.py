@@ -46,6 +46,14 @@ def _form_page(parent: QWidget) -> tuple[QWidget, QFormLayout]:
     return page, form
 
 
+def _add_hint(form: QFormLayout, text: str) -> None:
+    """A muted, wrapped line of explanation under the form's fields."""
+    hint = QLabel(text, form.parentWidget())
+    hint.setProperty("role", "muted")
+    hint.setWordWrap(True)
+    form.addRow("", hint)
+
+
 def ffmpeg_problem(path: str) -> str:
     """Why ``path`` cannot be the FFmpeg to use ('' when it can, or when it is empty)."""
     if not path.strip():
@@ -94,14 +102,11 @@ class SettingsDialog(QDialog):
         self.scale_box.setCurrentIndex(SCALES.index(nearest))
         form.addRow("&Theme", self.theme_box)
         form.addRow("Interface &scale", self.scale_box)
-        scale_hint = QLabel(
+        _add_hint(
+            form,
             "Text and everything laid out around it grow with the scale. 'Follow the system' "
             "switches between light and dark when your desktop does.",
-            page,
         )
-        scale_hint.setProperty("role", "muted")
-        scale_hint.setWordWrap(True)
-        form.addRow("", scale_hint)
         self.tabs.addTab(page, "Appearance")
 
         page, form = _form_page(self)
@@ -109,15 +114,12 @@ class SettingsDialog(QDialog):
             QLineEdit(preferences.server_url, page), "settingsServerUrl", "Team server address"
         )
         self.server_url.setPlaceholderText("https://sync.example.studio (empty: this computer)")
-        hint = QLabel(
+        form.addRow("Team &server", self.server_url)
+        _add_hint(
+            form,
             "Where your account lives. Leave it empty to work on this computer only; "
             "you can sign in to a team server at any time.",
-            page,
         )
-        hint.setProperty("role", "muted")
-        hint.setWordWrap(True)
-        form.addRow("Team &server", self.server_url)
-        form.addRow("", hint)
         self.tabs.addTab(page, "Server")
 
         page, form = _form_page(self)
@@ -144,12 +146,7 @@ class SettingsDialog(QDialog):
             field = _named(QLineEdit(str(preferences.get(key, default)), page), name, label)
             self.render_fields[key] = field
             form.addRow(label, field)
-        note = QLabel(
-            "Defaults for new renders; the Render room lets you change them per film.", page
-        )
-        note.setProperty("role", "muted")
-        note.setWordWrap(True)
-        form.addRow("", note)
+        _add_hint(form, "Defaults for new renders; the Render room lets you change them per film.")
         self.tabs.addTab(page, "Rendering")
 
         if key_editor is None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
+
+from vividverse_desktop.gui.rooms.command import room_action
 
 if TYPE_CHECKING:
     from vividverse_desktop.gui.rooms.screening.room import ScreeningRoom
@@ -18,19 +19,8 @@ def build_actions(room: ScreeningRoom) -> list[QAction]:
     made: list[QAction] = []
 
     def a(name: str, text: str, keys: tuple[str, str], slot: Any, tip: str) -> QAction:
-        action = QAction(text, room)
-        action.setObjectName(name)
         key, also = keys  # the action's shortcut, and the player's own key for it
-        action.setShortcut(QKeySequence(key))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setShortcutVisibleInContextMenu(True)
-        action.setData(tip)
-        action.setStatusTip(tip)
-        shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        keys_said = ", ".join(k for k in (also, shown) if k)
-        action.setToolTip(f"{tip} ({keys_said})")
-        action.triggered.connect(lambda _=False: slot())
-        room.addAction(action)
+        action = room_action(room, name, text, key, slot=slot, tip=tip, also=also)
         made.append(action)
         return action
 

@@ -15,8 +15,8 @@ from vividverse_desktop.core.workflow import Decision, MovieStatus
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.tasks import TaskRunner
 from vividverse_desktop.gui.theme import LIGHT, UNIT, Colours
+from vividverse_desktop.gui.widgets.message import MessageLine
 from vividverse_desktop.studio import review
-from vividverse_desktop.studio.errors import StudioError
 
 if TYPE_CHECKING:
     from vividverse_desktop.studio.session import Session
@@ -85,10 +85,7 @@ class DecisionBar(QWidget):
         self.changes_button.clicked.connect(lambda: self.decide(Decision.CHANGES_REQUESTED))
         row.addWidget(self.changes_button)
         column.addLayout(row)
-        self.message = QLabel(self)
-        self.message.setObjectName("screeningDecisionMessage")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = MessageLine("screeningDecisionMessage", self)
         column.addWidget(self.message)
         self.show_movie(None, None)
 
@@ -98,7 +95,7 @@ class DecisionBar(QWidget):
         self.session, self.movie = session, movie
         if changed:
             self.comment.clear()
-            self._say("")
+            self.message.say("")
         self.allowed = ()
         self._show()
         if session is None or movie is None:
@@ -131,7 +128,7 @@ class DecisionBar(QWidget):
             return
         comment = self.comment.text().strip()
         if decision is Decision.CHANGES_REQUESTED and not comment:
-            self._say("Say in the comment what should change, then request changes.")
+            self.message.say("Say in the comment what should change, then request changes.")
             self.comment.setFocus()
             return
         self.approve_button.setEnabled(False)
@@ -151,16 +148,13 @@ class DecisionBar(QWidget):
 
     def _decided(self, saved: review.SavedDecision) -> None:
         self.comment.clear()
-        self._say(f"{WORDS[saved.status]}: saved here, sent to the server with the next sync.")
+        word = WORDS[saved.status]
+        self.message.say(f"{word}: saved here, sent to the server with the next sync.")
         self.hub.publish(saved.changes)
 
     def _failed(self, error: BaseException) -> None:
         self._show()
-        self._say(error.message if isinstance(error, StudioError) else f"Not saved: {error}")
-
-    def _say(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
+        self.message.say_failed(error, "Not saved")
 
     def _show(self) -> None:
         movie = self.movie

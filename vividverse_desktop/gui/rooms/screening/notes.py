@@ -36,8 +36,8 @@ from vividverse_desktop.gui.rooms.screening.thread import ThreadPanel
 from vividverse_desktop.gui.rooms.screening.timeline import Marker
 from vividverse_desktop.gui.tasks import TaskRunner
 from vividverse_desktop.gui.theme import UNIT
+from vividverse_desktop.gui.widgets.message import MessageLine
 from vividverse_desktop.studio import review, review_export
-from vividverse_desktop.studio.errors import StudioError
 from vividverse_desktop.studio.screening import FilmFacts
 
 if TYPE_CHECKING:
@@ -169,10 +169,7 @@ class NotesPanel(QWidget):
         self.add_button.setAccessibleName("Add the note at the frame shown")
         self.add_button.clicked.connect(self.add_note)
         column.addWidget(self.add_button)
-        self.message = QLabel(self)
-        self.message.setObjectName("screeningNotesMessage")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = MessageLine("screeningNotesMessage", self)
         column.addWidget(self.message)
 
         self.decisions = DecisionBar(runner, hub, self)
@@ -369,15 +366,11 @@ class NotesPanel(QWidget):
     def failed(self, error: BaseException) -> None:
         """Say why something did not work."""
         self._show_state()
-        if isinstance(error, StudioError):
-            self.say(error.message)
-        else:
-            self.say(f"Something went wrong: {error}")
+        self.message.say_failed(error, "Something went wrong")
 
     def say(self, text: str) -> None:
         """Show ``text`` under the notes (empty: nothing)."""
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
+        self.message.say(text)
 
     # -- showing ---------------------------------------------------------------------------
 

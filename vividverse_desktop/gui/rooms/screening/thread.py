@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.tasks import TaskRunner
 from vividverse_desktop.gui.theme import UNIT
+from vividverse_desktop.gui.widgets.message import MessageLine
 from vividverse_desktop.studio import review
-from vividverse_desktop.studio.errors import StudioError
 
 if TYPE_CHECKING:
     from vividverse_desktop.studio.session import Session
@@ -93,10 +93,7 @@ class ThreadPanel(QWidget):
         self.edit_button.clicked.connect(self.start_edit)
         row.addWidget(self.edit_button)
         column.addLayout(row)
-        self.message = QLabel(self)
-        self.message.setObjectName("screeningThreadMessage")
-        self.message.setWordWrap(True)
-        self.message.hide()
+        self.message = MessageLine("screeningThreadMessage", self)
         column.addWidget(self.message)
         self.show_note(None, None)
 
@@ -104,7 +101,7 @@ class ThreadPanel(QWidget):
         """Show ``note``'s replies (None: no note chosen)."""
         if note is None or self.note is None or note.note.id != self.note.note.id:
             self._stop_edit()
-            self._say("")
+            self.message.say("")
         chosen = self.current_reply()
         self.session, self.note = session, note
         self.list.clear()
@@ -148,7 +145,7 @@ class ThreadPanel(QWidget):
         if session is None or note is None:
             return
         if not text:
-            self._say("Write the reply first.")
+            self.message.say("Write the reply first.")
             return
         self.reply_button.setEnabled(False)
         if self.editing is not None:
@@ -176,13 +173,13 @@ class ThreadPanel(QWidget):
 
     def _sent(self, saved: review.SavedReply) -> None:
         self._stop_edit()
-        self._say("")
+        self.message.say("")
         self._show_buttons()
         self.hub.publish(saved.changes)
 
     def _failed(self, error: BaseException) -> None:
         self._show_buttons()
-        self._say(error.message if isinstance(error, StudioError) else f"Not saved: {error}")
+        self.message.say_failed(error, "Not saved")
 
     def _left(self) -> None:
         if self.editing is not None:
@@ -197,10 +194,6 @@ class ThreadPanel(QWidget):
 
     def _own(self, reply: review.ReplyView) -> bool:
         return self.session is not None and reply.reply.author_id == self.session.user_id
-
-    def _say(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
 
     def _show_buttons(self) -> None:
         able = self.session is not None and self.note is not None

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
+
+from vividverse_desktop.gui.rooms.command import Keys, room_action
 
 if TYPE_CHECKING:
     from vividverse_desktop.gui.rooms.write.room import WriteRoom
@@ -15,21 +16,8 @@ if TYPE_CHECKING:
 def build_actions(room: WriteRoom) -> None:
     """Make the room's actions, add them to it and to ``room.actions_by_name``."""
 
-    def a(name: str, text: str, keys: Any, slot: Any, tip: str) -> QAction:
-        action = QAction(text, room)
-        action.setObjectName(name)
-        if isinstance(keys, list):
-            action.setShortcuts([QKeySequence(k) for k in keys])
-        elif keys:
-            action.setShortcut(QKeySequence(keys))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setShortcutVisibleInContextMenu(True)
-        action.setData(tip)
-        action.setStatusTip(tip)
-        shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{tip} ({shown})" if shown else tip)
-        action.triggered.connect(lambda _=False: slot())
-        room.addAction(action)
+    def a(name: str, text: str, keys: Keys, slot: Any, tip: str) -> QAction:
+        action = room_action(room, name, text, keys, slot=slot, tip=tip)
         room.actions_by_name[name] = action
         return action
 

@@ -5,23 +5,24 @@ Typing is the only work on the GUI thread. After each pause (``PAUSE_MS``) the t
 read once on a worker (``studio.writing.analyse``) and everything else redraws from
 that reading: colours, navigator, pages, statistics, autocomplete; then the spell
 check runs on that reading (``proofreader``).
+
+The room's file (open, save, export) is kept by ``files``, submitting and My scripts by
+``submitting``, autosave and recovery by ``safekeeping``; the room's methods of the same
+names hand over to them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QTextCursor
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -34,6 +35,7 @@ from vividverse_desktop.core.changes import Subject
 from vividverse_desktop.core.resources import resource_path
 from vividverse_desktop.gui.hub import ChangeHub
 from vividverse_desktop.gui.preferences import Preferences
+from vividverse_desktop.gui.rooms.write import files, submitting
 from vividverse_desktop.gui.rooms.write.actions import build_actions
 from vividverse_desktop.gui.rooms.write.editor import ScriptEditor
 from vividverse_desktop.gui.rooms.write.export_dialog import ExportDialog
@@ -49,7 +51,7 @@ from vividverse_desktop.gui.rooms.write.stats_panel import StatsPanel
 from vividverse_desktop.gui.tasks import Task, TaskRunner
 from vividverse_desktop.gui.theme import UNIT, Colours
 from vividverse_desktop.gui.widgets.banner import Banner
-from vividverse_desktop.studio import drafts, writing
+from vividverse_desktop.studio import writing
 from vividverse_desktop.studio.drafts import Fingerprint
 from vividverse_desktop.studio.errors import explain
 
@@ -71,8 +73,6 @@ KIND_NAMES = {
     "synopsis": "Synopsis",
     "note": "Note",
 }
-SAVE_FILTER = "Fountain (*.fountain)"
-SAMPLE = ("samples", "night_market.fountain")
 PLACEHOLDER = (
     "Start writing. A scene heading opens with INT. or EXT.; Tab on an empty line makes a "
     "character cue; Enter after a cue gives dialogue.\n\nOr open a script (Ctrl+O): Fountain, "
@@ -434,7 +434,7 @@ class WriteRoom(QWidget):
         self.side.setCurrentWidget(self.preview)
         self._follow_cursor()
 
-    # -- files ---------------------------------------------------------------------
+    # -- the file (files.py) -------------------------------------------------------
 
     @property
     def script_id(self) -> str:
@@ -462,21 +462,7 @@ class WriteRoom(QWidget):
     def open_file(self, path: Path, *, note: str = "") -> None:
         """Open a script file (Fountain, text, Final Draft, PDF) off the GUI thread;
         ``note`` is said once it is open."""
-        if not self.may_discard():
-            return
-        if Path(path).suffix.lower() in (".pdf", ".txt"):
-            self.review_import(Path(path))
-            return
-        self.state.setText(f"Opening {path.name}…")
-        self._opening += 1
-        asked = self._opening
-        self.runner.run_work(
-            writing.open_draft,
-            path=Path(path),
-            owner=self,
-            on_done=lambda draft: self._opened(draft, note) if asked == self._opening else None,
-            on_error=lambda error: self._open_failed(error) if asked == self._opening else None,
-        )
+        files.open_file(self, path, note=note)
 
     def open_script_at(self, source: Any, line: int) -> None:
         """Open a film's script (``studio.film_script.ScriptSource``) at 0-based ``line``."""
@@ -492,54 +478,11 @@ class WriteRoom(QWidget):
 
     def open_sample(self) -> None:
         """Open the bundled sample script as an unsaved copy."""
-        self.open_file(resource_path(*SAMPLE))
-
-    def _open_failed(self, error: BaseException) -> None:
-        self.state.setText(explain(error))
-
-    def _opened(self, draft: writing.OpenedDraft, note: str = "") -> None:
-        sample = draft.path == resource_path(*SAMPLE)
-        self.load_text(
-            draft.text, path=None if sample or not draft.editable_in_place else draft.path
-        )
-        self.source_format = draft.source_format
-        self.known = draft.known if self.path is not None else None
-        notes = [note] if note else []
-        if sample:
-            notes.append("A sample: Save as… keeps your own copy")
-        elif not draft.editable_in_place:
-            notes.append(f"Imported from {draft.path.name}; saving writes a .fountain file")
-        notes.extend(draft.warnings[:2])
-        if self.path is not None:
-            self.preferences.set("write/last_file", str(self.path))
-        self.state.setText(" · ".join(notes))
-        self.opened.emit(str(draft.path))
+        self.open_file(resource_path(*files.SAMPLE))
 
     def load_text(self, text: str, *, path: Path | None) -> None:
         """Put ``text`` in the editor as a freshly opened document."""
-        self._opening += 1  # text put in by hand wins over an open still on its way
-        self.banner.dismiss()
-        self.path = path
-        self.known = None
-        self.document_key = (
-            hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
-            if path is not None
-            else uuid.uuid4().hex
-        )
-        self.display_name = ""
-        self.script_id = ""
-        self.show_submit_label()
-        with QSignalBlocker(self.editor.document()):
-            self.editor.setPlainText(text)
-        self.edits += 1
-        self.editor.document().setModified(False)
-        self.editor.moveCursor(QTextCursor.MoveOperation.Start)
-        self.analysis = None
-        self.proofreader.document_opened()
-        self.show_title()
-        self.read_now()
-        if self.isVisible():
-            self.editor.setFocus()
+        files.load_text(self, text, path=path)
 
     def new_draft(self) -> None:
         """Start an empty, untitled script."""
@@ -549,148 +492,49 @@ class WriteRoom(QWidget):
 
     def may_discard(self) -> bool:
         """Ask before throwing away unsaved changes; True to go on."""
-        if not self.has_changes() or self.editor.document().isEmpty():
-            return True
-        answer = QMessageBox.question(
-            self,
-            "Unsaved changes",
-            "The script has changes that are not saved. Save them first?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        return answer == QMessageBox.StandardButton.Discard
+        return files.may_discard(self)
 
     def save(self) -> bool:
         """Save to the script's file (asking for one if it has none); True if started."""
-        if self.path is None:
-            return self.save_as()
-        self.save_to(self.path)
-        return True
+        return files.save(self)
 
     def save_as(self) -> bool:
         """Ask where, then save there."""
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Save the script", self._suggested(".fountain"), SAVE_FILTER
-        )
-        if not chosen:
-            return False
-        path = Path(chosen)
-        if path.suffix.lower() not in (".fountain", ".spmd", ".txt"):
-            path = path.with_suffix(".fountain")
-        self.save_to(path)
-        return True
-
-    def _suggested(self, suffix: str) -> str:
-        if self.path is not None:
-            return str(self.path.with_suffix(suffix))
-        title = self.analysis.screenplay.title if self.analysis else ""
-        return (title or "Untitled") + suffix
+        return files.save_as(self)
 
     def save_to(self, path: Path, *, overwrite: bool = False) -> None:
         """Write the text to ``path`` atomically, on a worker; a file another program
         changed meanwhile is not overwritten unless the writer says so."""
-        revision = self.edits
-        self.state.setText(f"Saving {path.name}…")
-        same = self.path is not None and path.resolve() == self.path.resolve()
-
-        def saved(known: Fingerprint) -> None:
-            self.known = known
-            self.safe.forget_draft()
-            if not same:
-                self.document_key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
-            self.path = path
-            if not same:
-                self.proofreader.document_renamed()
-            self.display_name = ""
-            self.preferences.set("write/last_file", str(path))
-            if self.edits == revision:
-                self.editor.document().setModified(False)
-            self.state.setText(f"Saved {path.name}")
-            self.show_title()
-
-        def failed(error: BaseException) -> None:
-            if isinstance(error, drafts.ChangedOnDisk):
-                self.banner.ask(
-                    str(error),
-                    ("Save anyway", lambda: self.save_to(path, overwrite=True)),
-                    ("Save as…", self.save_as),
-                )
-                self.state.setText("Not saved.")
-            else:
-                self.state.setText(explain(error))
-
-        self.runner.run_work(
-            writing.save_text,
-            path=path,
-            text=self.editor.toPlainText(),
-            expected=self.known if same else None,
-            overwrite=overwrite or not same,
-            owner=self,
-            on_done=saved,
-            on_error=failed,
-        )
+        files.save_to(self, path, overwrite=overwrite)
 
     def export(self) -> ExportDialog:
         """Ask for the format, options and file, then export on a worker."""
-        dialog = ExportDialog(
-            Path(self._suggested(".pdf")),
-            self.preferences,
-            has_previous=bool(self.script_id and self.session is not None),
-            parent=self,
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._export_chosen(dialog))
-        dialog.open()
-        return dialog
-
-    def _export_chosen(self, dialog: ExportDialog) -> None:
-        path, options = dialog.path(), dialog.options()
-        if not dialog.wants_revision_marks():
-            self.export_to(path, **options)
-            return
-        self.runner.run_db(
-            writing.latest_text,
-            store=self.session.store,
-            script_id=self.script_id,
-            owner=self,
-            on_done=lambda previous: self.export_to(path, revised_from=previous, **options),
-            on_error=lambda error: self.state.setText(explain(error)),
-        )
+        return files.export(self)
 
     def export_to(self, path: Path, **options: Any) -> None:
         """Export the current text to ``path`` (by its suffix), on a worker."""
-        self.state.setText(f"Exporting {path.name}…")
-        self.runner.run_work(
-            writing.export_text,
-            text=self.editor.toPlainText(),
-            output=path,
-            owner=self,
-            on_done=lambda done: self.state.setText(
-                f"Exported {done.path.name} ({done.pages} pages)"
-                if done.pages
-                else f"Exported {done.path.name}"
-            ),
-            on_error=lambda error: self.state.setText(explain(error)),
-            **options,
-        )
+        files.export_to(self, path, **options)
 
-    # -- submitting ----------------------------------------------------------------
+    # -- submitting (submitting.py) ------------------------------------------------
 
     def set_session(self, session: Any) -> None:
         """The signed-in session (None when signed out): submitting and My scripts use it."""
-        self.session = session
-        self.reviews.reload()
-        self.submit_button.setEnabled(session is not None)
-        self.submit_button.setToolTip(
-            "Submit this script for scoring (Ctrl+Return)"
-            if session is not None
-            else "Sign in to submit scripts"
-        )
-        self.refresh_my_scripts()
+        submitting.set_session(self, session)
+
+    def refresh_my_scripts(self) -> None:
+        """Read the writer's scripts from the store (database lane)."""
+        submitting.refresh_my_scripts(self)
+
+    def submit(self) -> None:
+        """Submit the text: a new script, or a new version of the one it came from."""
+        submitting.submit(self)
+
+    def show_submit_label(self) -> None:
+        submitting.show_submit_label(self)
+
+    def open_submitted(self, script: Any) -> None:
+        """Open the latest version of a submitted script, to read or revise."""
+        submitting.open_submitted(self, script)
 
     def show_my_scripts(self) -> None:
         """Show the My scripts tab."""
@@ -703,77 +547,6 @@ class WriteRoom(QWidget):
         from vividverse_desktop.gui.rooms.write.compare_dialog import open_compare
 
         open_compare(self, script_id)
-
-    def refresh_my_scripts(self) -> None:
-        """Read the writer's scripts from the store (database lane)."""
-        session = self.session
-        if session is None or self.runner.closed:
-            self.my_scripts.show_scripts(())
-            return
-        self.runner.run_db(
-            writing.my_scripts,
-            store=session.store,
-            author_id=session.user_id,
-            owner=self,
-            on_done=self.my_scripts.show_scripts,
-            on_error=lambda error: self.state.setText(f"My scripts: {error}"),
-        )
-
-    def submit(self) -> None:
-        """Submit the text: a new script, or a new version of the one it came from."""
-        session = self.session
-        if session is None:
-            self.state.setText("Sign in to submit: the outbox belongs to an account.")
-            return
-        revision = self.script_id
-        self.state.setText("Submitting…")
-
-        def done(submitted: Any) -> None:
-            self.script_id = submitted.script_id
-            if self.hub is not None:
-                self.hub.publish(submitted.changes)
-            what = "A new version is" if revision else "The script is"
-            self.state.setText(f"{what} in the outbox; it is sent on the next sync.")
-            self.show_submit_label()
-
-        self.runner.run_db(
-            writing.submit_draft,
-            store=session.store,
-            user_id=session.user_id,
-            text=self.editor.toPlainText(),
-            script_id=revision,
-            owner=self,
-            on_done=done,
-            on_error=lambda error: self.state.setText(explain(error)),
-        )
-
-    def show_submit_label(self) -> None:
-        label = "Submit new version" if self.script_id else "Submit for scoring"
-        self.submit_button.setText(label)
-        self.submit_button.setAccessibleName(label)
-
-    def open_submitted(self, script: Any) -> None:
-        """Open the latest version of a submitted script, to read or revise."""
-        session = self.session
-        if session is None or not self.may_discard():
-            return
-
-        def opened(text: str) -> None:
-            self.load_text(text, path=None)
-            self.script_id = script.id
-            self.show_submit_label()
-            self.display_name = f"{script.title} (version {script.versions})"
-            self.show_title()
-            self.state.setText("Edit and submit a new version; earlier versions stay as they are.")
-
-        self.runner.run_db(
-            writing.version_text,
-            store=session.store,
-            version_id=script.latest_version_id,
-            owner=self,
-            on_done=opened,
-            on_error=lambda error: self.state.setText(explain(error)),
-        )
 
     # -- watching a scene ----------------------------------------------------------
 
