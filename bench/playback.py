@@ -24,7 +24,8 @@ Per film and speed, the median over the runs (and the worst run) of:
 shown, not a decimated half (a 50 or 60 fps film at 2x would have to be decimated); at
 59.94 frames a second each frame has one refresh and no slack, so any jitter hides some.
 The peer is a bare QMediaPlayer + QVideoSink whose slot only notes each frame: what Qt
-delivers without our conversion (``QVideoFrame.toImage``) and painting.
+delivers without our conversion (``QVideoFrame.toImage``, in Qt's renderer thread) and
+painting.
 """
 
 from __future__ import annotations
@@ -319,8 +320,8 @@ def main() -> int:
             cpu_ms.append((time.thread_time() - cpu_started) * 1000)
         if wall:
             print(
-                f"\nQVideoFrame.toImage of one {width}x{height} frame (our conversion on the GUI "
-                f"thread, per frame): median {statistics.median(wall):.1f} ms wall, "
+                f"\nQVideoFrame.toImage of one {width}x{height} frame (our conversion, done in "
+                f"Qt's renderer thread rather than the GUI thread): median {statistics.median(wall):.1f} ms wall, "
                 f"{statistics.median(cpu_ms):.1f} ms CPU (n={len(wall)})"
             )
         room.close()
