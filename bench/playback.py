@@ -321,7 +321,8 @@ def main() -> int:
         if wall:
             print(
                 f"\nQVideoFrame.toImage of one {width}x{height} frame (our conversion, done in "
-                f"Qt's renderer thread rather than the GUI thread): median {statistics.median(wall):.1f} ms wall, "
+                f"Qt's renderer thread rather than the GUI thread): "
+                f"median {statistics.median(wall):.1f} ms wall, "
                 f"{statistics.median(cpu_ms):.1f} ms CPU (n={len(wall)})"
             )
         room.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import wait_until
 from vividverse_desktop.gui.preferences import Preferences
+from vividverse_desktop.gui.rooms.write import proofreader
 from vividverse_desktop.gui.rooms.write.room import WriteRoom
 from vividverse_desktop.gui.tasks import TaskRunner
 from vividverse_desktop.gui.theme import LIGHT
@@ -225,3 +228,32 @@ def test_next_misspelling_selects_each_word_in_turn(qtbot: QtBot, room: WriteRoo
         menu.close()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert chosen == ["wlaks", "recieve", "zorblat", "wlaks"]
+
+
+def test_a_running_check_holds_back_while_keys_arrive(qtbot: QtBot, room: WriteRoom) -> None:
+    """Typing comes first: a check's pause lasts while keys keep coming, and ends once
+    they stop for a moment (so the GUI thread does not queue behind it for Python)."""
+    editor = room.editor
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    editor.setFocus()
+    waited: list[float] = []
+
+    def check_pauses() -> None:  # as the check's worker calls it
+        started = time.perf_counter()
+        room.proofreader.wait_for_quiet()
+        waited.append(time.perf_counter() - started)
+
+    qtbot.keyClick(editor, "a")
+    worker = threading.Thread(target=check_pauses)
+    worker.start()
+    typing_ends = time.perf_counter() + 0.3
+    while time.perf_counter() < typing_ends:  # a key every 40 ms for 0.3 s
+        qtbot.keyClick(editor, "a")
+        qtbot.wait(40)
+    assert wait_until(lambda: bool(waited))
+    worker.join()
+    assert waited[0] >= 0.3  # not before the last key, and ended by the quiet after it
+    assert waited[0] < proofreader.LONGEST_WAIT_S + 0.3
+    started = time.perf_counter()
+    room.proofreader.wait_for_quiet()  # nobody typing: no wait at all
+    assert time.perf_counter() - started < 0.05

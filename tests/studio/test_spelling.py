@@ -145,3 +145,30 @@ def test_the_word_list_read_in_steps_is_the_one_the_library_reads() -> None:
     assert ours.dictionary == theirs.dictionary
     assert ours.letters == theirs.letters
     assert ours.longest_word_length == theirs.longest_word_length
+
+
+def test_a_check_calls_its_pause_between_stretches_and_waits_in_it() -> None:
+    """``pause`` is called every PAUSE_EVERY lines; a check blocked in it does not finish
+    until the pause returns (the Write room blocks there while keys arrive)."""
+    text = "\n\n".join(f"Line {n} of teh action." for n in range(4 * spelling.PAUSE_EVERY))
+    reading = writing.analyse(text=text)
+    calls: list[int] = []
+    spelling.check(source=reading.source, text=text, pause=lambda: calls.append(1))
+    assert len(calls) >= 4  # (8 x PAUSE_EVERY lines, half of them blank)
+    spelling._line_cache.clear()
+
+    gate = threading.Event()
+    result: list[spelling.SpellCheck] = []
+    worker = threading.Thread(
+        target=lambda: result.append(
+            spelling.check(source=reading.source, text=text, pause=gate.wait)
+        )
+    )
+    worker.start()
+    worker.join(0.3)
+    assert worker.is_alive()  # held in its pause
+    assert not result
+    gate.set()
+    worker.join(10)
+    assert result
+    assert len(result[0].lines) == 4 * spelling.PAUSE_EVERY

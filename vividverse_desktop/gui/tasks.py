@@ -46,11 +46,13 @@ Callback = Callable[[Any], None]
 _STOP = object()
 
 # How long a thread that wants the interpreter lock waits before the holder is asked to
-# let go (CPython's default is 5 ms). With the workers' Python holding it, a typed key
-# waited up to 2.3 ms for it at the default, against 0.4 ms of its own work
-# (bench/write); at 1 ms the GUI thread gets it back sooner, and workers switch a little
-# more often.
-SWITCH_INTERVAL_S = 0.0002
+# let go (CPython's default is 5 ms). Each call into Qt lets the lock go, and a worker
+# running Python takes it: with the spell check running, a typed key spent 0.2-0.8 ms
+# of its own and waited the rest of up to 3.2 ms. In 8 runs of bench/write each, the
+# slowest key passed 2 ms in 6 at 5 ms, 5 at 1 ms and 4 at 0.2 ms, while the preview's
+# refresh took 182, 187 and 204 ms (means of medians): 1 ms it is. What settled it was
+# the check waiting while keys arrive (write/proofreader.py).
+SWITCH_INTERVAL_S = 0.001
 
 
 def _takes(fn: Callable[..., Any], name: str) -> bool:

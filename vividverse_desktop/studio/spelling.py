@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,6 +69,7 @@ SCREEN_WORDS = frozenset(
 )
 SKIPPED_STYLES = frozenset({"note", BONEYARD, MARKER, SCENE_NUMBER, TITLE_KEY})
 SUGGESTIONS = 5
+PAUSE_EVERY = 50  # lines between calls of a check's ``pause`` (and its cancel checks)
 _YIELD_EVERY, _YIELD_S = 500, 0.0005  # the loader sleeps this long every so many words
 _CACHE_LIMIT = 50_000  # lines remembered between checks (a feature script has ~6,000)
 
@@ -185,12 +186,14 @@ def check(
     names: Iterable[str] = (),
     accepted: Iterable[str] = (),
     cancel: CancelToken | None = None,
+    pause: Callable[[], object] | None = None,
 ) -> SpellCheck:
     """The misspelt words of ``text``, whose parser reading is ``source``.
 
     ``names`` are the script's characters and locations; ``accepted`` the writer's
     words (any case). Linear in the text; lines seen in an earlier check are not read
-    again.
+    again. ``pause`` is called every ``PAUSE_EVERY`` lines: a front end may block there
+    for a while (the Write room does while keys arrive, so typing gets the interpreter).
     """
     words: dict[str, int] | None = None  # the word list, loaded once a line needs it
     learnt = set(SCREEN_WORDS)
@@ -202,8 +205,11 @@ def check(
     for number, line in enumerate(lines):
         if number >= len(kinds) or kinds[number] not in CHECKED_KINDS:
             continue  # (a text the parser refused has no kinds: nothing is checked)
-        if cancel is not None and number % 500 == 0:
-            cancel.check()
+        if number % PAUSE_EVERY == 0:
+            if pause is not None:
+                pause()
+            if cancel is not None:
+                cancel.check()
         skipped = tuple(
             (start, end)
             for start, end, style in source.ranges.get(number, ())

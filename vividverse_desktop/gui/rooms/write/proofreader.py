@@ -9,12 +9,17 @@ the end of (the writer paused inside it) is not underlined until the cursor leav
 it. Suggestions are found on a worker too (a long word can take half a second) and
 fill the open menu when they arrive.
 
+Typing comes first: while keys arrive (and for ``QUIET_MS`` after the last), a running
+check waits between stretches of lines, so the GUI thread does not queue for the
+interpreter lock behind it on every call into Qt (bench/write).
+
 The personal dictionary is one file for every script; "Ignore" keeps a word for this
 script only (in a file named by the document's key, once the script has a file).
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +36,8 @@ if TYPE_CHECKING:
 LOOKING = "Looking for suggestions…"
 COLOURS_FIRST_MS = 40  # while a reading is still being coloured, the check waits this long
 NONE_FOUND = "No suggestions"
+QUIET_MS = 150  # a check goes on once no key has come for this long
+LONGEST_WAIT_S = 0.5  # ... or after this long in one wait, however fast the typing
 
 
 class Proofreader(QObject):
@@ -55,6 +62,12 @@ class Proofreader(QObject):
         self._wait.setSingleShot(True)
         self._wait.setInterval(COLOURS_FIRST_MS)
         self._wait.timeout.connect(self._start)
+        self._quiet = threading.Event()  # set: no key for QUIET_MS (read by the check's thread)
+        self._quiet.set()
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(QUIET_MS)
+        self._settle.timeout.connect(self._quiet.set)
         room.editor.highlighter.spelling = self.enabled
         room.editor.cursorPositionChanged.connect(self._cursor_moved)
         if root is not None:
@@ -73,6 +86,15 @@ class Proofreader(QObject):
         self._start()
 
     # -- checking ------------------------------------------------------------------
+
+    def typed(self) -> None:
+        """A key changed the text: a running check holds back until typing pauses."""
+        self._quiet.clear()
+        self._settle.start()
+
+    def wait_for_quiet(self) -> None:
+        """Called by the check between stretches of lines, on its worker thread."""
+        self._quiet.wait(LONGEST_WAIT_S)
 
     def read(self, analysis: writing.DraftAnalysis, revision: int) -> None:
         """Check ``analysis`` (the reading just applied, of the text after ``revision``
@@ -102,6 +124,7 @@ class Proofreader(QObject):
             text=analysis.text,
             names=analysis.characters + analysis.locations,
             accepted=self.personal | self.ignored,
+            pause=self.wait_for_quiet,
             owner=self,
             on_done=lambda result: self._checked(result, revision),
             on_error=self._failed,

@@ -293,6 +293,7 @@ class WriteRoom(QWidget):
             return  # colours or underlines redrawn: the text is as it was
         self.edits += 1
         self._pause.start()
+        self.proofreader.typed()
         self.safe.touched()
         self.show_title()
 
