@@ -287,7 +287,7 @@ class TaskRunner(QObject):
     @property
     def pending(self) -> list[Task]:
         """Tasks not yet finished, oldest first."""
-        return list(self._live.values())
+        return list(self._live)
 
     def run_db(
         self,

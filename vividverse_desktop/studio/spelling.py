@@ -111,15 +111,16 @@ _line_cache: dict[
 _files_lock = threading.Lock()
 
 
-def dictionary() -> SpellChecker:
-    """pyspellchecker's English checker, loaded once per process (blocking: see the module)."""
+def dictionary(pause: Callable[[], object] | None = None) -> SpellChecker:
+    """pyspellchecker's English checker, loaded once per process (blocking: see the module);
+    ``pause`` as for :func:`check`, called now and then while it loads."""
     with _lock:
         if not _loaded:
-            _loaded.append(_load_english())
+            _loaded.append(_load_english(pause))
         return _loaded[0]
 
 
-def _load_english() -> SpellChecker:
+def _load_english(pause: Callable[[], object] | None = None) -> SpellChecker:
     """pyspellchecker's own English word list, read without holding the GIL for long.
 
     ``SpellChecker("en")`` parses its 160,000 words with one ``json.loads`` and sums
@@ -148,6 +149,8 @@ def _load_english() -> SpellChecker:
     for number, match in enumerate(_ENTRY.finditer(gzip.decompress(packed).decode("utf-8"))):
         if number % _YIELD_EVERY == 0:
             time.sleep(_YIELD_S)  # let the GUI thread have the GIL (see the docstring)
+            if pause is not None:
+                pause()
         word = match.group(1)
         if "\\" in word:
             word = json.loads(f'"{word}"')
@@ -216,7 +219,7 @@ def check(
             if style in SKIPPED_STYLES
         )
         if words is None:
-            words = dictionary().word_frequency.dictionary
+            words = dictionary(pause).word_frequency.dictionary
         found, capitals = _read_line(line, skipped, words)
         learnt.update(capitals)
         if found:

@@ -70,6 +70,8 @@ class Proofreader(QObject):
         self._settle.timeout.connect(self._quiet.set)
         room.editor.highlighter.spelling = self.enabled
         room.editor.cursorPositionChanged.connect(self._cursor_moved)
+        if self.enabled:  # the word list loads with the room, not at the first check
+            room.runner.run_work(spelling.dictionary, self.wait_for_quiet, owner=self)
         if root is not None:
             room.runner.run_work(
                 spelling.read_words,
