@@ -33,6 +33,7 @@ from vividverse_desktop.studio.session import Account
 
 if TYPE_CHECKING:
     from vividverse_desktop.gui.desk import DeskController
+    from vividverse_desktop.gui.rooms.write.room import WriteRoom
 
 SIZES = ((1366, 768), (1920, 1080))
 SESSION_MS = 60_000
@@ -266,7 +267,7 @@ def _open_sample(write: QWidget) -> None:
 
 
 def _write_views(window: QWidget, write: QWidget, out: Path, scheme: str) -> list[Path]:
-    """The Write room's statistics and focus mode."""
+    """The Write room's statistics, focus mode and a scene playing beside the editor."""
     from vividverse_desktop.gui.rooms.write.room import WriteRoom
 
     assert isinstance(write, WriteRoom)
@@ -277,7 +278,34 @@ def _write_views(window: QWidget, write: QWidget, out: Path, scheme: str) -> lis
     write.toggle_focus()
     shots.append(save(window, out / f"write-focus-{scheme}.png"))
     write.toggle_focus()
+    shots.append(_watch_a_scene(window, write, out / f"write-scene-{scheme}.png"))
+    write.show_page_preview()
     return shots
+
+
+def _watch_a_scene(window: QWidget, write: WriteRoom, path: Path) -> Path:
+    """Watch this scene on a dialogue scene of about a page: rendered with the keyless
+    providers (the second scheme finds the clip made), photographed while it plays."""
+    analysis = write.analysis
+    assert analysis is not None
+    scenes = analysis.stats.scenes
+    index = next(
+        (i for i, scene in enumerate(scenes) if 6 <= scene.eighths <= 10 and scene.characters),
+        0,
+    )
+    write.go_to_scene_index(index)
+    write.editor.go_to_line(analysis.scene_lines[index] + 2)
+    shown: list[float] = []
+    write.scene_player.frame_shown.connect(shown.append)
+    write.watch_scene()
+    if not wait_for(lambda: len(shown) >= 36, 90_000):  # 1.5 s into the clip
+        raise RuntimeError(f"the scene clip did not play: {write.scene_player.caption.text()}")
+    write.scene_player.player.pause()
+    settle(100)
+    saved = save(window, path)
+    write.scene_player.frame_shown.disconnect(shown.append)
+    write.scene_player.stop()
+    return saved
 
 
 def _revised(text: str) -> str:

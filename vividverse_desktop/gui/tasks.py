@@ -276,6 +276,9 @@ class TaskRunner(QObject):
             sys.setswitchinterval(SWITCH_INTERVAL_S)
         for lane in self._lanes:
             lane.start()
+        self._frames = QThread(self)  # an event loop of its own (widgets/video_view.py)
+        self._frames.setObjectName("vividverse-frames")
+        self._frames.start()
         # A process that ends without closing the window must not destroy running QThreads.
         atexit.register(_shutdown_at_exit, weakref.ref(self))
 
@@ -283,6 +286,12 @@ class TaskRunner(QObject):
     def closed(self) -> bool:
         """Whether :meth:`shutdown` has run (no callbacks are delivered after it)."""
         return self._closed
+
+    @property
+    def frames_thread(self) -> QThread:
+        """The thread where video frames become images: QObjects moved here get their
+        queued signals in its event loop, off the GUI thread and off Qt's renderer."""
+        return self._frames
 
     @property
     def pending(self) -> list[Task]:
@@ -412,6 +421,10 @@ class TaskRunner(QObject):
             if not lane.wait(left_ms):
                 log.warning("thread %s did not stop within %.1f s", lane.objectName(), timeout)
                 stopped = False
+        self._frames.quit()
+        if not self._frames.wait(max(0, int((deadline - time.monotonic()) * 1000))):
+            log.warning("thread %s did not stop within %.1f s", self._frames.objectName(), timeout)
+            stopped = False
         self._live.clear()
         self._stopped = stopped
         return stopped

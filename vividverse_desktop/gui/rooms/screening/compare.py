@@ -54,7 +54,7 @@ class CompareMode(QObject):
         self.wipe_on = False
         self.bar = CompareBar(room.stage)
         self.bar.hide()
-        self.other = Player(room.pictures)
+        self.other = Player(room.pictures, frames=room.runner.frames_thread)
         self.other.setObjectName("screeningPlayerB")
         self.other.setAccessibleName("Film B")
         self.other.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -10,10 +10,8 @@ The keys of a review tool work while the player has focus (and only then, so typ
 note never moves the film): Space, J/K/L, Left/Right (Shift: a second), Home/End, I/O
 (Alt+X clears), Up/Down volume, M mute, F fullscreen.
 
-Each frame becomes an image (``QVideoFrame.toImage``, a YUV to RGB conversion of about
-3.4 ms for 1280x720 on this machine's CPU) in the thread that hands it over (Qt's video
-renderer thread), not on the GUI thread: PySide lets go of the interpreter lock during
-the conversion, so the window keeps only the painting (bench/playback).
+Each frame becomes an image in the thread that hands it over, not on the GUI thread
+(``widgets.video_view.FrameConverter``), so the window keeps only the painting.
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ import math
 from fractions import Fraction
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QRect, QSize, Qt, QThread, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtMultimedia import (
     QAudioOutput,
@@ -34,6 +32,7 @@ from PySide6.QtMultimedia import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from vividverse_desktop.core.timecode import FrameRate, TimecodeError
+from vividverse_desktop.gui.widgets.video_view import FrameConverter, fitted
 
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
 """Shuttle speeds, both ways."""
@@ -42,16 +41,6 @@ SEEK_PATIENCE_MS = 1500
 
 _State = QMediaPlayer.PlaybackState
 _Status = QMediaPlayer.MediaStatus
-
-
-class _Converter(QObject):
-    """Turns each frame the sink hands over into an image, in the thread that hands it
-    over; the image reaches the player on the GUI thread (a queued signal)."""
-
-    converted = Signal(QVideoFrame, QImage)
-
-    def convert(self, frame: QVideoFrame) -> None:
-        self.converted.emit(frame, frame.toImage() if frame.isValid() else QImage())
 
 
 class Player(QWidget):
@@ -64,7 +53,7 @@ class Player(QWidget):
     failed = Signal(str)  # what to tell the person
     fullscreen_requested = Signal()  # F (and Escape while fullscreen)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, frames: QThread | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("screeningPlayer")
         self.setAccessibleName("Film")
@@ -94,10 +83,7 @@ class Player(QWidget):
         self.audio = QAudioOutput(self)
         self.media.setVideoSink(self.sink)
         self.media.setAudioOutput(self.audio)
-        self._converter = _Converter()  # no parent: it is called from Qt's renderer thread
-        self.sink.videoFrameChanged.connect(
-            self._converter.convert, Qt.ConnectionType.DirectConnection
-        )
+        self._converter = FrameConverter(self.sink, frames)
         self._converter.converted.connect(self._on_frame, Qt.ConnectionType.QueuedConnection)
         self.media.mediaStatusChanged.connect(self._on_status)
         self.media.errorOccurred.connect(self._on_error)
@@ -456,12 +442,7 @@ class Player(QWidget):
 
     def picture_rect(self) -> QRect:
         """Where the frame is painted: as large as fits, its shape kept."""
-        if self._image.isNull():
-            return self.rect()
-        size = self._image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        rect = QRect(0, 0, size.width(), size.height())
-        rect.moveCenter(self.rect().center())
-        return rect
+        return fitted(self._image, self.rect())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

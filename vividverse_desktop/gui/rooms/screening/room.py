@@ -127,7 +127,7 @@ class ScreeningRoom(QWidget):
         pictures = QHBoxLayout(self.pictures)
         pictures.setContentsMargins(0, 0, 0, 0)
         pictures.setSpacing(UNIT)
-        self.player = Player(self.pictures)
+        self.player = Player(self.pictures, frames=runner.frames_thread)
         self.player.message = EMPTY
         pictures.addWidget(self.player, 1)
         self.overlay = DrawingOverlay(self.player)

@@ -158,7 +158,7 @@ class WriteRoom(QWidget):
         self.side.setAccessibleName("Page and statistics")
         self.side.addTab(self.preview, "Page")
         self.side.addTab(self.stats, "Statistics")
-        self.scene_player = ScenePlayer(self)
+        self.scene_player = ScenePlayer(self, frames=runner.frames_thread)
         self.side.addTab(self.scene_player, "Scene")
         self.scene_cache = scene_cache or default_scene_cache()
         self._watching: Task | None = None

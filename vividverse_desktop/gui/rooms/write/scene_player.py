@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame
-from PySide6.QtMultimediaWidgets import QVideoWidget
+from PySide6.QtCore import QThread, QUrl, Signal
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from vividverse_desktop.gui.theme import UNIT
+from vividverse_desktop.gui.widgets.video_view import VideoView
 
 
 class ScenePlayer(QWidget):
@@ -18,7 +18,7 @@ class ScenePlayer(QWidget):
 
     frame_shown = Signal(float)  # the start time (s) of each frame shown
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, frames: QThread | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("scenePlayer")
         self.setAccessibleName("Scene player")
@@ -33,16 +33,16 @@ class ScenePlayer(QWidget):
         self.caption.setObjectName("scenePlayerCaption")
         self.caption.setWordWrap(True)
         self.caption.setProperty("role", "muted")
-        self.video = QVideoWidget(self)
+        self.video = VideoView(self, frames=frames)
         self.video.setObjectName("sceneVideo")
         self.video.setAccessibleName("Scene video")
         self.video.setMinimumHeight(45 * UNIT)
         self.audio = QAudioOutput(self)
         self.player = QMediaPlayer(self)
         self.player.setAudioOutput(self.audio)
-        self.player.setVideoOutput(self.video)
+        self.player.setVideoSink(self.video.sink)
         self.player.errorOccurred.connect(self._failed)
-        self.video.videoSink().videoFrameChanged.connect(self._frame)
+        self.video.frame_shown.connect(self.frame_shown)
         self.play_button = QPushButton("Play", self)
         self.play_button.setObjectName("scenePlay")
         self.play_button.setAccessibleName("Play or pause the scene")
@@ -61,6 +61,7 @@ class ScenePlayer(QWidget):
     def rendering(self, heading: str) -> None:
         """Say that the scene is being made."""
         self.player.stop()
+        self.video.clear()
         self.caption.setText(f"Rendering {heading}…")
 
     def play(self, clip: Path, caption: str) -> None:
@@ -85,10 +86,6 @@ class ScenePlayer(QWidget):
     def _state(self, state: QMediaPlayer.PlaybackState) -> None:
         playing = state == QMediaPlayer.PlaybackState.PlayingState
         self.play_button.setText("Pause" if playing else "Play")
-
-    def _frame(self, frame: QVideoFrame) -> None:
-        if frame.isValid():
-            self.frame_shown.emit(frame.startTime() / 1_000_000)
 
     def _failed(self, _error: QMediaPlayer.Error, message: str) -> None:
         self.caption.setText(f"The clip cannot be played: {message}")
