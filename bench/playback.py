@@ -199,6 +199,8 @@ def main() -> int:
         if args.pages > 0:
             stretches.append(_rendered(Path(tmp), args.pages, width, height, args.seconds))
 
+        from vividverse_desktop.gui.collector import freeze_long_lived
+
         runner = TaskRunner()
         room = ScreeningRoom(ROOMS_BY_KEY["screening"], runner=runner, hub=ChangeHub())
         room.resize(1366, 720)
@@ -298,6 +300,7 @@ def main() -> int:
                 speed=speed, refresh_ms=refresh_ms, wrong=0, cpu_s=cpu,
             )  # fmt: skip
 
+        freeze_long_lived()  # as the shell does once a session opens (gui/collector.py)
         for stretch in stretches:
             print(f"\n{stretch.label}; frames {stretch.first + 1}-{stretch.last} played")
             room.open_file(stretch.path)

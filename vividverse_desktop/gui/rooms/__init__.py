@@ -20,7 +20,7 @@ class RoomInfo:
     title: str
     icon: str
     actions: frozenset[Action]
-    empty: str  # the empty state's first line: what is missing
+    empty: str  # the placeholder's first line: what the room is for (no claim about data)
     purpose: str  # what the room will hold
     first_action: str  # the action the empty state offers (an action's objectName)
     action_label: str  # the words on its button
@@ -43,7 +43,7 @@ ROOMS: tuple[RoomInfo, ...] = (
         "Review",
         "mdi6.clipboard-check-outline",
         frozenset({Action.SCORE_SCRIPT}),
-        "Nothing waits for your scores.",
+        "Score scripts blind, offline too.",
         "Scripts to score arrive here blind: read the formatted page beside the scorecard, "
         "score each criterion from the keyboard, and sync later without losing a score.",
         "actionSyncNow",
@@ -54,7 +54,7 @@ ROOMS: tuple[RoomInfo, ...] = (
         "Scores",
         "mdi6.chart-bar",
         frozenset({Action.READ_OWN_SCORES, Action.VIEW_LEADERBOARD}),
-        "No scores yet.",
+        "See how every script scores.",
         "Aggregated scores of submitted scripts, the leaderboard, and how closely the "
         "validators agree.",
         "actionSyncNow",
@@ -65,7 +65,7 @@ ROOMS: tuple[RoomInfo, ...] = (
         "Render",
         "mdi6.movie-open-cog-outline",
         frozenset({Action.START_RENDER}),
-        "No script is selected for production.",
+        "From the chosen script to a film.",
         "Turn the selected script into a film: edit its scene plan, choose providers, and "
         "watch every scene render with its cost and a time to finish.",
         "actionSettings",
@@ -87,7 +87,7 @@ ROOMS: tuple[RoomInfo, ...] = (
         "Admin",
         "mdi6.shield-account-outline",
         frozenset({Action.MANAGE_USERS}),
-        "Users and roles will be managed here.",
+        "People, roles and the script to produce.",
         "Add people and give them roles, see every score and the agreement between "
         "validators, and select the script to produce.",
         "actionSyncNow",

@@ -16,7 +16,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QRect, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PySide6.QtMultimedia import QVideoFrame, QVideoSink
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
 class FrameConverter(QObject):
@@ -54,10 +54,21 @@ class VideoView(QWidget):
 
     def __init__(self, parent: QWidget | None = None, *, frames: QThread | None = None) -> None:
         super().__init__(parent)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)  # as tall as the picture's shape asks (16:9 until known)
+        self.setSizePolicy(policy)
         self.sink = QVideoSink(self)
         self.image = QImage()
         self._converter = FrameConverter(self.sink, frames)
         self._converter.converted.connect(self._show, Qt.ConnectionType.QueuedConnection)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        if self.image.isNull() or self.image.width() == 0:
+            return width * 9 // 16
+        return width * self.image.height() // self.image.width()
 
     def clear(self) -> None:
         """Show nothing (black) until the next frame."""

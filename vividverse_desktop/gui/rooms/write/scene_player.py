@@ -54,8 +54,9 @@ class ScenePlayer(QWidget):
         row.addWidget(self.play_button)
         row.addStretch(1)
         layout.addWidget(self.caption)
-        layout.addWidget(self.video, 1)
+        layout.addWidget(self.video)
         layout.addLayout(row)
+        layout.addStretch(1)
         self.clip: Path | None = None
 
     def rendering(self, heading: str) -> None:
