@@ -78,3 +78,40 @@ def test_a_session_is_frozen_when_it_opens_and_thawed_when_it_ends(
         desk._open(again)
     assert gc.get_freeze_count() > 10_000
     assert gone() is None
+
+
+def test_collections_run_on_the_gui_thread_while_a_runner_lives(qtbot: QtBot) -> None:
+    """Garbage a worker makes is collected by the GUI thread's timer, never by the worker
+    (a collection there ran PySide's weak-reference callbacks off the GUI thread: a hang);
+    the last runner to stop gives automatic collection back."""
+    import threading
+
+    from vividverse_desktop.gui.tasks import TaskRunner
+
+    before = gc.isenabled()  # (a shell's runner of an earlier test may still live)
+    runner = TaskRunner(workers=1)
+    assert not gc.isenabled()
+    threads: list[str] = []
+
+    def record(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            threads.append(threading.current_thread().name)
+
+    gc.callbacks.append(record)
+    try:
+        made: list[weakref.ref[_Node]] = []
+
+        def make_garbage() -> None:  # far past the youngest generation's threshold
+            for _ in range(5 * gc.get_threshold()[0]):
+                made.append(weakref.ref(_Node()))
+
+        done: list[object] = []
+        runner.run_work(make_garbage, on_done=done.append)
+        assert wait_until(lambda: bool(done))
+        assert wait_until(lambda: all(ref() is None for ref in made))  # collected...
+        assert threads  # ... by a collection,
+        assert set(threads) == {threading.main_thread().name}  # on the GUI thread only
+    finally:
+        gc.callbacks.remove(record)
+        assert runner.shutdown(timeout=10)
+    assert gc.isenabled() == before

@@ -39,6 +39,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from vividverse_desktop.core.cancel import Cancelled, CancelToken
+from vividverse_desktop.gui.collector import GuiThreadCollector
 
 log = logging.getLogger(__name__)
 
@@ -276,6 +277,8 @@ class TaskRunner(QObject):
             sys.setswitchinterval(SWITCH_INTERVAL_S)
         for lane in self._lanes:
             lane.start()
+        self._collector = GuiThreadCollector(self)  # collections on the GUI thread only
+        self._collector.start()
         self._frames = QThread(self)  # an event loop of its own (widgets/video_view.py)
         self._frames.setObjectName("vividverse-frames")
         self._frames.start()
@@ -421,6 +424,7 @@ class TaskRunner(QObject):
             if not lane.wait(left_ms):
                 log.warning("thread %s did not stop within %.1f s", lane.objectName(), timeout)
                 stopped = False
+        self._collector.stop()
         self._frames.quit()
         if not self._frames.wait(max(0, int((deadline - time.monotonic()) * 1000))):
             log.warning("thread %s did not stop within %.1f s", self._frames.objectName(), timeout)
