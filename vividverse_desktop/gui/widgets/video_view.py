@@ -46,6 +46,14 @@ def fitted(picture: QImage, area: QRect) -> QRect:
     return rect
 
 
+def paint_picture(painter: QPainter, area: QRect, picture: QImage) -> None:
+    """Black over ``area``, then ``picture`` as large as fits, smoothly scaled."""
+    painter.fillRect(area, QColor(0, 0, 0))
+    if not picture.isNull():
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        painter.drawImage(fitted(picture, area), picture)
+
+
 class VideoView(QWidget):
     """A video output for a QMediaPlayer (``player.setVideoSink(view.sink)``) that paints the
     latest frame, scaled to fit on black."""
@@ -84,8 +92,5 @@ class VideoView(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(0, 0, 0))
-        if not self.image.isNull():
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-            painter.drawImage(fitted(self.image, self.rect()), self.image)
+        paint_picture(painter, self.rect(), self.image)
         painter.end()

@@ -32,7 +32,7 @@ from PySide6.QtMultimedia import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from vividverse_desktop.core.timecode import FrameRate, TimecodeError
-from vividverse_desktop.gui.widgets.video_view import FrameConverter, fitted
+from vividverse_desktop.gui.widgets.video_view import FrameConverter, fitted, paint_picture
 
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
 """Shuttle speeds, both ways."""
@@ -446,10 +446,7 @@ class Player(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(0, 0, 0))
-        if not self._image.isNull():
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-            painter.drawImage(self.picture_rect(), self._image)
+        paint_picture(painter, self.rect(), self._image)
         if self.badge and not self._image.isNull():
             paint_badge(painter, self.picture_rect(), self.badge, left=True)
         if self.message:

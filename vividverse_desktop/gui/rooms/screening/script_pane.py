@@ -127,7 +127,8 @@ class ScriptPane(QWidget):
         layout.setSpacing(UNIT)
         self.heading = QLabel(self)
         self.heading.setObjectName("screeningScriptHeading")
-        self.heading.setMinimumWidth(UNIT)  # long headings are cut, the tooltip has them
+        self.heading.setMinimumWidth(UNIT)
+        self.heading.setWordWrap(True)  # a long heading takes a second line, never cut
         font = self.heading.font()
         font.setWeight(font.Weight.DemiBold)
         self.heading.setFont(font)
